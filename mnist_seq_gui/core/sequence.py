@@ -1,0 +1,63 @@
+"""Digit sequences: parsing text and checking list-likes."""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+from .errors import SequenceError
+
+_ASCII_DIGITS = frozenset("0123456789")
+
+
+def parse_sequence(text: str) -> tuple[int, ...]:
+    """'2024' -> (2, 0, 2, 4); only ASCII digits 0-9 are accepted."""
+    if not text:
+        raise SequenceError("the sequence is empty; give digits such as 2024")
+    bad = [ch for ch in text if ch not in _ASCII_DIGITS]
+    if bad:
+        shown = ", ".join(repr(ch) for ch in dict.fromkeys(bad))
+        raise SequenceError(
+            f"sequence {text!r} holds {shown}; use only the digits 0-9, such as 2024"
+        )
+    return tuple(int(ch) for ch in text)
+
+
+def as_digits(digits) -> tuple[int, ...]:
+    """A list-like of integers 0..9 ([3, 5, 0], range(8), a numpy array) -> tuple of ints."""
+    if isinstance(digits, str):
+        return parse_sequence(digits)
+    try:
+        items = list(np.asarray(digits).reshape(-1)) if isinstance(digits, np.ndarray) else list(digits)
+    except TypeError:
+        raise SequenceError(
+            f"digits {digits!r} is not a list of digits; pass e.g. [3, 5, 0]"
+        ) from None
+    if not items:
+        raise SequenceError("the digit list is empty; pass at least one digit, e.g. [3, 5, 0]")
+    out = []
+    for position, item in enumerate(items):
+        if isinstance(item, (bool, np.bool_)) or not isinstance(item, numbers.Real):
+            raise SequenceError(
+                f"digit {item!r} at position {position} is not a number; use integers 0..9"
+            )
+        if isinstance(item, numbers.Integral):
+            value = int(item)
+        elif float(item).is_integer():
+            value = int(item)
+        else:
+            raise SequenceError(
+                f"digit {item!r} at position {position} is not a whole number; use integers 0..9"
+            )
+        if not 0 <= value <= 9:
+            raise SequenceError(
+                f"digit {value} at position {position} is not a single digit; use integers 0..9"
+            )
+        out.append(value)
+    return tuple(out)
+
+
+def file_stem(digits: tuple[int, ...]) -> str:
+    """(3, 5, 0) -> '3-5-0', the original's file naming."""
+    return "-".join(str(d) for d in digits)

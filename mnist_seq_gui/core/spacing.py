@@ -1,0 +1,148 @@
+"""Gap rules: how n digits of 28 px fill a width W.
+
+uniform: the original strict rule. Every gap is (W - 28n) / (n - 1), which must be
+         a whole number inside [min_spacing, max_spacing].
+random:  each gap is an integer in [min_spacing, max_spacing] and the gaps sum to
+         exactly W - 28n; valid iff (n-1)*min <= W - 28n <= (n-1)*max.
+
+A single digit has no gaps, so under either rule its only valid width is 28.
+"""
+
+from __future__ import annotations
+
+import bisect
+from typing import Literal
+
+import numpy as np
+
+from .errors import SpacingError
+from .idx import DIGIT_SIZE
+
+Rule = Literal["uniform", "random"]
+RULES: tuple[str, ...] = ("uniform", "random")
+MAX_WIDTH = 100_000
+
+
+def _check_int(name: str, value) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise SpacingError(f"{name} {value!r} is not a whole number of pixels")
+    return int(value)
+
+
+def check_spacing_range(min_spacing: int, max_spacing: int) -> tuple[int, int]:
+    """Both whole, non-negative, min <= max; returns them as ints."""
+    lo = _check_int("min spacing", min_spacing)
+    hi = _check_int("max spacing", max_spacing)
+    if lo < 0 or hi < 0:
+        raise SpacingError(f"spacing {lo}..{hi} is negative; use spacings of 0 px or more")
+    if lo > hi:
+        raise SpacingError(
+            f"min spacing {lo} is above max spacing {hi}; swap them ({hi}..{lo})"
+        )
+    if hi > MAX_WIDTH:
+        raise SpacingError(f"max spacing {hi} is above the {MAX_WIDTH:,} px width limit")
+    return lo, hi
+
+
+def check_rule(rule: str) -> str:
+    if rule not in RULES:
+        raise SpacingError(f"spacing rule {rule!r} is unknown; use one of: {', '.join(RULES)}")
+    return rule
+
+
+def valid_widths(n: int, min_spacing: int, max_spacing: int, rule: str = "uniform") -> range:
+    """Every width (up to MAX_WIDTH) that n digits can fill under the rule, ascending."""
+    check_rule(rule)
+    lo, hi = check_spacing_range(min_spacing, max_spacing)
+    if n <= 1:
+        return range(DIGIT_SIZE, DIGIT_SIZE + 1)
+    first = DIGIT_SIZE * n + (n - 1) * lo
+    last = min(DIGIT_SIZE * n + (n - 1) * hi, MAX_WIDTH)
+    step = n - 1 if rule == "uniform" else 1
+    return range(first, last + 1, step)
+
+
+def nearest_valid_widths(width: int, widths: range) -> list[int]:
+    """The valid widths next to `width`: itself if valid, else its neighbours below and above."""
+    pos = bisect.bisect_left(widths, width)
+    if pos < len(widths) and widths[pos] == width:
+        return [width]
+    return [widths[i] for i in (pos - 1, pos) if 0 <= i < len(widths)]
+
+
+def _describe(n: int) -> str:
+    return f"{n} digit" if n == 1 else f"{n} digits"
+
+
+def check_width(n: int, width: int, min_spacing: int, max_spacing: int, rule: str = "uniform") -> None:
+    """Raise SpacingError, naming the nearest valid widths, unless the layout exists."""
+    width = _check_int("width", width)
+    if n < 1:
+        raise SpacingError("there are no digits to place")
+    if width > MAX_WIDTH:
+        raise SpacingError(f"width {width:,} is above the {MAX_WIDTH:,} px limit")
+    widths = valid_widths(n, min_spacing, max_spacing, rule)
+    if width in widths:
+        return
+    if not widths:
+        need = DIGIT_SIZE * n + (n - 1) * min_spacing
+        raise SpacingError(
+            f"{_describe(n)} with spacing >= {min_spacing} need {need:,} px, "
+            f"above the {MAX_WIDTH:,} px limit; use fewer digits or less spacing"
+        )
+    nearest = " or ".join(str(w) for w in nearest_valid_widths(width, widths))
+    if n == 1:
+        raise SpacingError(
+            f"width {width} does not fit a single digit, which is {DIGIT_SIZE} px wide; use width {DIGIT_SIZE}"
+        )
+    if width < widths[0]:
+        raise SpacingError(
+            f"width {width} is too small for {_describe(n)} with spacing {min_spacing}..{max_spacing}: "
+            f"they need at least {widths[0]} px; use width {nearest}"
+        )
+    if width > widths[-1]:
+        raise SpacingError(
+            f"width {width} is too wide for {_describe(n)} with spacing {min_spacing}..{max_spacing}: "
+            f"at most {widths[-1]} px; use width {nearest} or allow more spacing"
+        )
+    raise SpacingError(
+        f"width {width} has no uniform spacing for {_describe(n)} in {min_spacing}..{max_spacing} "
+        f"({width - DIGIT_SIZE * n} px over {n - 1} gaps is not whole); "
+        f"nearest valid widths: {nearest}, or use the random rule"
+    )
+
+
+def uniform_gap(n: int, width: int, min_spacing: int, max_spacing: int) -> int:
+    """The single gap of the strict rule; SpacingError if there is none."""
+    check_width(n, width, min_spacing, max_spacing, "uniform")
+    return 0 if n <= 1 else (width - DIGIT_SIZE * n) // (n - 1)
+
+
+def random_gaps(
+    total: np.ndarray,
+    n_gaps: int,
+    min_spacing: int,
+    max_spacing: int,
+    size_draws: np.ndarray,
+    order_draws: np.ndarray,
+) -> np.ndarray:
+    """(N, n_gaps) integer gaps in [min, max] whose rows sum to `total` (shape (N,)).
+
+    Each gap in turn is drawn uniformly from the values that still leave the rest
+    feasible; the gaps are then shuffled so that no position is favoured. The draws
+    are uint32 arrays of shape (N, n_gaps). The caller has checked feasibility.
+    """
+    total = np.asarray(total, dtype=np.int64).reshape(-1)
+    cap = max_spacing - min_spacing
+    slack = total - n_gaps * min_spacing
+    gaps = np.empty((len(total), n_gaps), dtype=np.int64)
+    for j in range(n_gaps):
+        left_after = n_gaps - j - 1
+        lo = np.maximum(0, slack - left_after * cap)
+        hi = np.minimum(cap, slack)
+        span = (hi - lo + 1).astype(np.uint64)
+        pick = (size_draws[:, j].astype(np.uint64) * span) >> np.uint64(32)
+        gaps[:, j] = lo + pick.astype(np.int64)
+        slack -= gaps[:, j]
+    order = np.argsort(order_draws, axis=1, kind="stable")
+    return np.take_along_axis(gaps, order, axis=1) + min_spacing
