@@ -94,7 +94,7 @@ class DigitBank:
 
     images: np.ndarray  # (N, 28, 28) uint8
     labels: np.ndarray  # (N,) uint8
-    source: str = "MNIST test set (bundled)"
+    source: str = "unnamed digit set"
     by_label_order: np.ndarray = field(init=False, repr=False)
     starts: np.ndarray = field(init=False, repr=False)
     counts: np.ndarray = field(init=False, repr=False)
@@ -164,7 +164,9 @@ class DigitBank:
 @functools.lru_cache(maxsize=1)
 def bundled_bank() -> DigitBank:
     """The bundled MNIST test set, loaded once per process."""
-    return DigitBank.from_idx(bundled_data_dir())
+    folder = bundled_data_dir()
+    images, labels = read_pair(folder / BUNDLED_IMAGES, folder / BUNDLED_LABELS)
+    return DigitBank(images, labels, source=f"MNIST test set, bundled ({BUNDLED_IMAGES})")
 
 
 def load_bank(location: str | os.PathLike | None = None) -> DigitBank:

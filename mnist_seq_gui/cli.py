@@ -1,0 +1,189 @@
+"""`mnist-seq`: the original positional form plus options.
+
+    mnist-seq 01 0 10 66            -> writes 0-1.png (66 x 28) in the current folder
+    mnist-seq 2024 0 10 160 --mode random --seed 7 --output out/
+    mnist-seq --examples            -> the original project's three example images
+    mnist-seq dataset --help        -> training data (see dataset_cli)
+
+Bad input prints one line on stderr and exits with status 2; nothing is written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import secrets
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from . import __version__
+from .core import (
+    MAX_SEED,
+    MAX_WIDTH,
+    RULES,
+    MnistSeqError,
+    SequenceSpec,
+    compose,
+    file_stem,
+    load_bank,
+    parse_sequence,
+)
+from .files import OutputError, composition_text, write_png
+
+PROG = "mnist-seq"
+EXIT_BAD_INPUT = 2
+EXIT_INTERRUPTED = 130
+# The original project's examples: (digits, width), spacing 0..10.
+EXAMPLES = ((range(8), 224), (range(9), 292), (range(10), 280))
+
+
+class UsageError(MnistSeqError):
+    """A command line that does not parse."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one line instead of usage + message
+        raise UsageError(f"{message} (see {PROG} --help)")
+
+
+def _whole(name: str, text: str, minimum: int = 0, maximum: int | None = None) -> int:
+    try:
+        value = int(text, 10)
+    except ValueError:
+        raise UsageError(f"{name} {text!r} is not a whole number") from None
+    if value < minimum or (maximum is not None and value > maximum):
+        upper = "" if maximum is None else f"..{maximum:,}"
+        raise UsageError(f"{name} {value} is out of range; use {minimum}{upper}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog=PROG,
+        description=(
+            "Compose an image of a handwritten digit sequence from MNIST digits and save it "
+            "as an 8-bit greyscale PNG (28 px high). For training data, see "
+            f"'{PROG} dataset --help'."
+        ),
+        epilog=(
+            f"examples: '{PROG} 01 0 10 66' writes 0-1.png; "
+            f"'{PROG} 2024 2 8 140 --mode random --seed 7'. "
+            "Uniform mode needs (width - 28 x digits) / (digits - 1) to be a whole number "
+            "within the spacing range; random mode draws each gap within it."
+        ),
+    )
+    parser.add_argument("sequence", nargs="?", help="the digits to draw, e.g. 2024")
+    parser.add_argument("min_spacing", nargs="?", help="smallest gap between digits, px")
+    parser.add_argument("max_spacing", nargs="?", help="largest gap between digits, px")
+    parser.add_argument("image_width", nargs="?", help=f"image width, px (at most {MAX_WIDTH:,})")
+    parser.add_argument("--seed", help=f"0..{MAX_SEED}; the same seed gives the same image")
+    parser.add_argument(
+        "-o",
+        "--output",
+        help="file to write, or an existing folder to write <sequence>.png into "
+        "(default: ./<d-i-g-i-t-s>.png)",
+    )
+    parser.add_argument(
+        "--mode",
+        choices=RULES,
+        default="uniform",
+        help="uniform: equal gaps, the original rule (default); random: each gap drawn in range",
+    )
+    parser.add_argument(
+        "--white-on-black",
+        action="store_true",
+        help="MNIST's own polarity (white digits on black) instead of dark digits on white",
+    )
+    parser.add_argument(
+        "--data",
+        metavar="DIR",
+        help="a folder holding one MNIST-style IDX pair (or its images file) "
+        "instead of the bundled MNIST test set",
+    )
+    parser.add_argument(
+        "--examples",
+        action="store_true",
+        help="write the original project's three examples (0-7 at 224 px, 0-8 at 292, "
+        "0-9 at 280, spacing 0..10) into the current folder or --output folder",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    return parser
+
+
+def _seed(args) -> int:
+    if args.seed is None:
+        return secrets.randbelow(MAX_SEED + 1)
+    return _whole("seed", args.seed, 0, MAX_SEED)
+
+
+def _target(output: str | None, stem: str) -> Path:
+    if output is None:
+        return Path(f"{stem}.png")
+    path = Path(output).expanduser()
+    return path / f"{stem}.png" if path.is_dir() else path
+
+
+def _save(bank, spec: SequenceSpec, seed: int, target: Path) -> str:
+    comp = compose(bank, spec, seed)
+    path = write_png(target, comp.pixels, composition_text(comp, bank.source))
+    height, width = comp.pixels.shape
+    return f"wrote {path} ({width} x {height} px, seed {seed})"
+
+
+def run(argv: list[str]) -> int:
+    """Parse and act; raises MnistSeqError on bad input."""
+    args = build_parser().parse_args(argv)
+    positional = [args.sequence, args.min_spacing, args.max_spacing, args.image_width]
+    if args.examples:
+        if any(p is not None for p in positional):
+            raise UsageError("--examples takes no sequence, spacing or width")
+        folder = Path(args.output or ".").expanduser()
+        if not folder.is_dir():
+            raise OutputError(f"cannot write examples: folder {folder} does not exist")
+        seed = _seed(args)
+        bank = load_bank(args.data)
+        specs = [
+            SequenceSpec(tuple(digits), width, 0, 10, args.mode, args.white_on_black)
+            for digits, width in EXAMPLES
+        ]
+        for spec in specs:
+            print(_save(bank, spec, seed, folder / f"{file_stem(spec.digits)}.png"))
+        return 0
+    if None in positional:
+        missing = ["sequence", "min_spacing", "max_spacing", "image_width"][positional.index(None)]
+        raise UsageError(
+            f"missing {missing}: give <sequence> <min_spacing> <max_spacing> <image_width>, "
+            f"e.g. {PROG} 01 0 10 66"
+        )
+    digits = parse_sequence(args.sequence)
+    lo = _whole("min spacing", args.min_spacing, 0, MAX_WIDTH)
+    hi = _whole("max spacing", args.max_spacing, 0, MAX_WIDTH)
+    width = _whole("width", args.image_width, 1, MAX_WIDTH)
+    spec = SequenceSpec(digits, width, lo, hi, args.mode, args.white_on_black)
+    seed = _seed(args)
+    target = _target(args.output, file_stem(digits))
+    bank = load_bank(args.data)
+    print(_save(bank, spec, seed, target))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Console entry point: returns the exit status."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    try:
+        if argv and argv[0] == "dataset":
+            from .dataset_cli import main as dataset_main
+
+            return dataset_main(argv[1:])
+        return run(argv)
+    except MnistSeqError as exc:
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+if __name__ == "__main__":
+    sys.exit(main())
