@@ -38,7 +38,7 @@ def _spacing_pair(spacing_range) -> tuple[int, int]:
     return lo, hi
 
 
-class MNIST_Sequence_API:  # noqa: N801 - the original project's public name
+class MNIST_Sequence_API:
     """Generate images of digit sequences; loads its digit data once, at construction.
 
     data_dir: a folder holding one MNIST-style IDX pair (or its images file); the bundled
@@ -111,7 +111,11 @@ class MNIST_Sequence_API:  # noqa: N801 - the original project's public name
         image_width defaults to the narrowest valid width for the spacing range.
         """
         lo, hi = _spacing_pair(spacing_range)
-        if isinstance(num_samples, bool) or not isinstance(num_samples, (int, np.integer)) or num_samples < 0:
+        if (
+            isinstance(num_samples, bool)
+            or not isinstance(num_samples, (int, np.integer))
+            or num_samples < 0
+        ):
             raise SequenceError(f"num_samples {num_samples!r} must be a whole number >= 0")
         if isinstance(seq_len, bool) or not isinstance(seq_len, (int, np.integer)) or seq_len < 1:
             raise SequenceError(f"seq_len {seq_len!r} must be a whole number >= 1")

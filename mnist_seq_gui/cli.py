@@ -15,8 +15,6 @@ import secrets
 import sys
 from pathlib import Path
 
-import numpy as np
-
 from . import __version__
 from .core import (
     MAX_SEED,

@@ -60,7 +60,9 @@ def to_uint8(pixels: np.ndarray) -> np.ndarray:
     return np.rint(np.clip(pixels, 0.0, 1.0) * 255.0).astype(np.uint8)
 
 
-def encode_png(pixels: np.ndarray, text: dict[str, str] | None = None, compress_level: int = 6) -> bytes:
+def encode_png(
+    pixels: np.ndarray, text: dict[str, str] | None = None, compress_level: int = 6
+) -> bytes:
     """8-bit greyscale PNG bytes of a 2-D image, with optional tEXt chunks."""
     image = Image.fromarray(np.ascontiguousarray(to_uint8(pixels)), mode="L")
     info = None
@@ -81,13 +83,24 @@ def write_bytes_atomic(path: str | os.PathLike, data: bytes) -> Path:
     return path
 
 
-def write_png(path: str | os.PathLike, pixels: np.ndarray, text: dict[str, str] | None = None) -> Path:
+def write_png(
+    path: str | os.PathLike, pixels: np.ndarray, text: dict[str, str] | None = None
+) -> Path:
     """Save a 28 x W image 1:1 as an 8-bit greyscale PNG, atomically."""
     return write_bytes_atomic(path, encode_png(pixels, text))
 
 
 # PNG text keys: every parameter needed to make the same pixels again.
-_KEYS = ("sequence", "min_spacing", "max_spacing", "width", "rule", "polarity", "seed", "mnist_indices")
+_KEYS = (
+    "sequence",
+    "min_spacing",
+    "max_spacing",
+    "width",
+    "rule",
+    "polarity",
+    "seed",
+    "mnist_indices",
+)
 _SOFTWARE_KEY = "Software"
 
 

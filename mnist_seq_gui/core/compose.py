@@ -60,7 +60,9 @@ class Composition:
 
 def digit_offsets(gaps) -> tuple[int, ...]:
     """Left edge of each digit for one row of gaps."""
-    return tuple(int(x) for x in batch_offsets(np.asarray([gaps], dtype=np.int64).reshape(1, -1))[0])
+    return tuple(
+        int(x) for x in batch_offsets(np.asarray([gaps], dtype=np.int64).reshape(1, -1))[0]
+    )
 
 
 def batch_offsets(gaps: np.ndarray) -> np.ndarray:
@@ -158,7 +160,8 @@ def check_indices(bank: DigitBank, digits: tuple[int, ...], indices) -> tuple[in
             )
         if bank.labels[index] != digit:
             raise SequenceError(
-                f"MNIST index {index} shows a {bank.labels[index]}, not the {digit} at position {position}"
+                f"MNIST index {index} shows a {bank.labels[index]}, "
+                f"not the {digit} at position {position}"
             )
     return indices
 
@@ -211,7 +214,7 @@ class BatchComposition:
     @property
     def boxes(self) -> np.ndarray:
         """(N, n, 4) boxes (x0, y0, x1, y1), end-exclusive."""
-        boxes = np.empty(self.offsets.shape + (4,), dtype=np.int64)
+        boxes = np.empty((*self.offsets.shape, 4), dtype=np.int64)
         boxes[..., 0] = self.offsets
         boxes[..., 1] = 0
         boxes[..., 2] = self.offsets + DIGIT_SIZE

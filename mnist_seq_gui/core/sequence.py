@@ -29,7 +29,9 @@ def as_digits(digits) -> tuple[int, ...]:
     if isinstance(digits, str):
         return parse_sequence(digits)
     try:
-        items = list(np.asarray(digits).reshape(-1)) if isinstance(digits, np.ndarray) else list(digits)
+        items = (
+            list(np.asarray(digits).reshape(-1)) if isinstance(digits, np.ndarray) else list(digits)
+        )
     except TypeError:
         raise SequenceError(
             f"digits {digits!r} is not a list of digits; pass e.g. [3, 5, 0]"
@@ -42,9 +44,7 @@ def as_digits(digits) -> tuple[int, ...]:
             raise SequenceError(
                 f"digit {item!r} at position {position} is not a number; use integers 0..9"
             )
-        if isinstance(item, numbers.Integral):
-            value = int(item)
-        elif float(item).is_integer():
+        if isinstance(item, numbers.Integral) or float(item).is_integer():
             value = int(item)
         else:
             raise SequenceError(

@@ -36,9 +36,7 @@ def check_spacing_range(min_spacing: int, max_spacing: int) -> tuple[int, int]:
     if lo < 0 or hi < 0:
         raise SpacingError(f"spacing {lo}..{hi} is negative; use spacings of 0 px or more")
     if lo > hi:
-        raise SpacingError(
-            f"min spacing {lo} is above max spacing {hi}; swap them ({hi}..{lo})"
-        )
+        raise SpacingError(f"min spacing {lo} is above max spacing {hi}; swap them ({hi}..{lo})")
     if hi > MAX_WIDTH:
         raise SpacingError(f"max spacing {hi} is above the {MAX_WIDTH:,} px width limit")
     return lo, hi
@@ -74,7 +72,9 @@ def _describe(n: int) -> str:
     return f"{n} digit" if n == 1 else f"{n} digits"
 
 
-def check_width(n: int, width: int, min_spacing: int, max_spacing: int, rule: str = "uniform") -> None:
+def check_width(
+    n: int, width: int, min_spacing: int, max_spacing: int, rule: str = "uniform"
+) -> None:
     """Raise SpacingError, naming the nearest valid widths, unless the layout exists."""
     width = _check_int("width", width)
     if n < 1:
@@ -91,18 +91,20 @@ def check_width(n: int, width: int, min_spacing: int, max_spacing: int, rule: st
             f"above the {MAX_WIDTH:,} px limit; use fewer digits or less spacing"
         )
     nearest = " or ".join(str(w) for w in nearest_valid_widths(width, widths))
+    what = f"{_describe(n)} with spacing {min_spacing}..{max_spacing}"
     if n == 1:
         raise SpacingError(
-            f"width {width} does not fit a single digit, which is {DIGIT_SIZE} px wide; use width {DIGIT_SIZE}"
+            f"width {width} does not fit a single digit, which is {DIGIT_SIZE} px wide; "
+            f"use width {DIGIT_SIZE}"
         )
     if width < widths[0]:
         raise SpacingError(
-            f"width {width} is too small for {_describe(n)} with spacing {min_spacing}..{max_spacing}: "
+            f"width {width} is too small for {what}: "
             f"they need at least {widths[0]} px; use width {nearest}"
         )
     if width > widths[-1]:
         raise SpacingError(
-            f"width {width} is too wide for {_describe(n)} with spacing {min_spacing}..{max_spacing}: "
+            f"width {width} is too wide for {what}: "
             f"at most {widths[-1]} px; use width {nearest} or allow more spacing"
         )
     raise SpacingError(
