@@ -26,7 +26,7 @@ API = MNIST_Sequence_API(seed=2024)
 def test_list_likes_give_28_by_width_float32(digits):
     img = API.generate_mnist_sequence(digits, (0, 10), 94)
     assert img.shape == (28, 94) and img.dtype == np.float32
-    assert 0.0 <= img.min() and img.max() <= 1.0
+    assert img.min() >= 0.0 and img.max() <= 1.0
     assert (img[:, 28:33] == 1.0).all()  # (94 - 84) / 2 = 5 px white gaps
 
 
