@@ -145,6 +145,24 @@ class DigitBank:
         background = 0 if white_on_black else (255 if dtype == np.uint8 else 1.0)
         return self._tables[key], background
 
+    def padded_rows(self, gap: int, white_on_black: bool) -> np.ndarray:
+        """Every digit row followed by `gap` background pixels: (N * 28, 28 + gap) uint8.
+
+        With equal gaps, a batch is then one gather of these rows (see render_batch).
+        Only the most recent gap is kept, to bound memory.
+        """
+        key = ("rows", gap, bool(white_on_black))
+        if key not in self._tables:
+            for old in [k for k in self._tables if k[0] == "rows"]:
+                del self._tables[old]
+            table, background = self.output_table(np.uint8, white_on_black)
+            rows = np.empty((table.shape[0] * table.shape[1], table.shape[2] + gap), np.uint8)
+            rows[:, : table.shape[2]] = table.reshape(-1, table.shape[2])
+            rows[:, table.shape[2] :] = background
+            rows.flags.writeable = False
+            self._tables[key] = rows
+        return self._tables[key]
+
     def check_available(self, digits: np.ndarray) -> None:
         """Raise SequenceError if any requested digit has no images in this bank."""
         missing = sorted({int(d) for d in np.unique(digits) if self.counts[d] == 0})

@@ -102,8 +102,17 @@ def test_batch_rows_equal_single_images_of_the_same_items(rule):
         assert (batch.gaps.sum(axis=1) == 20).all()
 
 
-def test_batch_uint8_matches_float_exactly():
-    digits = np.tile(np.arange(5), (20, 1))
-    f = compose_batch(BANK, digits, 160, 0, 10, "random", seed=5, dtype=np.float32)
-    u = compose_batch(BANK, digits, 160, 0, 10, "random", seed=5, dtype=np.uint8)
+@pytest.mark.parametrize("rule", ["uniform", "random"])
+@pytest.mark.parametrize("count", [20, 2_000])  # small batches and the multi-threaded row path
+def test_batch_uint8_matches_float_exactly_and_boxes_hold_digits(rule, count):
+    digits = np.tile(np.arange(5), (count, 1))
+    f = compose_batch(BANK, digits, 160, 0, 10, rule, seed=5, dtype=np.float32)
+    u = compose_batch(BANK, digits, 160, 0, 10, rule, seed=5, dtype=np.uint8)
+    assert np.array_equal(f.indices, u.indices)
     assert np.array_equal(u.pixels.astype(np.float32) / 255, f.pixels)
+    for r in (0, count // 2, count - 1):
+        covered = np.zeros(160, bool)
+        for j, (x0, y0, x1, y1) in enumerate(u.boxes[r]):
+            assert np.array_equal(u.pixels[r, y0:y1, x0:x1], 255 - BANK.images[u.indices[r, j]])
+            covered[x0:x1] = True
+        assert (u.pixels[r][:, ~covered] == 255).all()
