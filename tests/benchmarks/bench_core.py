@@ -20,7 +20,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from mnist_seq_gui.core import SequenceSpec, bundled_bank, compose, compose_batch  # noqa: E402
+from mnist_seq_gui.core import SequenceSpec, bundled_bank, compose, compose_batch
 
 
 class OriginalGenerator:
@@ -40,10 +40,7 @@ class OriginalGenerator:
         for digit in digits:
             index = np.random.choice(self.label_map[digit])
             digit_image = 1.0 - self.images[index].astype(np.float32) / 255.0
-            if image is None:
-                image = digit_image
-            else:
-                image = np.hstack((image, gap, digit_image))
+            image = digit_image if image is None else np.hstack((image, gap, digit_image))
         return image.astype(np.float32)
 
 
