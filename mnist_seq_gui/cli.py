@@ -126,7 +126,7 @@ def _save(bank, spec: SequenceSpec, seed: int, target: Path) -> str:
     comp = compose(bank, spec, seed)
     path = write_png(target, comp.pixels, composition_text(comp, bank.source))
     height, width = comp.pixels.shape
-    return f"wrote {path} ({width} x {height} px, seed {seed})"
+    return f"wrote {path.resolve()} ({width} x {height} px, seed {seed})"
 
 
 def run(argv: list[str]) -> int:

@@ -186,22 +186,30 @@ def render_batch(
     Loops run over chunks of rows, digit slots and (when rows differ) distinct
     offsets, never over images.
     """
-    table, background = bank.output_table(dtype, white_on_black)
+    dtype = np.dtype(dtype)
+    if dtype not in (np.dtype(np.uint8), np.dtype(np.float32)):
+        raise ValueError(f"output dtype {dtype} is not supported; use float32 or uint8")
     n_items, n = indices.shape
-    out = np.empty((n_items, DIGIT_SIZE, width), dtype=table.dtype)
+    out = np.empty((n_items, DIGIT_SIZE, width), dtype=dtype)
     if n_items == 0:
         return out
     gap = _equal_gap(offsets) if n_items >= _MIN_ROW_ITEMS else None
     if gap is not None and gap <= _MAX_ROW_GAP:
         _render_by_rows(bank, indices, gap, width, white_on_black, out)
         return out
+    # Compose in uint8 and convert each chunk while it is in cache: float32 pixels are
+    # uint8 / 255 exactly, and the gathers move a quarter of the bytes.
+    table = bank.output_table(white_on_black)
+    background = 0 if white_on_black else 255
+    convert = out.dtype != np.uint8
     shared = n_items == 1 or bool((offsets == offsets[0]).all())
-    chunk = max(1, _CHUNK_BYTES // (DIGIT_SIZE * DIGIT_SIZE * table.itemsize))
-    buffer = np.empty((min(chunk, n_items), DIGIT_SIZE, DIGIT_SIZE), dtype=table.dtype)
+    chunk = max(1, _CHUNK_BYTES // (DIGIT_SIZE * width))
+    gathered_all = np.empty((min(chunk, n_items), DIGIT_SIZE, DIGIT_SIZE), np.uint8)
+    staging = np.empty((min(chunk, n_items), DIGIT_SIZE, width), np.uint8) if convert else None
     for start in range(0, n_items, chunk):
         stop = min(start + chunk, n_items)
-        rows = out[start:stop]
-        gathered = buffer[: stop - start]
+        rows = staging[: stop - start] if convert else out[start:stop]
+        gathered = gathered_all[: stop - start]
         if shared:
             done = 0
             for j, x in enumerate(offsets[0].tolist()):
@@ -212,15 +220,17 @@ def render_batch(
                 done = x + DIGIT_SIZE
             if done < width:
                 rows[:, :, done:] = background
-            continue
-        rows.fill(background)
-        for j in range(n):
-            np.take(table, indices[start:stop, j], axis=0, out=gathered)
-            column = offsets[start:stop, j]
-            order = np.argsort(column, kind="stable")
-            starts, first = np.unique(column[order], return_index=True)
-            for x, group in zip(starts.tolist(), np.split(order, first[1:])):
-                rows[group, :, x : x + DIGIT_SIZE] = gathered[group]
+        else:
+            rows.fill(background)
+            for j in range(n):
+                np.take(table, indices[start:stop, j], axis=0, out=gathered)
+                column = offsets[start:stop, j]
+                order = np.argsort(column, kind="stable")
+                starts, first = np.unique(column[order], return_index=True)
+                for x, group in zip(starts.tolist(), np.split(order, first[1:])):
+                    rows[group, :, x : x + DIGIT_SIZE] = gathered[group]
+        if convert:
+            np.divide(rows, np.float32(255), out=out[start:stop], dtype=np.float32)
     return out
 
 

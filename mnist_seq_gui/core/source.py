@@ -127,23 +127,17 @@ class DigitBank:
     def __len__(self) -> int:
         return len(self.labels)
 
-    def output_table(self, dtype: np.dtype, white_on_black: bool) -> tuple[np.ndarray, float]:
-        """All digits converted to an output dtype and polarity, plus the background value.
+    def output_table(self, white_on_black: bool) -> np.ndarray:
+        """All digits in output polarity as uint8 (built on first use and kept).
 
-        float32 pixels are the uint8 ones divided by 255. The table is built on first
-        use and kept, so that composing a batch is a pure gather.
+        Dark on white is 255 - MNIST; float32 output is this table's values / 255.
         """
-        dtype = np.dtype(dtype)
-        if dtype not in (np.dtype(np.uint8), np.dtype(np.float32)):
-            raise ValueError(f"output dtype {dtype} is not supported; use float32 or uint8")
-        key = (dtype.str, bool(white_on_black))
+        key = ("table", bool(white_on_black))
         if key not in self._tables:
-            light = self.images if white_on_black else 255 - self.images
-            table = light if dtype == np.uint8 else light.astype(np.float32) / np.float32(255)
+            table = self.images if white_on_black else 255 - self.images
             table.flags.writeable = False
             self._tables[key] = table
-        background = 0 if white_on_black else (255 if dtype == np.uint8 else 1.0)
-        return self._tables[key], background
+        return self._tables[key]
 
     def padded_rows(self, gap: int, white_on_black: bool) -> np.ndarray:
         """Every digit row followed by `gap` background pixels: (N * 28, 28 + gap) uint8.
@@ -155,7 +149,8 @@ class DigitBank:
         if key not in self._tables:
             for old in [k for k in self._tables if k[0] == "rows"]:
                 del self._tables[old]
-            table, background = self.output_table(np.uint8, white_on_black)
+            table = self.output_table(white_on_black)
+            background = 0 if white_on_black else 255
             rows = np.empty((table.shape[0] * table.shape[1], table.shape[2] + gap), np.uint8)
             rows[:, : table.shape[2]] = table.reshape(-1, table.shape[2])
             rows[:, table.shape[2] :] = background

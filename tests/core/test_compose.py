@@ -116,3 +116,8 @@ def test_batch_uint8_matches_float_exactly_and_boxes_hold_digits(rule, count):
             assert np.array_equal(u.pixels[r, y0:y1, x0:x1], 255 - BANK.images[u.indices[r, j]])
             covered[x0:x1] = True
         assert (u.pixels[r][:, ~covered] == 255).all()
+
+
+def test_unsupported_output_dtype_is_refused():
+    with pytest.raises(ValueError, match="float64 is not supported"):
+        compose(BANK, SequenceSpec((1, 2), 56), seed=0, dtype=np.float64)
