@@ -11,6 +11,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mnist_seq_gui.core import DataError, DigitBank, bundled_bank, bundled_data_dir, load_bank
 from mnist_seq_gui.core.idx import read_images, read_labels, read_pair
@@ -172,3 +174,24 @@ def test_bank_without_a_digit_says_so():
 
     with pytest.raises(SequenceError, match="no images of digit.* 7"):
         compose(partial, SequenceSpec((1, 7), 56), seed=0)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    cut=st.integers(0, 3200),
+    flips=st.lists(st.tuples(st.integers(0, 3199), st.integers(0, 255)), max_size=4),
+    compress=st.booleans(),
+)
+def test_damaged_files_only_ever_raise_data_error(tmp_path_factory, cut, flips, compress):
+    blob = bytearray(struct.pack(">IIII", 2051, 4, 28, 28) + raw_bytes(IMAGES)[16 : 16 + 4 * 784])
+    for position, value in flips:
+        blob[position % len(blob)] = value
+    data = bytes(blob[: len(blob) - cut])
+    path = tmp_path_factory.mktemp("fuzz") / "images"
+    path.write_bytes(gzip.compress(data) if compress else data)
+    try:
+        images = read_images(path)
+    except DataError as exc:
+        assert str(path) in str(exc)
+    else:
+        assert images.shape[1:] == (28, 28) and images.dtype == np.uint8
