@@ -153,23 +153,29 @@ def _render_by_rows(
     chunk = max(1, step_bytes // (DIGIT_SIZE * n * piece))
     row_in_digit = np.arange(DIGIT_SIZE, dtype=np.int64)[None, :, None]
 
-    def work(start: int) -> None:
-        stop = min(start + chunk, n_items)
-        which = (indices[start:stop, None, :] * DIGIT_SIZE + row_in_digit).reshape(-1)
-        wide = np.take(rows_table, which, axis=0).reshape(stop - start, DIGIT_SIZE, n * piece)
-        if out.dtype == np.uint8:
-            out[start:stop] = wide[:, :, :width]
-        else:
-            np.divide(wide[:, :, :width], np.float32(255), out=out[start:stop], dtype=np.float32)
+    def work(span: range) -> None:
+        wide_all = np.empty((min(chunk, len(span)) * DIGIT_SIZE * n, piece), np.uint8)
+        for start in range(span.start, span.stop, chunk):
+            stop = min(start + chunk, span.stop)
+            which = (indices[start:stop, None, :] * DIGIT_SIZE + row_in_digit).reshape(-1)
+            wide = wide_all[: len(which)]
+            # mode="clip": the indices are valid by construction, and "raise" would
+            # make numpy buffer `out` for every call.
+            np.take(rows_table, which, axis=0, out=wide, mode="clip")
+            rows = wide.reshape(stop - start, DIGIT_SIZE, n * piece)[:, :, :width]
+            if out.dtype == np.uint8:
+                out[start:stop] = rows
+            else:
+                np.divide(rows, np.float32(255), out=out[start:stop], dtype=np.float32)
 
-    starts = range(0, n_items, chunk)
-    workers = min(os.cpu_count() or 1, len(starts))
-    if workers <= 1:
-        for start in starts:
-            work(start)
+    workers = max(1, min(os.cpu_count() or 1, -(-n_items // chunk)))
+    per_worker = -(-n_items // workers)
+    spans = [range(s, min(s + per_worker, n_items)) for s in range(0, n_items, per_worker)]
+    if len(spans) == 1:
+        work(spans[0])
         return
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        for _ in pool.map(work, starts):
+    with ThreadPoolExecutor(max_workers=len(spans)) as pool:
+        for _ in pool.map(work, spans):
             pass
 
 
@@ -215,7 +221,7 @@ def render_batch(
             for j, x in enumerate(offsets[0].tolist()):
                 if x > done:
                     rows[:, :, done:x] = background
-                np.take(table, indices[start:stop, j], axis=0, out=gathered)
+                np.take(table, indices[start:stop, j], axis=0, out=gathered, mode="clip")
                 rows[:, :, x : x + DIGIT_SIZE] = gathered
                 done = x + DIGIT_SIZE
             if done < width:
@@ -223,7 +229,7 @@ def render_batch(
         else:
             rows.fill(background)
             for j in range(n):
-                np.take(table, indices[start:stop, j], axis=0, out=gathered)
+                np.take(table, indices[start:stop, j], axis=0, out=gathered, mode="clip")
                 column = offsets[start:stop, j]
                 order = np.argsort(column, kind="stable")
                 starts, first = np.unique(column[order], return_index=True)
