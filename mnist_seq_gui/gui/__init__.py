@@ -1,0 +1,1 @@
+"""The desktop explorer: everything that imports Qt lives in this package."""
