@@ -287,9 +287,7 @@ class MainWindow(QMainWindow):
         action = QAction(text, self)
         if icon:
             action.setIcon(QIcon.fromTheme(icon))
-        if isinstance(keys, QKeySequence.StandardKey):
-            action.setShortcuts(keys)
-        elif keys:
+        if keys:
             action.setShortcuts(keys)
         action.setStatusTip(tip)
         action.setToolTip(tip)
@@ -585,7 +583,7 @@ class MainWindow(QMainWindow):
             self.mode_combo.setCurrentIndex(index)
 
     def _use_offered_width(self, button: QPushButton) -> None:
-        width = button.property("width")
+        width = button.property("offeredWidth")
         if width is not None:
             self._set_width(int(width))
             self._request_render()
@@ -633,7 +631,7 @@ class MainWindow(QMainWindow):
         comp = result.composition
         tips = [
             f"Digit {d} \u00b7 MNIST test index {i}\nClick to draw another {d}"
-            for d, i in zip(comp.spec.digits, comp.indices)
+            for d, i in zip(comp.spec.digits, comp.indices, strict=True)
         ]
         self.preview.set_image(result.image, comp.boxes, tips)
         self.size_label.setText(f"{result.image.width()} \u00d7 {result.image.height()} px")
@@ -666,11 +664,11 @@ class MainWindow(QMainWindow):
                 random_fits = self.rule() == "uniform" and width in valid_widths(
                     len(digits), lo, hi, "random"
                 )
-        for button, offer in zip(self.offer_buttons, offers + [None, None]):
+        for button, offer in zip(self.offer_buttons, [*offers, None, None], strict=False):
             button.setVisible(offer is not None)
             if offer is not None:
                 button.setText(f"Use width {offer}")
-                button.setProperty("width", offer)
+                button.setProperty("offeredWidth", offer)
         self.offer_random_button.setVisible(random_fits)
         shown = "" if self._result is None else " The preview shows the last valid image."
         self.problem_label.setText(message[:1].upper() + message[1:] + "." + shown)

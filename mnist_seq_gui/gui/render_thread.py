@@ -114,7 +114,7 @@ class RenderThread(QThread):
                 if not self._superseded():
                     self.failed.emit(request.request_id, str(exc))
                 continue
-            except Exception as exc:  # noqa: BLE001 - an exception must never end the thread
+            except Exception as exc:  # an exception must never end the thread
                 if not self._superseded():
                     self.failed.emit(request.request_id, f"{type(exc).__name__}: {exc}")
                 continue
