@@ -7,8 +7,8 @@ import os
 # Before anything imports Qt: tests need no display unless one is asked for.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import pytest  # noqa: E402
-from PySide6.QtCore import QSettings, QThread  # noqa: E402
+import pytest
+from PySide6.QtCore import QSettings, QThread
 
 # The offscreen platform reports this on every top-level window it shows; it is the
 # plugin describing itself, not a problem in our code, so it must not fail a test

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 
@@ -83,7 +84,7 @@ def test_twenty_rapid_slider_changes_end_on_the_last(qtbot, window):
     wait_for_latest(qtbot, window)
     assert window.preview.image().width() == targets[-1]
     assert shown and shown[-1] == window.latest_request_id()
-    assert all(a < b for a, b in zip(shown, shown[1:], strict=False))
+    assert all(a < b for a, b in itertools.pairwise(shown))
     assert np.array_equal(
         shown_pixels(window), core_pixels(window.current_spec(), window.seed_spin.value())
     )
@@ -163,7 +164,7 @@ def test_click_rerolls_only_that_digit(qtbot, window):
     canvas = window.preview.canvas
     before = shown_pixels(window)
     old = window.result().composition
-    x0, y0, x1, y1 = old.boxes[2]
+    x0, _, x1, _ = old.boxes[2]
     qtbot.mouseClick(
         canvas, Qt.MouseButton.LeftButton, pos=canvas.widget_point_of((x0 + x1) / 2, 14)
     )
