@@ -228,7 +228,7 @@ class MainWindow(QMainWindow):
         grid.addWidget(self.width_slider, 3, 1, 1, 4)
         grid.addWidget(self.width_spin, 3, 5)
         grid.setColumnStretch(1, 3)
-        grid.setColumnStretch(5, 1)
+        grid.setColumnStretch(4, 1)
         outer.addLayout(grid)
 
         # Shown when the controls describe no image: says why and offers a way out.
@@ -671,7 +671,10 @@ class MainWindow(QMainWindow):
                 button.setProperty("offeredWidth", offer)
         self.offer_random_button.setVisible(random_fits)
         shown = "" if self._result is None else " The preview shows the last valid image."
-        self.problem_label.setText(message[:1].upper() + message[1:] + "." + shown)
+        sentence = message[:1].upper() + message[1:]
+        if not sentence.endswith((".", "!", "?")):
+            sentence += "."
+        self.problem_label.setText(sentence + shown)
         self.problem_bar.show()
 
     def _hide_problem(self) -> None:
