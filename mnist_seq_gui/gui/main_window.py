@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QByteArray, QSettings, QSignalBlocker, Qt, Signal
+from PySide6.QtCore import QByteArray, QObject, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QIcon, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -75,6 +75,21 @@ def _describe_removed(chars: list[str]) -> str:
     for ch in dict.fromkeys(chars):
         names.append("spaces" if ch == " " else "tabs" if ch == "\t" else repr(ch))
     return ", ".join(names)
+
+
+@contextlib.contextmanager
+def signals_blocked(*objects: QObject) -> Iterator[None]:
+    """Silence objects' signals for a moment, restoring each one's previous state.
+
+    Not QSignalBlocker: in PySide6 6.12 its unblock()/__exit__ drop a reference to
+    None on every call, which crashes the interpreter after a few thousand uses.
+    """
+    previous = [obj.blockSignals(True) for obj in objects]
+    try:
+        yield
+    finally:
+        for obj, was_blocked in zip(objects, previous, strict=True):
+            obj.blockSignals(was_blocked)
 
 
 def settings_store() -> QSettings:
@@ -433,12 +448,8 @@ class MainWindow(QMainWindow):
             self.seed_spin,
             self.zoom_combo,
         )
-        blockers = [QSignalBlocker(w) for w in widgets]
-        try:
+        with signals_blocked(*widgets):
             yield
-        finally:
-            for blocker in blockers:
-                blocker.unblock()
 
     def rule(self) -> str:
         return str(self.mode_combo.currentData())
@@ -512,7 +523,7 @@ class MainWindow(QMainWindow):
             cleaned = cleaned[:MAX_DIGITS]
         if cleaned != text:
             position = self.sequence_edit.cursorPosition()
-            with QSignalBlocker(self.sequence_edit):
+            with signals_blocked(self.sequence_edit):
                 self.sequence_edit.setText(cleaned)
                 self.sequence_edit.setCursorPosition(min(position, len(cleaned)))
         if notes:
@@ -569,7 +580,7 @@ class MainWindow(QMainWindow):
         self._request_render()
 
     def _on_width_spin(self, value: int) -> None:
-        with QSignalBlocker(self.width_slider):
+        with signals_blocked(self.width_slider):
             self.width_slider.setValue(value)
         self._request_render()
 
