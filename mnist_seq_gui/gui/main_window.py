@@ -185,6 +185,7 @@ class MainWindow(QMainWindow):
         self.invert_check = QCheckBox("White on black (as MNIST)")
         self._named(self.invert_check, "invertCheck", "Polarity: white digits on black")
         self.zoom_combo = QComboBox()
+        self.zoom_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self._named(self.zoom_combo, "zoomCombo", "Preview zoom (whole factors stay crisp)")
         self.zoom_combo.addItem("Fit", FIT)
         for step in ZOOM_STEPS:
@@ -210,13 +211,17 @@ class MainWindow(QMainWindow):
             lab.setBuddy(buddy)
             return lab
 
+        # Two mirrored halves: label | slider (stretches) | spin box, twice per row.
+        for spin in (self.min_spacing_spin, self.max_spacing_spin, self.width_spin):
+            spin.setFixedWidth(96)
+            spin.setAlignment(Qt.AlignmentFlag.AlignRight)
         grid.addWidget(label("&Sequence", self.sequence_edit), 0, 0)
-        grid.addWidget(self.sequence_edit, 0, 1, 1, 3)
-        grid.addWidget(label("S&eed", self.seed_spin), 0, 4)
+        grid.addWidget(self.sequence_edit, 0, 1, 1, 2)
+        grid.addWidget(label("S&eed", self.seed_spin), 0, 3)
         seed_row = QHBoxLayout()
         seed_row.addWidget(self.seed_spin, 1)
         seed_row.addWidget(self.reroll_button)
-        grid.addLayout(seed_row, 0, 5)
+        grid.addLayout(seed_row, 0, 4, 1, 2)
 
         grid.addWidget(label("&Rule", self.mode_combo), 1, 0)
         rule_row = QHBoxLayout()
@@ -224,26 +229,26 @@ class MainWindow(QMainWindow):
         rule_row.addSpacing(12)
         rule_row.addWidget(self.invert_check)
         rule_row.addStretch(1)
-        grid.addLayout(rule_row, 1, 1, 1, 3)
-        grid.addWidget(label("&Zoom", self.zoom_combo), 1, 4)
-        grid.addWidget(self.zoom_combo, 1, 5)
+        grid.addLayout(rule_row, 1, 1, 1, 2)
+        grid.addWidget(label("&Zoom", self.zoom_combo), 1, 3)
+        zoom_row = QHBoxLayout()
+        zoom_row.addWidget(self.zoom_combo)
+        zoom_row.addStretch(1)
+        grid.addLayout(zoom_row, 1, 4, 1, 2)
 
         grid.addWidget(label("M&in spacing", self.min_spacing_spin), 2, 0)
         grid.addWidget(self.min_spacing_slider, 2, 1)
         grid.addWidget(self.min_spacing_spin, 2, 2)
-        grid.addWidget(
-            label("Ma&x spacing", self.max_spacing_spin), 2, 3, Qt.AlignmentFlag.AlignRight
-        )
-        max_row = QHBoxLayout()
-        max_row.addWidget(self.max_spacing_slider, 1)
-        max_row.addWidget(self.max_spacing_spin)
-        grid.addLayout(max_row, 2, 4, 1, 2)
+        grid.addWidget(label("Ma&x spacing", self.max_spacing_spin), 2, 3)
+        grid.addWidget(self.max_spacing_slider, 2, 4)
+        grid.addWidget(self.max_spacing_spin, 2, 5)
 
         grid.addWidget(label("&Width", self.width_spin), 3, 0)
         grid.addWidget(self.width_slider, 3, 1, 1, 4)
         grid.addWidget(self.width_spin, 3, 5)
-        grid.setColumnStretch(1, 3)
+        grid.setColumnStretch(1, 1)
         grid.setColumnStretch(4, 1)
+        grid.setColumnMinimumWidth(3, 12)
         outer.addLayout(grid)
 
         # Shown when the controls describe no image: says why and offers a way out.

@@ -405,3 +405,29 @@ def test_closing_stops_the_render_thread(qtbot, window):
 
 def test_mouse_outside_the_image_is_no_digit(window):
     assert window.preview.canvas.digit_at(QPoint(1, 1)) == -1
+
+
+def test_damaged_settings_fall_back_to_sane_values(qtbot, make_window):
+    from mnist_seq_gui.gui.main_window import settings_store
+
+    store = settings_store()
+    for key, value in {
+        "params/sequence": "12ab\u00b2",
+        "params/width": "wide",
+        "params/min_spacing": "-4",
+        "params/max_spacing": "9999",
+        "params/seed": "-1",
+        "params/rule": "sideways",
+        "params/zoom": "7",
+        "files/save_dir": "/no/such/folder",
+    }.items():
+        store.setValue(key, value)
+    store.sync()
+    window = make_window()
+    spec = window.current_spec()
+    assert spec.digits == (1, 2)
+    assert spec.rule == "uniform"
+    assert 0 <= spec.min_spacing <= spec.max_spacing <= 200
+    assert window.seed_spin.value() == 0
+    assert window.problem_text() == ""
+    assert np.array_equal(shown_pixels(window), core_pixels(spec, 0))
