@@ -542,29 +542,30 @@ class MainWindow(QMainWindow):
         self._request_render()
 
     def _on_min_spacing(self, value: int) -> None:
-        with self._quiet():
-            self.min_spacing_slider.setValue(value)
-            self.min_spacing_spin.setValue(value)
-            if value > self.max_spacing_spin.value():
-                # Min may never pass max: max follows it up.
-                self.max_spacing_spin.setValue(value)
-                self.max_spacing_slider.setValue(value)
-                self.statusBar().showMessage(
-                    f"Max spacing raised to {value} px: it cannot be below min spacing", STATUS_MS
-                )
-        self._update_width_range()
-        self._request_render()
+        self._on_spacing(value, moved="min")
 
     def _on_max_spacing(self, value: int) -> None:
+        self._on_spacing(value, moved="max")
+
+    def _on_spacing(self, value: int, moved: str) -> None:
+        """Keep each slider and spin box in step; min may never pass max, so the other follows."""
+        pairs = {
+            "min": (self.min_spacing_slider, self.min_spacing_spin),
+            "max": (self.max_spacing_slider, self.max_spacing_spin),
+        }
+        other = "max" if moved == "min" else "min"
+        lo, hi = self.min_spacing_spin.value(), self.max_spacing_spin.value()
+        crossed = value > hi if moved == "min" else value < lo
         with self._quiet():
-            self.max_spacing_slider.setValue(value)
-            self.max_spacing_spin.setValue(value)
-            if value < self.min_spacing_spin.value():
-                self.min_spacing_spin.setValue(value)
-                self.min_spacing_slider.setValue(value)
-                self.statusBar().showMessage(
-                    f"Min spacing lowered to {value} px: it cannot be above max spacing", STATUS_MS
-                )
+            for control in pairs[moved] + (pairs[other] if crossed else ()):
+                control.setValue(value)
+        if crossed:
+            verb = "raised" if other == "max" else "lowered"
+            self.statusBar().showMessage(
+                f"{other.capitalize()} spacing {verb} to {value} px: "
+                f"min spacing cannot be above max spacing",
+                STATUS_MS,
+            )
         self._update_width_range()
         self._request_render()
 
