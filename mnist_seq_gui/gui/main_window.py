@@ -857,6 +857,15 @@ class MainWindow(QMainWindow):
 
     def _apply_spec(self, spec: SequenceSpec, seed: int) -> None:
         with self._quiet():
+            # A file made by the CLI or API may use more spacing than the sliders offer.
+            top = max(MAX_SPACING, spec.max_spacing)
+            for control in (
+                self.min_spacing_spin,
+                self.min_spacing_slider,
+                self.max_spacing_spin,
+                self.max_spacing_slider,
+            ):
+                control.setMaximum(top)
             self.sequence_edit.setText("".join(map(str, spec.digits)))
             self.min_spacing_spin.setValue(spec.min_spacing)
             self.min_spacing_slider.setValue(spec.min_spacing)

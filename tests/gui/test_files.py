@@ -152,3 +152,17 @@ def test_copy_puts_the_one_to_one_image_on_the_clipboard(qtbot, window):
     assert np.array_equal(
         qimage_to_grey(copied), core_pixels(window.current_spec(), window.seed_spin.value())
     )
+
+
+def test_open_a_file_made_by_the_core_with_wide_spacing(qtbot, window, tmp_path):
+    from mnist_seq_gui.core import SequenceSpec, bundled_bank, compose
+    from mnist_seq_gui.files import composition_text, write_png
+
+    spec = SequenceSpec((5, 0, 5), width=3 * 28 + 2 * 250, min_spacing=240, max_spacing=260)
+    comp = compose(bundled_bank(), spec, 424242, dtype=np.uint8)
+    path = tmp_path / "wide.png"
+    write_png(path, comp.pixels, composition_text(comp))
+    assert window.open_file(path)
+    wait_for_latest(qtbot, window)
+    assert window.current_spec() == spec
+    assert np.array_equal(shown_pixels(window), comp.pixels)
