@@ -1,0 +1,289 @@
+"""The crisp preview: integer nearest-neighbour zoom in device pixels, on a checkerboard.
+
+QLabel.setScaledContents always smooths, which blurs 28-pixel digits, so the canvas
+paints the image itself. Zoom is worked out in device pixels (logical zoom times the
+devicePixelRatio, rounded to a whole number), so every image pixel becomes the same
+whole block of screen pixels on HiDPI screens too.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QImage,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QPen,
+    QPixmap,
+)
+from PySide6.QtWidgets import QFrame, QScrollArea, QToolTip, QWidget
+
+FIT = 0  # zoom value meaning "largest whole zoom that fits the window"
+ZOOM_STEPS: tuple[int, ...] = (1, 2, 3, 4, 5, 6, 8, 10, 12, 16, 20, 24, 32)
+MARGIN = 16  # logical pixels of checkerboard around the image
+
+Box = tuple[int, int, int, int]
+
+
+def _checker_pixmap() -> QPixmap:
+    """A 16 x 16 tile of two mid greys: both white and black images stand out on it."""
+    tile = QPixmap(16, 16)
+    tile.fill(QColor(0x8C, 0x8C, 0x8C))
+    painter = QPainter(tile)
+    dark = QColor(0x7A, 0x7A, 0x7A)
+    painter.fillRect(0, 0, 8, 8, dark)
+    painter.fillRect(8, 8, 8, 8, dark)
+    painter.end()
+    return tile
+
+
+class ImageCanvas(QWidget):
+    """Paints one QImage at an integer zoom; reports the digit under the mouse."""
+
+    digitHovered = Signal(int)  # position in the sequence, -1 when over no digit
+    digitClicked = Signal(int)
+    scaleChanged = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("previewCanvas")
+        self.setMouseTracking(True)
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+        self._image = QImage()
+        self._boxes: tuple[Box, ...] = ()
+        self._tips: tuple[str, ...] = ()
+        self._zoom = FIT
+        self._hover = -1
+        self._checker: QBrush | None = None  # QPixmap needs the GUI app: made on first paint
+
+    # -- state -------------------------------------------------------------------------
+
+    def image(self) -> QImage:
+        return self._image
+
+    def boxes(self) -> tuple[Box, ...]:
+        return self._boxes
+
+    def set_image(self, image: QImage, boxes: Sequence[Box] = (), tips: Sequence[str] = ()) -> None:
+        """Show `image` (1:1 pixels); `boxes` are digit boxes in image pixels."""
+        resized = image.size() != self._image.size()
+        self._image = image
+        self._boxes = tuple(tuple(int(v) for v in b) for b in boxes)  # type: ignore[misc]
+        self._tips = tuple(tips)
+        if self._hover >= len(self._boxes):
+            self._set_hover(-1)
+        if resized:
+            self._update_minimum_size()
+        self.update()
+
+    def zoom(self) -> int:
+        return self._zoom
+
+    def set_zoom(self, zoom: int) -> None:
+        """A logical zoom factor (1, 2, ...) or FIT."""
+        self._zoom = max(FIT, int(zoom))
+        self._update_minimum_size()
+        self.update()
+        self.scaleChanged.emit()
+
+    def device_scale(self, dpr: float | None = None) -> int:
+        """Screen (device) pixels per image pixel, always a whole number >= 1."""
+        dpr = self.devicePixelRatioF() if dpr is None else dpr
+        if self._image.isNull():
+            return 1
+        if self._zoom != FIT:
+            return max(1, round(self._zoom * dpr))
+        room_w = (self.width() - 2 * MARGIN) * dpr
+        room_h = (self.height() - 2 * MARGIN) * dpr
+        fit = math.floor(min(room_w / self._image.width(), room_h / self._image.height()))
+        return max(1, min(fit, ZOOM_STEPS[-1] * math.ceil(dpr)))
+
+    def effective_zoom(self) -> float:
+        """The zoom in logical pixels actually used (FIT resolved)."""
+        return self.device_scale() / self.devicePixelRatioF()
+
+    def _update_minimum_size(self) -> None:
+        if self._image.isNull():
+            self.setMinimumSize(0, 0)
+            return
+        dpr = self.devicePixelRatioF()
+        k = 1 if self._zoom == FIT else max(1, round(self._zoom * dpr))
+        self.setMinimumSize(
+            math.ceil(self._image.width() * k / dpr) + 2 * MARGIN,
+            math.ceil(self._image.height() * k / dpr) + 2 * MARGIN,
+        )
+        self.updateGeometry()
+
+    def sizeHint(self) -> QSize:
+        return self.minimumSize().expandedTo(QSize(320, 120))
+
+    # -- geometry ----------------------------------------------------------------------
+
+    def image_origin(self, dpr: float, k: int) -> QPoint:
+        """Top-left of the image in device pixels: centred, never inside the margin."""
+        width_dev = round(self.width() * dpr)
+        height_dev = round(self.height() * dpr)
+        margin_dev = round(MARGIN * dpr)
+        x0 = max(margin_dev, (width_dev - self._image.width() * k) // 2)
+        y0 = max(margin_dev, (height_dev - self._image.height() * k) // 2)
+        return QPoint(x0, y0)
+
+    def image_pixel_at(self, pos: QPoint) -> tuple[int, int] | None:
+        """Image pixel (x, y) under a widget position, or None off the image."""
+        if self._image.isNull():
+            return None
+        dpr = self.devicePixelRatioF()
+        k = self.device_scale(dpr)
+        origin = self.image_origin(dpr, k)
+        x = math.floor((pos.x() * dpr - origin.x()) / k)
+        y = math.floor((pos.y() * dpr - origin.y()) / k)
+        if 0 <= x < self._image.width() and 0 <= y < self._image.height():
+            return x, y
+        return None
+
+    def digit_at(self, pos: QPoint) -> int:
+        """Position in the sequence of the digit under `pos`, or -1."""
+        pixel = self.image_pixel_at(pos)
+        if pixel is None:
+            return -1
+        x, y = pixel
+        for i, (x0, y0, x1, y1) in enumerate(self._boxes):
+            if x0 <= x < x1 and y0 <= y < y1:
+                return i
+        return -1
+
+    def widget_point_of(self, x: float, y: float) -> QPoint:
+        """Widget position (logical) of image pixel coordinates; used by tests and tools."""
+        dpr = self.devicePixelRatioF()
+        k = self.device_scale(dpr)
+        origin = self.image_origin(dpr, k)
+        return QPoint(round((origin.x() + x * k) / dpr), round((origin.y() + y * k) / dpr))
+
+    # -- painting ----------------------------------------------------------------------
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        if self._checker is None:
+            self._checker = QBrush(_checker_pixmap())
+        painter.fillRect(event.rect(), self._checker)
+        if self._image.isNull():
+            painter.setPen(self.palette().color(QPalette.ColorRole.WindowText))
+            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "No image yet")
+            painter.end()
+            return
+        # Work in device pixels so the zoom is a whole number of screen pixels.
+        dpr = painter.device().devicePixelRatioF()
+        k = self.device_scale(dpr)
+        origin = self.image_origin(dpr, k)
+        width, height = self._image.width(), self._image.height()
+        painter.scale(1.0 / dpr, 1.0 / dpr)
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+
+        frame = max(1, round(dpr))
+        painter.fillRect(
+            QRect(
+                origin.x() - frame,
+                origin.y() - frame,
+                width * k + 2 * frame,
+                height * k + 2 * frame,
+            ),
+            QColor(0x30, 0x30, 0x30),
+        )
+        # Only the exposed columns are drawn, so very wide images stay cheap.
+        exposed = event.rect()
+        first = max(0, math.floor((exposed.left() * dpr - origin.x()) / k))
+        last = min(width, math.ceil(((exposed.right() + 1) * dpr - origin.x()) / k))
+        if last > first:
+            painter.drawImage(
+                QRect(origin.x() + first * k, origin.y(), (last - first) * k, height * k),
+                self._image,
+                QRect(first, 0, last - first, height),
+            )
+        if 0 <= self._hover < len(self._boxes):
+            x0, y0, x1, y1 = self._boxes[self._hover]
+            pen = QPen(QColor(0x2A, 0x82, 0xDA), 2 * frame)
+            pen.setJoinStyle(Qt.PenJoinStyle.MiterJoin)
+            painter.setPen(pen)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRect(
+                QRect(origin.x() + x0 * k, origin.y() + y0 * k, (x1 - x0) * k, (y1 - y0) * k)
+            )
+        painter.end()
+
+    # -- mouse -------------------------------------------------------------------------
+
+    def _set_hover(self, index: int) -> None:
+        if index != self._hover:
+            self._hover = index
+            self.setCursor(
+                Qt.CursorShape.PointingHandCursor if index >= 0 else Qt.CursorShape.ArrowCursor
+            )
+            self.update()
+            self.digitHovered.emit(index)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        self._set_hover(self.digit_at(event.position().toPoint()))
+        super().mouseMoveEvent(event)
+
+    def leaveEvent(self, event: QEvent) -> None:
+        self._set_hover(-1)
+        super().leaveEvent(event)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            index = self.digit_at(event.position().toPoint())
+            if index >= 0:
+                self.digitClicked.emit(index)
+                event.accept()
+                return
+        super().mousePressEvent(event)
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip:
+            index = self.digit_at(event.pos())
+            if 0 <= index < len(self._tips):
+                QToolTip.showText(event.globalPos(), self._tips[index], self)
+            else:
+                QToolTip.hideText()
+                event.ignore()
+            return True
+        return super().event(event)
+
+
+class PreviewView(QScrollArea):
+    """Scrollable preview; `image()` is the image shown, at 1:1."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.canvas = ImageCanvas()
+        self.setWidget(self.canvas)
+        self.setWidgetResizable(True)  # the canvas fills the view; FIT uses its size
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setMinimumHeight(28 + 2 * MARGIN + 4)
+        self.digitHovered = self.canvas.digitHovered
+        self.digitClicked = self.canvas.digitClicked
+
+    def image(self) -> QImage:
+        """The shown image, 1:1 (28 x W greyscale)."""
+        return self.canvas.image()
+
+    def set_image(self, image: QImage, boxes: Sequence[Box] = (), tips: Sequence[str] = ()) -> None:
+        self.canvas.set_image(image, boxes, tips)
+
+    def zoom(self) -> int:
+        return self.canvas.zoom()
+
+    def set_zoom(self, zoom: int) -> None:
+        self.canvas.set_zoom(zoom)
+
+    def effective_zoom(self) -> float:
+        return self.canvas.effective_zoom()

@@ -1,0 +1,96 @@
+"""The test harness itself: a leaked QThread or a Qt warning fails a test; entry points run."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+from mnist_seq_gui import __version__
+
+ROOT = Path(__file__).resolve().parents[2]
+
+INNER_TESTS = textwrap.dedent(
+    """
+    import time
+    from PySide6.QtCore import QThread, qWarning
+
+
+    class Sleeper(QThread):
+        def run(self):
+            time.sleep(0.5)
+
+
+    def test_leaks_a_thread(qtbot):
+        thread = Sleeper()
+        thread.start()
+        test_leaks_a_thread.keep = thread
+
+
+    def test_warns(qtbot):
+        qWarning("something Qt did not like")
+
+
+    def test_clean(qtbot):
+        thread = Sleeper()
+        thread.start()
+        thread.wait()
+    """
+)
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    env["QT_QPA_PLATFORM"] = "offscreen"
+    return env
+
+
+def test_leaked_thread_and_qt_warning_fail_their_tests(tmp_path):
+    inner = tmp_path / "test_inner.py"
+    inner.write_text(INNER_TESTS)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-c",
+            str(ROOT / "pyproject.toml"),
+            "--rootdir",
+            str(tmp_path),
+            "-p",
+            "tests.conftest",
+            "-p",
+            "no:cacheprovider",
+            "-q",
+            str(inner),
+        ],
+        cwd=ROOT,
+        env=_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    out = done.stdout + done.stderr
+    assert done.returncode == 1, out
+    assert "test left 1 QThread(s) running" in out
+    assert "ERROR" in out and "test_leaks_a_thread" in out
+    assert "FAILED" in out and "test_warns" in out
+    assert "something Qt did not like" in out
+    # test_leaks_a_thread passes its body and errors at teardown; test_clean passes.
+    assert "1 failed, 2 passed, 1 error" in out
+
+
+def test_python_m_starts_the_gui_entry_point():
+    done = subprocess.run(
+        [sys.executable, "-m", "mnist_seq_gui", "--version"],
+        cwd=ROOT,
+        env=_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert __version__ in done.stdout
