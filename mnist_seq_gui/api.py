@@ -69,19 +69,13 @@ class MNIST_Sequence_API:
         return compose(self.bank, spec, self._next_seed(seed), dtype=dtype)
 
     def generate_mnist_sequence(
-        self,
-        digits,
-        spacing_range,
-        image_width: int,
-        *,
-        seed: int | None = None,
-        rule: str = "uniform",
-        white_on_black: bool = False,
+        self, digits, spacing_range, image_width: int, **options
     ) -> np.ndarray:
-        """A (28, image_width) float32 image in [0, 1]: dark digits on white by default."""
-        return self.compose(
-            digits, spacing_range, image_width, seed=seed, rule=rule, white_on_black=white_on_black
-        ).pixels
+        """A (28, image_width) float32 image in [0, 1]: dark digits on white by default.
+
+        Options as for `compose`: seed, rule ("uniform" or "random"), white_on_black.
+        """
+        return self.compose(digits, spacing_range, image_width, **options).pixels
 
     def save_image(self, img: np.ndarray, sequence, directory: str | os.PathLike = ".") -> Path:
         """Write `img` unscaled as an 8-bit greyscale PNG named like '3-5-0.png'."""

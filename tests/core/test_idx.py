@@ -81,33 +81,30 @@ def test_corrupt_gzip_is_refused(tmp_path):
         read_images(path)
 
 
+def refused_with_peak_memory(path: Path, message: str) -> int:
+    """Bytes allocated at the peak while read_images refuses `path` with `message`."""
+    tracemalloc.start()
+    try:
+        with pytest.raises(DataError, match=message):
+            read_images(path)
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
 def test_header_claiming_billions_fails_fast_without_allocating(tmp_path):
     path = _write_raw(tmp_path / "huge", 2051, (4_000_000_000, 28, 28), b"\x00" * 784)
     packed = tmp_path / "huge.gz"
     packed.write_bytes(gzip.compress(path.read_bytes()))
-    tracemalloc.start()
-    try:
-        for candidate in (path, packed):
-            with pytest.raises(DataError, match="limit"):
-                read_images(candidate)
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
-    assert peak < 8 * 1024**2
+    for candidate in (path, packed):
+        assert refused_with_peak_memory(candidate, "limit") < 8 * 1024**2
 
 
 def test_header_larger_than_content_reads_only_what_exists(tmp_path):
     # Under the size limit but far more than the file holds: refused, memory stays small.
     path = tmp_path / "short.gz"
     path.write_bytes(gzip.compress(struct.pack(">IIII", 2051, 1_000_000, 28, 28) + b"\x00" * 784))
-    tracemalloc.start()
-    try:
-        with pytest.raises(DataError, match="truncated"):
-            read_images(path)
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
-    assert peak < 8 * 1024**2
+    assert refused_with_peak_memory(path, "truncated") < 8 * 1024**2
 
 
 def test_trailing_bytes_and_wrong_digit_size_are_refused(tmp_path):
