@@ -689,9 +689,9 @@ def npz_images(path: str | os.PathLike) -> np.ndarray:
         extra_len = int.from_bytes(local[28:30], "little")
         f.seek(info.header_offset + 30 + name_len + extra_len)
         version = npy_format.read_magic(f)
-        read_header = (
-            npy_format.read_array_header_1_0 if version == (1, 0) else npy_format.read_array_header_2_0
-        )
+        read_header = npy_format.read_array_header_1_0
+        if version != (1, 0):
+            read_header = npy_format.read_array_header_2_0
         shape, fortran, dtype = read_header(f)
         offset = f.tell()
     return np.memmap(
