@@ -78,7 +78,7 @@ def _whole(name: str, value: Any, minimum: int, maximum: int | None = None) -> i
         raise DatasetError(f"{name} {value!r} is not a whole number")
     value = int(value)
     if value < minimum or (maximum is not None and value > maximum):
-        upper = "" if maximum is None else f"..{maximum:,}"
+        upper = " or more" if maximum is None else f"..{maximum:,}"
         raise DatasetError(f"{name} {value:,} is out of range; use {minimum}{upper}")
     return value
 
@@ -116,7 +116,7 @@ def _layout_error(width: int | None, lengths: range, lo: int, hi: int, rule: str
     if common:
         fix = "use width " + " or ".join(str(w) for w in _nearest(width or 0, common))
     elif rule == "uniform":
-        fix = "use the random mode, whose gaps need not be equal"
+        fix = "use the random mode (--mode random), whose gaps need not be equal"
     elif lengths[0] > 1:
         # The shortest item must stretch to the width the longest needs at least.
         need = DIGIT_SIZE * (lengths[-1] - lengths[0]) + (lengths[-1] - 1) * lo
