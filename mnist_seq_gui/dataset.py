@@ -23,10 +23,12 @@ import hashlib
 import json
 import multiprocessing
 import os
+import queue
 import re
 import shutil
 import signal
 import tempfile
+import threading
 import weakref
 import zipfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -60,7 +62,7 @@ _STAGING_PREFIX = ".mnist-seq-partial-"
 _PNG_NAME = re.compile(r"^\d+\.png$")
 # Chunks of about this many pixel bytes: large enough for numpy to run at full speed,
 # small enough that a million images never sit in memory at once.
-_CHUNK_BYTES = 16 * 1024 * 1024
+_CHUNK_BYTES = 4 * 1024 * 1024
 _PNG_TASK_ITEMS = 256
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # fixed, so that a rerun writes the same bytes
 
@@ -355,10 +357,14 @@ class SequenceDataset:
         digits = np.full((n_items, longest), BLANK, dtype=np.int64)
         indices = np.full((n_items, longest), NO_BOX, dtype=np.int64)
         boxes = np.full((n_items, longest, 4), NO_BOX, dtype=np.int64)
-        images = np.empty((n_items, DIGIT_SIZE, width), dtype=np.dtype(cfg.dtype))
-        for n in np.unique(lengths).tolist():
-            # One length (the common case): a slice avoids fancy-index copies.
-            rows = slice(None) if (lengths == n).all() else np.flatnonzero(lengths == n)
+        distinct = np.unique(lengths).tolist()
+        # With one length the core's array is the answer; with several, rows are
+        # rendered per length and placed back in item order.
+        images = np.empty(
+            (n_items if len(distinct) != 1 else 0, DIGIT_SIZE, width), dtype=np.dtype(cfg.dtype)
+        )
+        for n in distinct:
+            rows = slice(None) if len(distinct) == 1 else np.flatnonzero(lengths == n)
             group_digits = drawn[rows, :n]
             group_keys = keys[rows]
             chosen = draw_indices(self.bank, group_digits, cfg.seed, group_keys)
@@ -366,9 +372,11 @@ class SequenceDataset:
                 n, width, cfg.min_spacing, cfg.max_spacing, cfg.rule, cfg.seed, group_keys
             )
             offsets = batch_offsets(gaps)
-            images[rows] = render_batch(
-                self.bank, chosen, offsets, width, cfg.white_on_black, cfg.dtype
-            )
+            pixels = render_batch(self.bank, chosen, offsets, width, cfg.white_on_black, cfg.dtype)
+            if len(distinct) == 1:
+                images = pixels
+            else:
+                images[rows] = pixels
             digits[rows, :n] = group_digits
             indices[rows, :n] = chosen
             group_boxes = boxes[rows, :n]
@@ -642,15 +650,14 @@ def _write_npz(
         )
         image_shape = (total, DIGIT_SIZE, ds.width)
         with _npy_member(archive, "images", probe["image"].dtype, image_shape) as stream:
-            for begin in range(job.start, job.stop, step):
+            for batch in _batches_ahead(ds, job.start, job.stop, step):
                 _check_cancel(cancel)
-                batch = ds.batch(np.arange(begin, min(begin + step, job.stop), dtype=np.int64))
-                stream.write(memoryview(np.ascontiguousarray(batch["image"])).cast("B"))
+                stream.write(_bytes_of(batch["image"]))
                 batch["label"] = batch["label"].astype(f"U{longest}")
                 for _, key in _NPZ_FIELDS:
-                    spills[key].write(np.ascontiguousarray(batch[key]).tobytes())
+                    spills[key].write(_bytes_of(batch[key]))
                 if progress is not None:
-                    progress(min(begin + step, job.stop) - job.start, total)
+                    progress(int(batch["item"][-1]) + 1 - job.start, total)
         for name, key in _NPZ_FIELDS:
             _check_cancel(cancel)
             dtype = probe[key].dtype
@@ -661,6 +668,65 @@ def _write_npz(
         config_text = np.asarray(json.dumps(job.describe(), sort_keys=True))
         with _npy_member(archive, "config", config_text.dtype, ()) as stream:
             stream.write(config_text.tobytes())
+
+
+def _bytes_of(array: np.ndarray) -> memoryview:
+    return memoryview(np.ascontiguousarray(array)).cast("B")
+
+
+def _batches_ahead(
+    dataset: SequenceDataset, start: int, stop: int, step: int, depth: int = 2
+) -> Iterator[dict[str, np.ndarray]]:
+    """dataset.batch over start..stop in chunks of `step`, computed one thread ahead.
+
+    Rendering (numpy) and writing (CRC + file I/O) both release the GIL, so on two
+    cores they overlap. The thread is always stopped and joined before this returns,
+    also when the consumer stops early (error, cancel, Ctrl+C).
+    """
+    chunks: queue.Queue[Any] = queue.Queue(maxsize=depth)
+    stopping = threading.Event()
+
+    def produce() -> None:
+        try:
+            for begin in range(start, stop, step):
+                item: Any = dataset.batch(np.arange(begin, min(begin + step, stop), dtype=np.int64))
+                while not stopping.is_set():
+                    try:
+                        chunks.put(item, timeout=0.05)
+                        break
+                    except queue.Full:
+                        continue
+                if stopping.is_set():
+                    return
+        except BaseException as exc:  # handed to the consumer, which re-raises it
+            chunks.put(_Failure(exc))
+        else:
+            chunks.put(_DONE)
+
+    worker = threading.Thread(target=produce, name="mnist-seq-render", daemon=True)
+    worker.start()
+    try:
+        while True:
+            got = chunks.get()
+            if got is _DONE:
+                return
+            if isinstance(got, _Failure):
+                raise got.error
+            yield got
+    finally:
+        stopping.set()
+        while worker.is_alive():
+            with contextlib.suppress(queue.Empty):
+                chunks.get(timeout=0.05)  # unblock a producer waiting on a full queue
+        worker.join()
+
+
+_DONE = object()
+
+
+@dataclass(frozen=True)
+class _Failure:
+    error: BaseException
 
 
 def load_npz(path: str | os.PathLike) -> dict[str, Any]:
