@@ -27,6 +27,7 @@ import queue
 import re
 import shutil
 import signal
+import sys
 import tempfile
 import threading
 import weakref
@@ -46,7 +47,7 @@ from .core.errors import SpacingError
 from .core.idx import DIGIT_SIZE
 from .core.keyed_random import MAX_SEED, STREAM_DIGITS, STREAM_LENGTH, below, keyed_uint32
 from .core.spacing import MAX_WIDTH, RULES, check_spacing_range, valid_widths
-from .files import OutputError, atomic_output, encode_png
+from .files import OutputError, atomic_output, encode_png, write_bytes_atomic
 
 # Padding of the per-digit arrays past an item's length. BLANK is 10, one past the
 # digits, so a CTC head with 11 classes uses it as its blank: nn.CTCLoss(blank=10).
@@ -58,7 +59,6 @@ FORMATS = ("npz", "png")
 NPZ_NAME = "dataset.npz"
 METADATA_NAME = "metadata.jsonl"
 CONFIG_NAME = "config.json"
-_STAGING_PREFIX = ".mnist-seq-partial-"
 _PNG_NAME = re.compile(r"^\d+\.png$")
 # Chunks of about this many pixel bytes: large enough for numpy to run at full speed,
 # small enough that a million images never sit in memory at once.
@@ -507,12 +507,13 @@ class _Export:
 
 
 def _is_ours(path: Path) -> bool:
+    """Files an export writes, and the temporary files a killed export can leave."""
     name = path.name
+    ours = (NPZ_NAME, METADATA_NAME, CONFIG_NAME)
     return (
-        name in (NPZ_NAME, METADATA_NAME, CONFIG_NAME)
+        name in ours
         or bool(_PNG_NAME.match(name))
-        or name.startswith(_STAGING_PREFIX)
-        or (name.startswith(f".{NPZ_NAME}.") and name.endswith(".part"))
+        or any(name.startswith(f".{base}.") and name.endswith(".part") for base in ours)
     )
 
 
@@ -795,8 +796,17 @@ def _write_pngs(dataset: SequenceDataset, start: int, stop: int, folder: Path) -
     """Render items start..stop-1, write their PNGs into `folder`; return their metadata."""
     batch = dataset.batch(np.arange(start, stop, dtype=np.int64))
     count = len(dataset)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0)
     for r, item in enumerate(batch["item"].tolist()):
-        (folder / png_name(item, count)).write_bytes(encode_png(batch["image"][r]))
+        data = encode_png(batch["image"][r])
+        # Plain os calls: file creation is the serial part of a PNG export here.
+        fd = os.open(folder / png_name(item, count), flags, 0o644)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+        finally:
+            os.close(fd)
     return metadata_lines(batch, count)
 
 
@@ -837,42 +847,37 @@ def export_png(
 ) -> ExportResult:
     """Write PNGs + metadata.jsonl + config.json (Hugging Face imagefolder layout).
 
-    Files are made in a hidden staging folder inside `out_dir` and moved into place
-    only when all are done; on error, cancel or Ctrl+C everything is removed.
-    `workers` processes (default: all cores) render and encode; 1 runs in-process.
+    PNGs go straight to their final names (a rename per file would be serial work);
+    metadata.jsonl is renamed into place last, so a folder that has it is complete.
+    On error, cancel or Ctrl+C every file of this export is removed. `workers`
+    processes (default: all cores) render and encode; 1 runs in-process.
     """
     if dataset.has_own_bank and (workers or default_workers()) > 1:
         workers = 1  # a bank that is not in the config cannot be reloaded by workers
     workers = default_workers() if workers is None else _whole("workers", workers, 1, 256)
     out, created = prepare_output(out_dir, overwrite)
     job = _Export(dataset, out, shard or Shard())
-    staging = Path(tempfile.mkdtemp(prefix=_STAGING_PREFIX, dir=out))
-    moved: list[Path] = []
     try:
-        done = 0
-        with open(staging / METADATA_NAME, "w", encoding="utf-8", newline="\n") as meta:
-            for text in _png_chunks(job, staging, workers, cancel):
-                meta.write(text)
-                done += text.count("\n")
-                if progress is not None:
-                    progress(done, job.total)
-        (staging / CONFIG_NAME).write_text(
-            json.dumps(job.describe(), indent=2, sort_keys=True) + "\n", encoding="utf-8"
-        )
-        _check_cancel(cancel)
-        # Images first, metadata last: a folder with metadata.jsonl is a complete export.
-        names = [png_name(i, len(dataset)) for i in range(job.start, job.stop)]
-        for name in [*names, CONFIG_NAME, METADATA_NAME]:
-            os.replace(staging / name, out / name)
-            moved.append(out / name)
+        with atomic_output(out / METADATA_NAME) as metadata_tmp:
+            done = 0
+            with open(metadata_tmp, "w", encoding="utf-8", newline="\n") as meta:
+                for text in _png_chunks(job, out, workers, cancel):
+                    meta.write(text)
+                    done += text.count("\n")
+                    if progress is not None:
+                        progress(done, job.total)
+            _check_cancel(cancel)
+            config_text = json.dumps(job.describe(), indent=2, sort_keys=True) + "\n"
+            write_bytes_atomic(out / CONFIG_NAME, config_text.encode("utf-8"))
     except BaseException:
-        for path in moved:
-            with contextlib.suppress(OSError):
-                path.unlink()
-        shutil.rmtree(staging, ignore_errors=True)
+        # Workers have finished (the pool is shut down), so nothing is still writing.
+        for i in range(job.start, job.stop):
+            with contextlib.suppress(FileNotFoundError):
+                (out / png_name(i, len(dataset))).unlink()
+        with contextlib.suppress(FileNotFoundError):
+            (out / CONFIG_NAME).unlink()
         _remove_if_created(out, created)
         raise
-    shutil.rmtree(staging, ignore_errors=True)
     return ExportResult(
         out, (out / METADATA_NAME, out / CONFIG_NAME), job.total, job.start, job.stop, job.total
     )
@@ -892,26 +897,35 @@ def _png_chunks(
             yield _write_pngs(job.dataset, begin, end, folder)
         return
     config_json = job.dataset.config.to_json()
-    # spawn, not fork: the caller may be a Qt application with threads running.
-    context = multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context(_start_method())
     pool = concurrent.futures.ProcessPoolExecutor(
         max_workers=min(workers, len(bounds)), mp_context=context, initializer=_worker_init
     )
     try:
         pending: list[concurrent.futures.Future[str]] = []
-        queue = iter(bounds)
+        todo = iter(bounds)
         window = 4 * workers  # bounded: metadata of a few tasks waits at most
-        for begin, end in queue:
+        for begin, end in todo:
             pending.append(pool.submit(_png_task, config_json, begin, end, str(folder)))
             if len(pending) >= window:
                 break
         while pending:
             yield _wait_result(pending.pop(0), cancel)
-            for begin, end in queue:
+            for begin, end in todo:
                 pending.append(pool.submit(_png_task, config_json, begin, end, str(folder)))
                 break
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _start_method() -> str:
+    """fork where it is safe (Linux, one thread): workers start at once with the digits
+    already loaded. Otherwise spawn: forking a process with threads (a Qt application,
+    a DataLoader) can deadlock the child.
+    """
+    if sys.platform.startswith("linux") and threading.active_count() == 1:
+        return "fork"
+    return "spawn"
 
 
 def _wait_result(future: concurrent.futures.Future[str], cancel: CancelCheck | None) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 import zipfile
 from pathlib import Path
 
@@ -186,6 +187,7 @@ def test_an_interrupted_export_leaves_no_files_and_a_rerun_is_identical(tmp_path
         assert calls and calls[-1] < count
     assert not target.exists()
     assert list(existing.iterdir()) == []
+    assert not [t for t in threading.enumerate() if t.name == "mnist-seq-render"]
     exporter(ds, existing, **options)
     exporter(ds, tmp_path / "clean", **options)
     assert _files(existing) == _files(tmp_path / "clean")
@@ -201,6 +203,11 @@ def test_output_folder_rules(tmp_path):
     export_png(ds, out, overwrite=True, workers=1)
     assert (out / "notes.txt").read_text() == "mine"
     # Overwriting a PNG export with an npz removes the old export's files, not the user's.
+    export_npz(ds, out, overwrite=True)
+    assert sorted(p.name for p in out.iterdir()) == [NPZ_NAME, "notes.txt"]
+    # Temporary files left by a killed export are cleared by --overwrite as well.
+    (out / ".metadata.jsonl.abc123.part").write_text("half")
+    (out / ".dataset.npz.xyz.part").write_bytes(b"half")
     export_npz(ds, out, overwrite=True)
     assert sorted(p.name for p in out.iterdir()) == [NPZ_NAME, "notes.txt"]
     (tmp_path / "file").write_text("x")
