@@ -59,6 +59,7 @@ FORMATS = ("npz", "png")
 NPZ_NAME = "dataset.npz"
 METADATA_NAME = "metadata.jsonl"
 CONFIG_NAME = "config.json"
+_STAGING_PREFIX = ".mnist-seq-staging-"
 _PNG_NAME = re.compile(r"^\d+\.png$")
 # Chunks of about this many pixel bytes: large enough for numpy to run at full speed,
 # small enough that a million images never sit in memory at once.
@@ -513,6 +514,7 @@ def _is_ours(path: Path) -> bool:
     return (
         name in ours
         or bool(_PNG_NAME.match(name))
+        or name.startswith(_STAGING_PREFIX)
         or any(name.startswith(f".{base}.") and name.endswith(".part") for base in ours)
     )
 
@@ -819,14 +821,19 @@ def _worker_init() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _png_task(config_json: str, start: int, stop: int, folder: str) -> str:
+def _png_task(config_json: str, start: int, stop: int, staging: str) -> tuple[str, str]:
+    """Write a task's PNGs into this worker's own staging folder; (metadata, folder)."""
     dataset = _WORKER_DATASETS.get(config_json)
     if dataset is None:
         _WORKER_DATASETS.clear()
         dataset = _WORKER_DATASETS[config_json] = SequenceDataset(
             DatasetConfig.from_json(config_json)
         )
-    return _write_pngs(dataset, start, stop, Path(folder))
+    # Creating files takes the folder's lock; one folder per worker keeps the
+    # workers from spinning on each other's creates (the parent moves the files).
+    folder = Path(staging) / str(os.getpid())
+    folder.mkdir(exist_ok=True)
+    return _write_pngs(dataset, start, stop, folder), str(folder)
 
 
 def default_workers() -> int:
@@ -847,10 +854,12 @@ def export_png(
 ) -> ExportResult:
     """Write PNGs + metadata.jsonl + config.json (Hugging Face imagefolder layout).
 
-    PNGs go straight to their final names (a rename per file would be serial work);
-    metadata.jsonl is renamed into place last, so a folder that has it is complete.
-    On error, cancel or Ctrl+C every file of this export is removed. `workers`
-    processes (default: all cores) render and encode; 1 runs in-process.
+    One process writes PNGs straight to their final names. With several `workers`
+    (default: all cores) each worker renders, encodes and writes into its own hidden
+    staging folder, since creating files in one shared folder serialises on its lock,
+    and this process moves each finished task's files into place. metadata.jsonl is
+    renamed in last, so a folder that has it is complete. On error, cancel or Ctrl+C
+    every file of this export is removed.
     """
     if dataset.has_own_bank and (workers or default_workers()) > 1:
         workers = 1  # a bank that is not in the config cannot be reloaded by workers
@@ -898,24 +907,35 @@ def _png_chunks(
         return
     config_json = job.dataset.config.to_json()
     context = multiprocessing.get_context(_start_method())
+    staging = Path(tempfile.mkdtemp(prefix=_STAGING_PREFIX, dir=folder))
     pool = concurrent.futures.ProcessPoolExecutor(
         max_workers=min(workers, len(bounds)), mp_context=context, initializer=_worker_init
     )
+    count = len(job.dataset)
     try:
-        pending: list[concurrent.futures.Future[str]] = []
+        pending: list[tuple[int, int, concurrent.futures.Future[tuple[str, str]]]] = []
         todo = iter(bounds)
         window = 4 * workers  # bounded: metadata of a few tasks waits at most
-        for begin, end in todo:
-            pending.append(pool.submit(_png_task, config_json, begin, end, str(folder)))
-            if len(pending) >= window:
-                break
-        while pending:
-            yield _wait_result(pending.pop(0), cancel)
+
+        def submit() -> None:
             for begin, end in todo:
-                pending.append(pool.submit(_png_task, config_json, begin, end, str(folder)))
-                break
+                future = pool.submit(_png_task, config_json, begin, end, str(staging))
+                pending.append((begin, end, future))
+                return
+
+        for _ in range(window):
+            submit()
+        while pending:
+            begin, end, future = pending.pop(0)
+            text, source = _wait_result(future, cancel)
+            submit()
+            for item in range(begin, end):
+                name = png_name(item, count)
+                os.replace(os.path.join(source, name), folder / name)
+            yield text
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def _start_method() -> str:
@@ -928,7 +948,7 @@ def _start_method() -> str:
     return "spawn"
 
 
-def _wait_result(future: concurrent.futures.Future[str], cancel: CancelCheck | None) -> str:
+def _wait_result(future: concurrent.futures.Future[Any], cancel: CancelCheck | None) -> Any:
     while True:
         _check_cancel(cancel)
         try:

@@ -75,18 +75,20 @@ def original_png(folder: Path, count: int) -> None:
 # --- timing helpers -----------------------------------------------------------------
 
 
-def timed(work, scratch: Path, runs: int) -> float:
-    """Median seconds of `runs` calls of work(folder), each in a fresh folder after sync."""
-    times = []
-    for run in range(runs):
-        folder = scratch / f"run{run}"
-        folder.mkdir()
-        os.sync()
-        start = time.perf_counter()
-        work(folder)
-        times.append(time.perf_counter() - start)
-        shutil.rmtree(folder)
-    return statistics.median(times)
+def timed(scratch: Path, runs: int, **works) -> dict[str, float]:
+    """Median seconds of each work(folder), `runs` rounds, interleaved so that each sees
+    the same state of the machine; every call gets a fresh folder after os.sync()."""
+    times: dict[str, list[float]] = {name: [] for name in works}
+    for _ in range(runs):
+        for name, work in works.items():
+            folder = scratch / name
+            folder.mkdir()
+            os.sync()
+            start = time.perf_counter()
+            work(folder)
+            times[name].append(time.perf_counter() - start)
+            shutil.rmtree(folder)
+    return {name: statistics.median(values) for name, values in times.items()}
 
 
 _RSS_CHILD = """
@@ -149,53 +151,57 @@ def main(argv: list[str] | None = None) -> int:
         u8[:8], f32[:8]  # build the pixel tables outside the timing
         rows = []
 
-        t_loop = timed(
-            lambda f: original_generate_data(*_digits(), n_npz), scratch, 1
-        )  # loop only, in memory
-        t_orig_npz = timed(lambda f: original_npz(f, n_npz), scratch, 1)
-        t_u8 = timed(lambda f: export_npz(u8, f / "out"), scratch, args.runs)
-        t_f32 = timed(lambda f: export_npz(f32, f / "out"), scratch, args.runs)
+        t = timed(scratch, 1, loop=lambda f: original_generate_data(*_digits(), n_npz))
+        t |= timed(scratch, 1, original_npz=lambda f: original_npz(f, n_npz))
+        t |= timed(
+            scratch,
+            args.runs,
+            u8=lambda f: export_npz(u8, f / "out"),
+            f32=lambda f: export_npz(f32, f / "out"),
+        )
         rows.append(
             (
-                f"npz {n_npz:,} x 5 digits, uint8 vs loop+np.savez",
-                n_npz / t_orig_npz,
-                n_npz / t_u8,
+                f"npz {n_npz:,} x 5, uint8 vs loop + np.savez",
+                n_npz,
+                t["original_npz"],
+                t["u8"],
                 ">= 20x",
             )
         )
         rows.append(
-            (
-                f"npz {n_npz:,} x 5 digits, uint8 vs loop alone",
-                n_npz / t_loop,
-                n_npz / t_u8,
-                ">= 20x",
-            )
+            (f"npz {n_npz:,} x 5, uint8 vs loop alone", n_npz, t["loop"], t["u8"], ">= 20x")
         )
         rows.append(
             (
-                f"npz {n_npz:,} x 5 digits, float32 vs loop+np.savez",
-                n_npz / t_orig_npz,
-                n_npz / t_f32,
+                f"npz {n_npz:,} x 5, float32 vs loop + np.savez",
+                n_npz,
+                t["original_npz"],
+                t["f32"],
                 "",
             )
         )
-
-        t_orig_png = timed(lambda f: original_png(f, n_png), scratch, 1)
-        t_png1 = timed(lambda f: export_png(png, f / "out", workers=1), scratch, args.runs)
-        t_png2 = timed(lambda f: export_png(png, f / "out", workers=cores), scratch, args.runs)
+        t |= timed(scratch, 1, original_png=lambda f: original_png(f, n_png))
+        t |= timed(
+            scratch,
+            args.runs,
+            png1=lambda f: export_png(png, f / "out", workers=1),
+            png_pool=lambda f: export_png(png, f / "out", workers=cores),
+        )
         rows.append(
             (
                 f"PNG {n_png:,}: {cores} workers vs 1 process",
-                n_png / t_png1,
-                n_png / t_png2,
+                n_png,
+                t["png1"],
+                t["png_pool"],
                 ">= 1.6x",
             )
         )
         rows.append(
             (
                 f"PNG {n_png:,}: {cores} workers vs original + PIL",
-                n_png / t_orig_png,
-                n_png / t_png2,
+                n_png,
+                t["original_png"],
+                t["png_pool"],
                 "",
             )
         )
@@ -206,14 +212,20 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
-    print(f"\n{'throughput (images/s)':52} {'baseline':>12} {'mnist-seq':>12} {'ratio':>8}  target")
-    for name, base, ours, target in rows:
-        print(f"{name:52} {base:12,.0f} {ours:12,.0f} {ours / base:7.1f}x  {target}")
-    print(f"\n{'peak RSS':52} {'original':>12} {'mnist-seq':>12} {'ratio':>8}  target")
     print(
-        f"{f'npz {n_rss:,} x 5 digits (uint8, {ours_s:.1f} s)':52} "
-        f"{orig_extrapolated:9,.0f} MiB {ours_mib:8,.0f} MiB {orig_extrapolated / ours_mib:7.0f}x  "
-        f"< 1024 MiB"
+        f"\n{'throughput, images/s (seconds)':48} {'baseline':>16} {'mnist-seq':>16} "
+        f"{'ratio':>6}  target"
+    )
+    for name, count, base, ours, target in rows:
+        print(
+            f"{name:48} {count / base:9,.0f} ({base:5.2f}s) {count / ours:9,.0f} ({ours:5.2f}s) "
+            f"{base / ours:5.1f}x  {target}"
+        )
+    print(f"\n{'peak RSS':48} {'original':>16} {'mnist-seq':>16} {'ratio':>6}  target")
+    print(
+        f"{f'npz {n_rss:,} x 5, uint8 ({ours_s:.1f} s)':48} "
+        f"{orig_extrapolated:12,.0f} MiB {ours_mib:12,.0f} MiB "
+        f"{orig_extrapolated / ours_mib:5.0f}x  < 1024 MiB"
     )
     print(
         f"  (original measured at {n_rss_original:,} images: {orig_mib:,.0f} MiB, scaled linearly; "
