@@ -214,18 +214,32 @@ class ExportDialog(QDialog):
                 box.addWidget(widget)
             return box
 
+        def label(text: str, buddy: QWidget) -> QLabel:
+            # A form row holding a layout gets no buddy by itself, so its & would show.
+            widget = QLabel(text, self)
+            widget.setBuddy(buddy)
+            return widget
+
         form = QFormLayout()
         form.addRow("&Images:", self.count_spin)
-        form.addRow("&Length:", row(self.min_length_spin, QLabel("to"), self.max_length_spin))
+        form.addRow(
+            label("&Length:", self.min_length_spin),
+            row(self.min_length_spin, QLabel("to"), self.max_length_spin),
+        )
         form.addRow("&Width:", self.width_spin)
-        form.addRow("&Spacing:", row(self.min_spacing_spin, QLabel("to"), self.max_spacing_spin))
+        form.addRow(
+            label("&Spacing:", self.min_spacing_spin),
+            row(self.min_spacing_spin, QLabel("to"), self.max_spacing_spin),
+        )
         form.addRow("&Mode:", self.rule_combo)
         form.addRow("", self.white_on_black_check)
-        form.addRow("S&eed:", row(self.seed_edit, self.random_seed_button))
+        form.addRow(label("S&eed:", self.seed_edit), row(self.seed_edit, self.random_seed_button))
         form.addRow("&Format:", self.format_combo)
         form.addRow("&Pixels:", self.dtype_combo)
-        form.addRow("Digits &from:", row(self.source_edit, self.source_button))
-        form.addRow("&Output folder:", row(self.out_edit, self.out_button))
+        form.addRow(
+            label("Digits &from:", self.source_edit), row(self.source_edit, self.source_button)
+        )
+        form.addRow(label("&Output folder:", self.out_edit), row(self.out_edit, self.out_button))
         form.addRow("", self.overwrite_check)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
