@@ -243,11 +243,13 @@ def _as_items(index: Any, count: int) -> np.ndarray:
         raise TypeError(
             f"dataset indices must be integers, slices or integer arrays, not {items.dtype}"
         )
-    items = items.astype(np.int64).reshape(-1)
-    items = np.where(items < 0, items + count, items)
-    if items.size and (items.min() < 0 or items.max() >= count):
-        bad = index if np.ndim(index) == 0 else "an index"
-        raise IndexError(f"{bad} is out of range for a dataset of {count:,} items")
+    given = items.astype(np.int64).reshape(-1)
+    items = np.where(given < 0, given + count, given)
+    outside = (items < 0) | (items >= count)
+    if outside.any():
+        raise IndexError(
+            f"index {int(given[outside][0])} is out of range for a dataset of {count:,} items"
+        )
     return items
 
 
@@ -592,7 +594,7 @@ def _npy_member(archive: zipfile.ZipFile, name: str, dtype: np.dtype, shape: tup
         yield stream
 
 
-# Arrays that go into the npz besides the images, with their on-disk dtypes.
+# npz member name -> batch key, for every array besides the images.
 _NPZ_FIELDS = (
     ("labels", "label"),
     ("lengths", "length"),
