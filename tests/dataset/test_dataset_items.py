@@ -3,15 +3,25 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import pickle
 import subprocess
 import sys
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mnist_seq_gui.core import DataError, DigitBank, SequenceError, compose_batch, load_bank
-from mnist_seq_gui.dataset import BLANK, NO_BOX, DatasetConfig, DatasetError, SequenceDataset
+from mnist_seq_gui.dataset import (
+    BLANK,
+    NO_BOX,
+    DatasetConfig,
+    DatasetError,
+    SequenceDataset,
+    Shard,
+)
 
 from ._helpers import expected_digit, subprocess_env, write_idx_pair
 
@@ -228,3 +238,32 @@ def test_default_width_is_the_narrowest_that_fits_every_length():
     assert DatasetConfig(count=1).width == 140
     config = DatasetConfig(count=1, **VARIABLE)
     assert config.width == 224  # 8 digits touching; 3 digits stretch with gaps up to 80
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    seed=st.integers(0, 2**63 - 1),
+    lo=st.integers(2, 4),  # one digit fits only width 28, so it cannot mix with others
+    extra=st.integers(0, 3),
+    picks=st.lists(st.integers(0, 199), min_size=1, max_size=20),
+)
+def test_any_subset_in_any_order_matches_the_full_batch(seed, lo, extra, picks):
+    ds = SequenceDataset(
+        count=200, seed=seed, min_length=lo, max_length=lo + extra, rule="random",
+        max_spacing=28 * 7, dtype="uint8",
+    )  # fmt: skip
+    whole = ds[:]
+    part = ds[np.asarray(picks)]
+    for key, value in whole.items():
+        np.testing.assert_array_equal(part[key], value[picks], err_msg=key)
+
+
+@given(total=st.integers(1, 10_000), n=st.integers(1, 50))
+def test_shards_partition_the_index_range(total, n):
+    if n > total:
+        return
+    bounds = [Shard(k, n).bounds(total) for k in range(1, n + 1)]
+    assert bounds[0][0] == 0 and bounds[-1][1] == total
+    assert all(a[1] == b[0] for a, b in itertools.pairwise(bounds))
+    sizes = [stop - start for start, stop in bounds]
+    assert max(sizes) - min(sizes) <= 1
