@@ -60,7 +60,7 @@ NPZ_NAME = "dataset.npz"
 METADATA_NAME = "metadata.jsonl"
 CONFIG_NAME = "config.json"
 _STAGING_PREFIX = ".mnist-seq-staging-"
-_PNG_NAME = re.compile(r"^\d+\.png$")
+_PNG_NAME = re.compile(r"^\d{6,}\.png$")  # png_name pads to 6 digits or more
 # Chunks of about this many pixel bytes: large enough for numpy to run at full speed,
 # small enough that a million images never sit in memory at once.
 _CHUNK_BYTES = 4 * 1024 * 1024
