@@ -198,10 +198,12 @@ def test_output_folder_rules(tmp_path):
     out = tmp_path / "out"
     out.mkdir()
     (out / "notes.txt").write_text("mine")
+    (out / "2024.png").write_bytes(b"a user's picture, not an export's")
     with pytest.raises(DatasetError, match=r"not empty.*--overwrite"):
         export_npz(ds, out)
     export_png(ds, out, overwrite=True, workers=1)
     assert (out / "notes.txt").read_text() == "mine"
+    (out / "2024.png").unlink()  # survived; out of the way for the listings below
     # Overwriting a PNG export with an npz removes the old export's files, not the user's.
     export_npz(ds, out, overwrite=True)
     assert sorted(p.name for p in out.iterdir()) == [NPZ_NAME, "notes.txt"]
