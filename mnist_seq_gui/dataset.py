@@ -941,13 +941,24 @@ def _png_chunks(
 
 
 def _start_method() -> str:
-    """fork where it is safe (Linux, one thread): workers start at once with the digits
-    already loaded. Otherwise spawn: forking a process with threads (a Qt application,
-    a DataLoader) can deadlock the child.
+    """How to start PNG workers.
+
+    fork where it is safe: workers start at once with the digits already loaded.
+    Only from the main thread of a process with no other Python threads (not from
+    a Qt application's export thread), and only before Python 3.12, which warns
+    about fork as soon as any native thread exists (numpy's BLAS pool is one).
+    Otherwise forkserver (Python's own default from 3.14), or spawn where that is
+    all there is.
     """
-    if sys.platform.startswith("linux") and threading.active_count() == 1:
+    methods = multiprocessing.get_all_start_methods()
+    if (
+        "fork" in methods
+        and sys.version_info < (3, 12)
+        and threading.current_thread() is threading.main_thread()
+        and threading.active_count() == 1
+    ):
         return "fork"
-    return "spawn"
+    return "forkserver" if "forkserver" in methods else "spawn"
 
 
 def _wait_result(future: concurrent.futures.Future[Any], cancel: CancelCheck | None) -> Any:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
 import threading
 import zipfile
 from pathlib import Path
@@ -11,6 +12,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+import mnist_seq_gui.dataset as dataset_module
 from mnist_seq_gui.dataset import (
     BLANK,
     CONFIG_NAME,
@@ -229,3 +231,14 @@ def test_bad_shards(text, message):
 def test_more_shards_than_items_is_refused(tmp_path):
     with pytest.raises(DatasetError, match="at most 3 shards"):
         export_npz(SequenceDataset(count=3), tmp_path / "x", shard=Shard(1, 4))
+
+
+@pytest.mark.parametrize("method", ["fork", "forkserver", "spawn"])
+def test_png_workers_write_the_same_files_however_they_start(tmp_path, monkeypatch, method):
+    if method not in multiprocessing.get_all_start_methods():
+        pytest.skip(f"{method} is not available here")
+    ds = SequenceDataset(count=300, seed=12, dtype="uint8", **VARIABLE)
+    export_png(ds, tmp_path / "single", workers=1)
+    monkeypatch.setattr(dataset_module, "_start_method", lambda: method)
+    export_png(ds, tmp_path / method, workers=2)
+    assert _files(tmp_path / method) == _files(tmp_path / "single")
