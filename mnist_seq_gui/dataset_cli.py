@@ -1,0 +1,218 @@
+"""`mnist-seq dataset`: write a training set (or one shard of it) to npz or a PNG folder.
+
+    mnist-seq dataset --count 100000 --length 5 --out data/train --seed 1
+    mnist-seq dataset --count 60000 --length 3-8 --spacing 0 80 --mode random \\
+        --format png --out data/val --seed 2
+    mnist-seq dataset --count 1000000 --seed 7 --shard 2/4 --out part2   # machine 2 of 4
+
+Bad arguments print one line on stderr and exit with status 2, before anything is
+written. Ctrl+C exits with status 130 and leaves no partial files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import secrets
+import sys
+import time
+from typing import TextIO
+
+from .core import MAX_SEED, MAX_WIDTH, RULES, MnistSeqError
+from .dataset import (
+    BLANK,
+    DTYPES,
+    FORMATS,
+    MAX_LENGTH,
+    DatasetConfig,
+    DatasetError,
+    SequenceDataset,
+    Shard,
+    default_workers,
+    export,
+)
+
+PROG = "mnist-seq dataset"
+EXIT_BAD_INPUT = 2
+EXIT_INTERRUPTED = 130
+
+
+class _UsageError(DatasetError):
+    """A command line that does not parse."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one line instead of usage + message
+        raise _UsageError(f"{message} (see {PROG} --help)")
+
+
+def _whole(name: str, text: str, minimum: int, maximum: int | None = None) -> int:
+    try:
+        value = int(text, 10)
+    except ValueError:
+        raise _UsageError(f"{name} {text!r} is not a whole number") from None
+    if value < minimum or (maximum is not None and value > maximum):
+        upper = " or more" if maximum is None else f"..{maximum:,}"
+        raise _UsageError(f"{name} {value:,} is out of range; use {minimum}{upper}")
+    return value
+
+
+def parse_lengths(text: str) -> tuple[int, int]:
+    """'5' -> (5, 5); '3-8' -> (3, 8). A reversed range is an error, not swapped."""
+    match = re.fullmatch(r"\s*(\d+)\s*(?:-\s*(\d+)\s*)?", text)
+    if not match:
+        raise _UsageError(f"length {text!r} is not a number or a range such as 3-8")
+    lo = int(match.group(1))
+    hi = lo if match.group(2) is None else int(match.group(2))
+    if lo > hi:
+        raise _UsageError(f"length range {lo}-{hi} is reversed; write {hi}-{lo}")
+    for value in (lo, hi):
+        if not 1 <= value <= MAX_LENGTH:
+            raise _UsageError(f"length {value} is out of range; use 1..{MAX_LENGTH}")
+    return lo, hi
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog=PROG,
+        description=(
+            "Write a data set of digit-sequence images with labels, per-digit boxes and "
+            "MNIST indices. Item i depends only on the parameters, the seed and i, so the "
+            "same command always writes the same bytes."
+        ),
+        epilog=(
+            f"Labels past an item's length are padded with {BLANK} (a CTC blank); boxes and "
+            "MNIST indices with -1. With --shard k/n, n machines each write one part; the "
+            "parts, taken in order, equal the unsharded export."
+        ),
+    )
+    add = parser.add_argument
+    add("--count", required=True, help="number of images in the whole data set")
+    add("--length", default="5", help="digits per image: a number (5) or a range (3-8)")
+    add(
+        "--spacing",
+        nargs=2,
+        metavar=("MIN", "MAX"),
+        default=("0", "0"),
+        help="gap between digits, px (default 0 0)",
+    )
+    add("--width", help="image width, px (default: the narrowest width every length fits)")
+    add("--mode", choices=RULES, default="uniform", help="gap rule (default uniform)")
+    add("--seed", help=f"0..{MAX_SEED} (default: random, printed and recorded)")
+    add("--format", choices=FORMATS, default="npz", help="npz file or PNG folder (default npz)")
+    add("--out", required=True, help="output folder (must be empty unless --overwrite)")
+    add("--shard", help="write only part k of n, e.g. 2/4 (needs --seed)")
+    add("--source", help="folder holding one MNIST IDX pair, or its images file")
+    add("--dtype", choices=DTYPES, default="uint8", help="pixel type in the npz (default uint8)")
+    add("--white-on-black", action="store_true", help="light digits on black, as in MNIST")
+    add("--workers", help=f"processes encoding PNGs (default {default_workers()})")
+    add("--overwrite", action="store_true", help="replace an earlier export in --out")
+    add("--quiet", action="store_true", help="no progress bar")
+    return parser
+
+
+def config_from_args(args: argparse.Namespace) -> tuple[DatasetConfig, Shard | None]:
+    """Validate everything before a file is touched."""
+    count = _whole("count", args.count, 1)
+    lo, hi = parse_lengths(args.length)
+    min_spacing = _whole("min spacing", args.spacing[0], 0, MAX_WIDTH)
+    max_spacing = _whole("max spacing", args.spacing[1], 0, MAX_WIDTH)
+    width = None if args.width is None else _whole("width", args.width, 1, MAX_WIDTH)
+    shard = None if args.shard is None else Shard.parse(args.shard)
+    if args.seed is None:
+        if shard is not None:
+            raise _UsageError("--shard needs --seed, so that every shard draws from one data set")
+        seed = secrets.randbelow(MAX_SEED + 1)
+    else:
+        seed = _whole("seed", args.seed, 0, MAX_SEED)
+    config = DatasetConfig(
+        count=count,
+        min_length=lo,
+        max_length=hi,
+        width=width,
+        min_spacing=min_spacing,
+        max_spacing=max_spacing,
+        rule=args.mode,
+        white_on_black=args.white_on_black,
+        seed=seed,
+        dtype=args.dtype,
+        source=args.source,
+    )
+    if shard is not None:
+        shard.bounds(count)  # more shards than items fails here, not after loading
+    return config, shard
+
+
+class ProgressBar:
+    """A one-line bar on stderr, redrawn at most ten times a second."""
+
+    def __init__(self, stream: TextIO = sys.stderr, enabled: bool = True) -> None:
+        self.stream = stream
+        self.enabled = enabled
+        self.started = time.monotonic()
+        self._last = 0.0
+        self._drawn = False
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if not self.enabled or (now - self._last < 0.1 and done < total):
+            return
+        self._last = now
+        width = 30
+        filled = width * done // max(total, 1)
+        rate = done / max(now - self.started, 1e-9)
+        self.stream.write(
+            f"\r[{'#' * filled}{'.' * (width - filled)}] {done:,}/{total:,} "
+            f"{100 * done // max(total, 1):3d}% {rate:,.0f} img/s"
+        )
+        self.stream.flush()
+        self._drawn = True
+
+    def close(self) -> None:
+        if self._drawn:
+            self.stream.write("\n")
+            self.stream.flush()
+            self._drawn = False
+
+
+def run(argv: list[str]) -> int:
+    args = build_parser().parse_args(argv)
+    config, shard = config_from_args(args)
+    workers = None if args.workers is None else _whole("workers", args.workers, 1, 256)
+    dataset = SequenceDataset(config)
+    bar = ProgressBar(enabled=not args.quiet)
+    try:
+        result = export(
+            dataset,
+            args.out,
+            args.format,
+            shard=shard,
+            overwrite=args.overwrite,
+            workers=workers,
+            progress=bar,
+        )
+    finally:
+        bar.close()
+    part = f" (shard {shard}: items {result.start:,}..{result.stop - 1:,})" if shard else ""
+    where = result.files[0] if args.format == "npz" else result.out_dir
+    print(f"wrote {result.items:,} images{part} to {where} with seed {config.seed}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`mnist-seq dataset ARGS`: returns the exit status."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    try:
+        return run(argv)
+    except SystemExit as exc:  # --help
+        return exc.code if isinstance(exc.code, int) else 0
+    except MnistSeqError as exc:
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted; no partial files were left", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,243 @@
+"""Dataset export speed and memory, side by side with the original project's loop.
+
+    python tests/benchmarks/bench_dataset.py            # 100k npz, 20k PNG, 1M peak RSS
+    python tests/benchmarks/bench_dataset.py --quick    # a tenth of that, for a smoke run
+
+Not collected by pytest (no test_ functions). Each timed run starts after os.sync()
+so that writeback from the previous run does not land on the next one; the figure
+shown is the median of the runs. Peak RSS is measured in a fresh child process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+if str(REPO_ROOT) not in sys.path:
+    sys.path.insert(0, str(REPO_ROOT))
+
+from PIL import Image  # noqa: E402
+
+from mnist_seq_gui.core import bundled_bank  # noqa: E402
+from mnist_seq_gui.dataset import SequenceDataset, export_npz, export_png  # noqa: E402
+
+LENGTH = 5
+SPACING = 0
+WIDTH = 28 * LENGTH  # five touching digits, as in the original's common use
+
+
+# --- the original project's generate_data, re-implemented faithfully ------------------
+
+
+def original_generate_data(images: np.ndarray, labels: np.ndarray, count: int):
+    """The original loop: per image, per digit np.random.choice over that digit's
+    indices, np.hstack with white spacing columns, float32, lists, np.array at the end.
+    """
+    label_map = {d: np.where(labels == d)[0] for d in range(10)}  # its label hash map
+    data, targets = [], []
+    for _ in range(count):
+        digits = np.random.randint(0, 10, LENGTH)
+        parts = []
+        for j, digit in enumerate(digits):
+            index = np.random.choice(label_map[digit])
+            parts.append(1.0 - images[index] / 255.0)  # 0 black .. 1 white
+            if j < LENGTH - 1 and SPACING:
+                parts.append(np.ones((28, SPACING)))
+        data.append(np.hstack(parts).astype(np.float32))
+        targets.append(digits)
+    return np.array(data), np.array(targets)
+
+
+def original_npz(folder: Path, count: int) -> None:
+    bank = bundled_bank()
+    data, targets = original_generate_data(bank.images, bank.labels, count)
+    np.savez(folder / "original.npz", images=data, labels=targets)
+
+
+def original_png(folder: Path, count: int) -> None:
+    bank = bundled_bank()
+    for i in range(count):  # the original CLI saved one image at a time
+        data, _ = original_generate_data(bank.images, bank.labels, 1)
+        Image.fromarray((data[0] * 255).astype(np.uint8)).save(folder / f"{i}.png")
+
+
+# --- timing helpers -----------------------------------------------------------------
+
+
+def timed(scratch: Path, runs: int, **works) -> dict[str, float]:
+    """Median seconds of each work(folder), `runs` rounds, interleaved so that each sees
+    the same state of the machine; every call gets a fresh folder after os.sync()."""
+    times: dict[str, list[float]] = {name: [] for name in works}
+    for _ in range(runs):
+        for name, work in works.items():
+            folder = scratch / name
+            folder.mkdir()
+            os.sync()
+            start = time.perf_counter()
+            work(folder)
+            times[name].append(time.perf_counter() - start)
+            shutil.rmtree(folder)
+    return {name: statistics.median(values) for name, values in times.items()}
+
+
+_RSS_CHILD = """
+import sys, time
+sys.path.insert(0, {root!r})
+from mnist_seq_gui.dataset import SequenceDataset, export_npz
+from bench_dataset import original_generate_data
+from mnist_seq_gui.core import bundled_bank
+count, kind, out = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+start = time.perf_counter()
+if kind == "ours":
+    export_npz(SequenceDataset(count=count, min_length=5, max_length=5, dtype="uint8"), out)
+else:
+    bank = bundled_bank()
+    original_generate_data(bank.images, bank.labels, count)
+# VmHWM belongs to this process image; ru_maxrss would include the parent's peak,
+# which a vfork-started child inherits.
+hwm = next(line for line in open("/proc/self/status") if line.startswith("VmHWM:"))
+print(hwm.split()[1], time.perf_counter() - start)
+"""
+
+
+def peak_rss(kind: str, count: int, scratch: Path) -> tuple[float, float]:
+    """(peak RSS in MiB, seconds) of one run in a fresh child process."""
+    out = scratch / f"rss-{kind}"
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(Path(__file__).parent), str(REPO_ROOT)]))
+    result = subprocess.run(
+        [sys.executable, "-c", _RSS_CHILD.format(root=str(REPO_ROOT)), str(count), kind, str(out)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
+    shutil.rmtree(out, ignore_errors=True)
+    kib, seconds = result.stdout.split()
+    return int(kib) / 1024, float(seconds)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="a tenth of the counts")
+    parser.add_argument("--runs", type=int, default=3, help="timed runs per figure (median)")
+    parser.add_argument("--scratch", help="folder for the exports (default: a temporary one)")
+    args = parser.parse_args(argv)
+    scale = 10 if args.quick else 1
+    n_npz, n_png, n_rss = 100_000 // scale, 20_000 // scale, 1_000_000 // scale
+    n_rss_original = 100_000 // scale  # 1M would need ~31 GB; extrapolated linearly
+    scratch = Path(tempfile.mkdtemp(prefix="bench-dataset-", dir=args.scratch))
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    print(
+        f"mnist-seq dataset benchmark: {cores} cores, Python {platform.python_version()}, "
+        f"numpy {np.__version__}, {args.runs} runs each (median)",
+        flush=True,
+    )
+    bundled_bank()  # both sides start with the digits loaded
+    try:
+        u8 = SequenceDataset(count=n_npz, min_length=LENGTH, max_length=LENGTH, dtype="uint8")
+        f32 = SequenceDataset(count=n_npz, min_length=LENGTH, max_length=LENGTH, dtype="float32")
+        png = SequenceDataset(count=n_png, min_length=LENGTH, max_length=LENGTH, dtype="uint8")
+        u8[:8], f32[:8]  # build the pixel tables outside the timing
+        rows = []
+
+        t = timed(scratch, 1, loop=lambda f: original_generate_data(*_digits(), n_npz))
+        t |= timed(scratch, 1, original_npz=lambda f: original_npz(f, n_npz))
+        t |= timed(
+            scratch,
+            args.runs,
+            u8=lambda f: export_npz(u8, f / "out"),
+            f32=lambda f: export_npz(f32, f / "out"),
+        )
+        rows.append(
+            (
+                f"npz {n_npz:,} x 5, uint8 vs loop + np.savez",
+                n_npz,
+                t["original_npz"],
+                t["u8"],
+                ">= 20x",
+            )
+        )
+        rows.append(
+            (f"npz {n_npz:,} x 5, uint8 vs loop alone", n_npz, t["loop"], t["u8"], ">= 20x")
+        )
+        rows.append(
+            (
+                f"npz {n_npz:,} x 5, float32 vs loop + np.savez",
+                n_npz,
+                t["original_npz"],
+                t["f32"],
+                "",
+            )
+        )
+        t |= timed(scratch, 1, original_png=lambda f: original_png(f, n_png))
+        t |= timed(
+            scratch,
+            args.runs,
+            png1=lambda f: export_png(png, f / "out", workers=1),
+            png_pool=lambda f: export_png(png, f / "out", workers=cores),
+        )
+        rows.append(
+            (
+                f"PNG {n_png:,}: {cores} workers vs 1 process",
+                n_png,
+                t["png1"],
+                t["png_pool"],
+                ">= 1.6x",
+            )
+        )
+        rows.append(
+            (
+                f"PNG {n_png:,}: {cores} workers vs original + PIL",
+                n_png,
+                t["original_png"],
+                t["png_pool"],
+                "",
+            )
+        )
+
+        ours_mib, ours_s = peak_rss("ours", n_rss, scratch)
+        orig_mib, _ = peak_rss("original", n_rss_original, scratch)
+        orig_extrapolated = orig_mib * n_rss / n_rss_original
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+    print(
+        f"\n{'throughput, images/s (seconds)':48} {'baseline':>16} {'mnist-seq':>16} "
+        f"{'ratio':>6}  target"
+    )
+    for name, count, base, ours, target in rows:
+        print(
+            f"{name:48} {count / base:9,.0f} ({base:5.2f}s) {count / ours:9,.0f} ({ours:5.2f}s) "
+            f"{base / ours:5.1f}x  {target}"
+        )
+    print(f"\n{'peak RSS':48} {'original':>16} {'mnist-seq':>16} {'ratio':>6}  target")
+    print(
+        f"{f'npz {n_rss:,} x 5, uint8 ({ours_s:.1f} s)':48} "
+        f"{orig_extrapolated:12,.0f} MiB {ours_mib:12,.0f} MiB "
+        f"{orig_extrapolated / ours_mib:5.0f}x  < 1024 MiB"
+    )
+    print(
+        f"  (original measured at {n_rss_original:,} images: {orig_mib:,.0f} MiB, scaled linearly; "
+        "it holds every image twice as float32)"
+    )
+    return 0
+
+
+def _digits() -> tuple[np.ndarray, np.ndarray]:
+    bank = bundled_bank()
+    return bank.images, bank.labels
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,45 @@
+"""The dataset handed as-is to a PyTorch DataLoader with workers (skipped without torch)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from mnist_seq_gui.dataset import BLANK, SequenceDataset
+
+torch = pytest.importorskip("torch")
+
+VARIABLE = dict(min_length=3, max_length=8, rule="random", min_spacing=0, max_spacing=80)
+
+
+@pytest.mark.parametrize("context", ["fork", "spawn"])
+def test_dataloader_workers_see_the_same_items(context):
+    ds = SequenceDataset(count=96, seed=31, **VARIABLE)
+    loader = torch.utils.data.DataLoader(
+        ds, batch_size=16, num_workers=2, multiprocessing_context=context
+    )
+    batches = list(loader)
+    expected = ds[:]
+    images = torch.cat([b["image"] for b in batches]).numpy()
+    np.testing.assert_array_equal(images, expected["image"])
+    np.testing.assert_array_equal(torch.cat([b["digits"] for b in batches]), expected["digits"])
+    np.testing.assert_array_equal(torch.cat([b["length"] for b in batches]), expected["length"])
+    labels = [label for b in batches for label in b["label"]]
+    assert labels == expected["label"].tolist()
+
+
+def test_padded_digits_feed_ctc_loss_with_the_documented_blank():
+    ds = SequenceDataset(count=8, seed=2, **VARIABLE)
+    batch = next(iter(torch.utils.data.DataLoader(ds, batch_size=8)))
+    steps, classes = 40, 11  # digits 0-9 plus the blank, 10
+    log_probs = torch.randn(steps, 8, classes).log_softmax(2)
+    loss = torch.nn.CTCLoss(blank=BLANK)(
+        log_probs,
+        batch["digits"],
+        torch.full((8,), steps, dtype=torch.long),
+        batch["length"],
+    )
+    assert torch.isfinite(loss)
+    assert (batch["digits"][batch["digits"] == BLANK].numel()) == int(
+        (8 * ds.max_length) - batch["length"].sum()
+    )
