@@ -40,24 +40,41 @@ class UsageError(MnistSeqError):
     """A command line that does not parse."""
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str):  # one line instead of usage + message
-        raise UsageError(f"{message} (see {PROG} --help)")
+class OneLineParser(argparse.ArgumentParser):
+    """argparse that reports a bad command line in one line (raised as UsageError)."""
+
+    def error(self, message: str):
+        raise UsageError(f"{message} (see {self.prog} --help)")
 
 
-def _whole(name: str, text: str, minimum: int = 0, maximum: int | None = None) -> int:
+def whole(name: str, text: str, minimum: int = 0, maximum: int | None = None) -> int:
+    """Parse a whole number within [minimum, maximum] or raise UsageError naming it."""
     try:
         value = int(text, 10)
     except ValueError:
         raise UsageError(f"{name} {text!r} is not a whole number") from None
     if value < minimum or (maximum is not None and value > maximum):
-        upper = "" if maximum is None else f"..{maximum:,}"
-        raise UsageError(f"{name} {value} is out of range; use {minimum}{upper}")
+        upper = " or more" if maximum is None else f"..{maximum:,}"
+        raise UsageError(f"{name} {value:,} is out of range; use {minimum}{upper}")
     return value
 
 
+def guarded(prog: str, run_fn, argv: list[str], interrupted: str = "interrupted") -> int:
+    """Run a command: bad input -> one line on stderr and status 2; Ctrl+C -> status 130."""
+    try:
+        return run_fn(argv)
+    except SystemExit as exc:  # --help and --version
+        return exc.code if isinstance(exc.code, int) else 0
+    except MnistSeqError as exc:
+        print(f"{prog}: error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print(f"{prog}: {interrupted}", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
+    parser = OneLineParser(
         prog=PROG,
         description=(
             "Compose an image of a handwritten digit sequence from MNIST digits and save it "
@@ -112,7 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _seed(args) -> int:
     if args.seed is None:
         return secrets.randbelow(MAX_SEED + 1)
-    return _whole("seed", args.seed, 0, MAX_SEED)
+    return whole("seed", args.seed, 0, MAX_SEED)
 
 
 def _target(output: str | None, stem: str) -> Path:
@@ -155,9 +172,9 @@ def run(argv: list[str]) -> int:
             f"e.g. {PROG} 01 0 10 66"
         )
     digits = parse_sequence(args.sequence)
-    lo = _whole("min spacing", args.min_spacing, 0, MAX_WIDTH)
-    hi = _whole("max spacing", args.max_spacing, 0, MAX_WIDTH)
-    width = _whole("width", args.image_width, 1, MAX_WIDTH)
+    lo = whole("min spacing", args.min_spacing, 0, MAX_WIDTH)
+    hi = whole("max spacing", args.max_spacing, 0, MAX_WIDTH)
+    width = whole("width", args.image_width, 1, MAX_WIDTH)
     spec = SequenceSpec(digits, width, lo, hi, args.mode, args.white_on_black)
     seed = _seed(args)
     target = _target(args.output, file_stem(digits))
@@ -169,18 +186,11 @@ def run(argv: list[str]) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Console entry point: returns the exit status."""
     argv = sys.argv[1:] if argv is None else list(argv)
-    try:
-        if argv and argv[0] == "dataset":
-            from .dataset_cli import main as dataset_main
+    if argv and argv[0] == "dataset":
+        from .dataset_cli import main as dataset_main
 
-            return dataset_main(argv[1:])
-        return run(argv)
-    except MnistSeqError as exc:
-        print(f"{PROG}: error: {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    except KeyboardInterrupt:
-        print(f"{PROG}: interrupted", file=sys.stderr)
-        return EXIT_INTERRUPTED
+        return dataset_main(argv[1:])
+    return guarded(PROG, run, argv)
 
 
 if __name__ == "__main__":

@@ -18,14 +18,14 @@ import sys
 import time
 from typing import TextIO
 
-from .core import MAX_SEED, MAX_WIDTH, RULES, MnistSeqError
+from .cli import OneLineParser, UsageError, guarded, whole
+from .core import MAX_SEED, MAX_WIDTH, RULES
 from .dataset import (
     BLANK,
     DTYPES,
     FORMATS,
     MAX_LENGTH,
     DatasetConfig,
-    DatasetError,
     SequenceDataset,
     Shard,
     default_workers,
@@ -33,47 +33,25 @@ from .dataset import (
 )
 
 PROG = "mnist-seq dataset"
-EXIT_BAD_INPUT = 2
-EXIT_INTERRUPTED = 130
-
-
-class _UsageError(DatasetError):
-    """A command line that does not parse."""
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str):  # one line instead of usage + message
-        raise _UsageError(f"{message} (see {PROG} --help)")
-
-
-def _whole(name: str, text: str, minimum: int, maximum: int | None = None) -> int:
-    try:
-        value = int(text, 10)
-    except ValueError:
-        raise _UsageError(f"{name} {text!r} is not a whole number") from None
-    if value < minimum or (maximum is not None and value > maximum):
-        upper = " or more" if maximum is None else f"..{maximum:,}"
-        raise _UsageError(f"{name} {value:,} is out of range; use {minimum}{upper}")
-    return value
 
 
 def parse_lengths(text: str) -> tuple[int, int]:
     """'5' -> (5, 5); '3-8' -> (3, 8). A reversed range is an error, not swapped."""
     match = re.fullmatch(r"\s*(\d+)\s*(?:-\s*(\d+)\s*)?", text)
     if not match:
-        raise _UsageError(f"length {text!r} is not a number or a range such as 3-8")
+        raise UsageError(f"length {text!r} is not a number or a range such as 3-8")
     lo = int(match.group(1))
     hi = lo if match.group(2) is None else int(match.group(2))
     if lo > hi:
-        raise _UsageError(f"length range {lo}-{hi} is reversed; write {hi}-{lo}")
+        raise UsageError(f"length range {lo}-{hi} is reversed; write {hi}-{lo}")
     for value in (lo, hi):
         if not 1 <= value <= MAX_LENGTH:
-            raise _UsageError(f"length {value} is out of range; use 1..{MAX_LENGTH}")
+            raise UsageError(f"length {value} is out of range; use 1..{MAX_LENGTH}")
     return lo, hi
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
+    parser = OneLineParser(
         prog=PROG,
         description=(
             "Write a data set of digit-sequence images with labels, per-digit boxes and "
@@ -113,18 +91,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 def config_from_args(args: argparse.Namespace) -> tuple[DatasetConfig, Shard | None]:
     """Validate everything before a file is touched."""
-    count = _whole("count", args.count, 1)
+    count = whole("count", args.count, 1)
     lo, hi = parse_lengths(args.length)
-    min_spacing = _whole("min spacing", args.spacing[0], 0, MAX_WIDTH)
-    max_spacing = _whole("max spacing", args.spacing[1], 0, MAX_WIDTH)
-    width = None if args.width is None else _whole("width", args.width, 1, MAX_WIDTH)
+    min_spacing = whole("min spacing", args.spacing[0], 0, MAX_WIDTH)
+    max_spacing = whole("max spacing", args.spacing[1], 0, MAX_WIDTH)
+    width = None if args.width is None else whole("width", args.width, 1, MAX_WIDTH)
     shard = None if args.shard is None else Shard.parse(args.shard)
     if args.seed is None:
         if shard is not None:
-            raise _UsageError("--shard needs --seed, so that every shard draws from one data set")
+            raise UsageError("--shard needs --seed, so that every shard draws from one data set")
         seed = secrets.randbelow(MAX_SEED + 1)
     else:
-        seed = _whole("seed", args.seed, 0, MAX_SEED)
+        seed = whole("seed", args.seed, 0, MAX_SEED)
     config = DatasetConfig(
         count=count,
         min_length=lo,
@@ -178,7 +156,7 @@ class ProgressBar:
 def run(argv: list[str]) -> int:
     args = build_parser().parse_args(argv)
     config, shard = config_from_args(args)
-    workers = None if args.workers is None else _whole("workers", args.workers, 1, 256)
+    workers = None if args.workers is None else whole("workers", args.workers, 1, 256)
     dataset = SequenceDataset(config)
     bar = ProgressBar(enabled=not args.quiet)
     try:
@@ -202,16 +180,7 @@ def run(argv: list[str]) -> int:
 def main(argv: list[str] | None = None) -> int:
     """`mnist-seq dataset ARGS`: returns the exit status."""
     argv = sys.argv[1:] if argv is None else list(argv)
-    try:
-        return run(argv)
-    except SystemExit as exc:  # --help
-        return exc.code if isinstance(exc.code, int) else 0
-    except MnistSeqError as exc:
-        print(f"{PROG}: error: {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    except KeyboardInterrupt:
-        print(f"{PROG}: interrupted; no partial files were left", file=sys.stderr)
-        return EXIT_INTERRUPTED
+    return guarded(PROG, run, argv, "interrupted; no partial files were left")
 
 
 if __name__ == "__main__":

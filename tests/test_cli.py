@@ -94,7 +94,7 @@ BAD = [
     (["01", "-3", "2", "66"], "min spacing -3 is out of range"),
     (["01", "0", "10", "40"], "too small"),
     (["012", "0", "10", "85"], "nearest valid widths: 84 or 86"),
-    (["01", "0", "10", "100001"], "width 100001 is out of range"),
+    (["01", "0", "10", "100001"], "width 100,001 is out of range"),
     (["01", "0", "10", "66", "--data", "/nonexistent/mnist"], "no such data folder"),
     (["01", "0", "10", "66", "-o", "/nonexistent/x.png"], "does not exist"),
     (["01", "0", "10"], "missing image_width"),

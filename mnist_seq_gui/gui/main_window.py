@@ -47,6 +47,7 @@ from ..core import (
 )
 from ..core.idx import DIGIT_SIZE
 from ..files import composition_text, read_composition_text, write_png
+from .export_dialog import ExportDialog, defaults_from_spec
 from .image_view import FIT, ZOOM_STEPS, PreviewView
 from .render_thread import ComposeFn, RenderRequest, RenderResult, RenderThread
 from .seed_spin import SeedSpin
@@ -126,6 +127,7 @@ class MainWindow(QMainWindow):
         self._save_dir = Path.home()
         self._error_box: QMessageBox | None = None
         self._closed = False
+        self._export_dialog: ExportDialog | None = None
 
         self._create_widgets()
         self._create_actions()
@@ -338,6 +340,13 @@ class MainWindow(QMainWindow):
             K.StandardKey.SaveAs,
             "document-save-as",
         )
+        self.export_action = self._action(
+            "&Export Dataset\u2026",
+            "Write a training data set (npz or PNG folder) with the current parameters",
+            self.export_dataset,
+            [K("Ctrl+E")],
+            "document-export",
+        )
         self.quit_action = self._action(
             "&Quit", "Quit the explorer", self.close, K.StandardKey.Quit, "application-exit"
         )
@@ -391,7 +400,8 @@ class MainWindow(QMainWindow):
         self.file_menu.addAction(self.open_action)
         self.file_menu.addAction(self.save_action)
         self.file_menu.addAction(self.save_as_action)
-        # Export dataset... is inserted before this separator.
+        self.file_menu.addSeparator()
+        self.file_menu.addAction(self.export_action)
         self.file_quit_separator = self.file_menu.addSeparator()
         self.file_menu.addAction(self.quit_action)
         self.edit_menu: QMenu = bar.addMenu("&Edit")
@@ -974,9 +984,34 @@ class MainWindow(QMainWindow):
         settings.setValue("files/save_dir", str(self._save_dir))
         settings.sync()
 
+    def export_dataset(self) -> None:
+        """Open the export dialog, prefilled with the current parameters and seed."""
+        if self._export_dialog is not None:
+            self._export_dialog.raise_()
+            self._export_dialog.activateWindow()
+            return
+        try:
+            defaults = defaults_from_spec(self.current_spec(), self.seed_spin.value())
+        except MnistSeqError:
+            defaults = None  # the dialog's own defaults; it validates what the user picks
+        dialog = ExportDialog(self, defaults)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.exported.connect(
+            lambda path: self.statusBar().showMessage(f"Exported to {path}", 8000)
+        )
+        dialog.destroyed.connect(self._forget_export_dialog)
+        self._export_dialog = dialog
+        dialog.open()
+
+    def _forget_export_dialog(self) -> None:
+        self._export_dialog = None
+
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self._closed:
             self._write_settings()
             self._closed = True
+            if self._export_dialog is not None:
+                # A closing parent does not run its dialogs' closeEvent: join the export here.
+                self._export_dialog.stop_and_wait()
             self._render.stop()
         event.accept()

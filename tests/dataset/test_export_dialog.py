@@ -2,19 +2,11 @@
 
 from __future__ import annotations
 
-import os
-
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-
 import numpy as np
 import pytest
-
-pytest.importorskip("PySide6.QtWidgets")
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 
-import mnist_seq_gui.gui  # noqa: F401  (the GUI package's set-up, when it has one)
 from mnist_seq_gui.core import SequenceSpec
 from mnist_seq_gui.dataset import (
     METADATA_NAME,
@@ -24,9 +16,6 @@ from mnist_seq_gui.dataset import (
     load_npz,
 )
 from mnist_seq_gui.gui.export_dialog import ExportDialog, defaults_from_spec
-
-# The offscreen platform says this of every window it shows: not a fault of ours.
-pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
 
 
 def _dialog(qtbot, **defaults) -> ExportDialog:
