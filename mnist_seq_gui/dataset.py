@@ -46,7 +46,13 @@ from .core.compose import batch_offsets, draw_gaps, draw_indices, render_batch
 from .core.errors import SpacingError
 from .core.idx import DIGIT_SIZE
 from .core.keyed_random import MAX_SEED, STREAM_DIGITS, STREAM_LENGTH, below, keyed_uint32
-from .core.spacing import MAX_WIDTH, RULES, check_spacing_range, valid_widths
+from .core.spacing import (
+    MAX_WIDTH,
+    RULES,
+    check_spacing_range,
+    nearest_valid_widths,
+    valid_widths,
+)
 from .files import OutputError, atomic_output, encode_png, write_bytes_atomic
 
 # Padding of the per-digit arrays past an item's length. BLANK is 10, one past the
@@ -117,7 +123,7 @@ def _layout_error(width: int | None, lengths: range, lo: int, hi: int, rule: str
     else:
         what = f"no single width fits every length {lengths[0]}..{lengths[-1]}"
     if common:
-        fix = "use width " + " or ".join(str(w) for w in _nearest(width or 0, common))
+        fix = "use width " + " or ".join(str(w) for w in nearest_valid_widths(width or 0, common))
     elif rule == "uniform":
         fix = "use the random mode (--mode random), whose gaps need not be equal"
     elif lengths[0] > 1:
@@ -127,15 +133,6 @@ def _layout_error(width: int | None, lengths: range, lo: int, hi: int, rule: str
     else:
         fix = "a single digit fits only width 28; use lengths of 2 or more"
     return f"{what} with spacing {lo}..{hi}; {fix}"
-
-
-def _nearest(width: int, widths: list[int]) -> list[int]:
-    below_ = [w for w in widths if w <= width]
-    above = [w for w in widths if w >= width]
-    picks = {below_[-1]} if below_ else set()
-    if above:
-        picks.add(above[0])
-    return sorted(picks)
 
 
 @dataclass(frozen=True)
