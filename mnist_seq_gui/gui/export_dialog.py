@@ -170,7 +170,7 @@ class ExportDialog(QDialog):
         self.rule_combo = QComboBox(self)
         self.rule_combo.addItems(list(RULES))
         self.rule_combo.currentIndexChanged.connect(self._validate)
-        self.white_on_black_check = QCheckBox("Light digits on black", self)
+        self.white_on_black_check = QCheckBox("White on black (as MNIST)", self)
         self.seed_edit = QLineEdit(self)
         self.seed_edit.setToolTip(f"0..{MAX_SEED}; the same seed writes the same data set")
         self.seed_edit.textChanged.connect(self._validate)
