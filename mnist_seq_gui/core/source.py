@@ -119,10 +119,18 @@ class DigitBank:
 
     @classmethod
     def from_idx(cls, location: str | os.PathLike) -> DigitBank:
-        """Load a bank from a folder holding one IDX pair, or from its images file."""
+        """Load a bank from a folder holding one IDX pair, or from its images file.
+
+        EMNIST files (named emnist-...) store each image transposed; they are turned
+        to MNIST's orientation so that their digits read upright.
+        """
         images_path, labels_path = find_idx_pair(location)
         images, labels = read_pair(images_path, labels_path)
-        return cls(images, labels, source=str(images_path))
+        source = str(images_path)
+        if images_path.name.lower().startswith("emnist"):
+            images = images.transpose(0, 2, 1)
+            source += " (EMNIST, transposed to MNIST orientation)"
+        return cls(images, labels, source=source)
 
     def __len__(self) -> int:
         return len(self.labels)

@@ -192,3 +192,12 @@ def test_damaged_files_only_ever_raise_data_error(tmp_path_factory, cut, flips, 
         assert str(path) in str(exc)
     else:
         assert images.shape[1:] == (28, 28) and images.dtype == np.uint8
+
+
+def test_emnist_files_are_turned_upright(tmp_path):
+    # EMNIST stores each 28x28 image transposed; a file named emnist-... is turned back.
+    shutil.copy(IMAGES, tmp_path / "emnist-digits-test-images-idx3-ubyte.gz")
+    shutil.copy(LABELS, tmp_path / "emnist-digits-test-labels-idx1-ubyte.gz")
+    bank = load_bank(tmp_path)
+    assert np.array_equal(bank.images, bundled_bank().images.transpose(0, 2, 1))
+    assert "EMNIST" in bank.source
