@@ -42,7 +42,13 @@ from numpy.lib import format as npy_format
 
 from . import __version__
 from .core import DigitBank, MnistSeqError, load_bank
-from .core.compose import batch_offsets, draw_gaps, draw_indices, render_batch
+from .core.compose import (
+    batch_offsets,
+    boxes_from_offsets,
+    draw_gaps,
+    draw_indices,
+    render_batch,
+)
 from .core.errors import SpacingError
 from .core.idx import DIGIT_SIZE
 from .core.keyed_random import MAX_SEED, STREAM_DIGITS, STREAM_LENGTH, below, keyed_uint32
@@ -379,12 +385,7 @@ class SequenceDataset:
                 images[rows] = pixels
             digits[rows, :n] = group_digits
             indices[rows, :n] = chosen
-            group_boxes = boxes[rows, :n]
-            group_boxes[..., 0] = offsets
-            group_boxes[..., 1] = 0
-            group_boxes[..., 2] = offsets + DIGIT_SIZE
-            group_boxes[..., 3] = DIGIT_SIZE
-            boxes[rows, :n] = group_boxes
+            boxes[rows, :n] = boxes_from_offsets(offsets)
         return {
             "image": images,
             "label": label_strings(digits, lengths),

@@ -57,14 +57,8 @@ class Composition:
     @property
     def boxes(self) -> tuple[tuple[int, int, int, int], ...]:
         """Each digit's (x0, y0, x1, y1), end-exclusive: pixels[y0:y1, x0:x1] is the digit."""
-        return tuple((x, 0, x + DIGIT_SIZE, DIGIT_SIZE) for x in digit_offsets(self.gaps))
-
-
-def digit_offsets(gaps) -> tuple[int, ...]:
-    """Left edge of each digit for one row of gaps."""
-    return tuple(
-        int(x) for x in batch_offsets(np.asarray([gaps], dtype=np.int64).reshape(1, -1))[0]
-    )
+        offsets = batch_offsets(np.asarray([self.gaps], dtype=np.int64).reshape(1, -1))
+        return tuple(tuple(box) for box in boxes_from_offsets(offsets)[0].tolist())
 
 
 def batch_offsets(gaps: np.ndarray) -> np.ndarray:
@@ -74,6 +68,16 @@ def batch_offsets(gaps: np.ndarray) -> np.ndarray:
     if n_gaps:
         x0[:, 1:] = np.cumsum(gaps + DIGIT_SIZE, axis=1)
     return x0
+
+
+def boxes_from_offsets(offsets: np.ndarray) -> np.ndarray:
+    """(..., n) left edges -> (..., n, 4) boxes (x0, y0, x1, y1), end-exclusive."""
+    boxes = np.empty((*offsets.shape, 4), dtype=np.int64)
+    boxes[..., 0] = offsets
+    boxes[..., 1] = 0
+    boxes[..., 2] = offsets + DIGIT_SIZE
+    boxes[..., 3] = DIGIT_SIZE
+    return boxes
 
 
 def draw_indices(bank: DigitBank, digits: np.ndarray, seed: int, items: np.ndarray) -> np.ndarray:
@@ -308,12 +312,7 @@ class BatchComposition:
     @property
     def boxes(self) -> np.ndarray:
         """(N, n, 4) boxes (x0, y0, x1, y1), end-exclusive."""
-        boxes = np.empty((*self.offsets.shape, 4), dtype=np.int64)
-        boxes[..., 0] = self.offsets
-        boxes[..., 1] = 0
-        boxes[..., 2] = self.offsets + DIGIT_SIZE
-        boxes[..., 3] = DIGIT_SIZE
-        return boxes
+        return boxes_from_offsets(self.offsets)
 
 
 def compose_batch(
