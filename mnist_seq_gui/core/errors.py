@@ -17,3 +17,7 @@ class SequenceError(MnistSeqError):
 
 class SpacingError(MnistSeqError):
     """A spacing range or width that no layout of the digits can satisfy."""
+
+
+class StyleError(MnistSeqError):
+    """A per-digit style range (slant, rotation, scale, ...) that cannot be drawn."""

@@ -20,6 +20,12 @@ STREAM_GAPS = 2  # gap sizes under the random rule
 STREAM_GAP_ORDER = 3  # shuffle of those gaps
 STREAM_DIGITS = 4  # the digits of data-set items
 STREAM_LENGTH = 5  # the length of data-set items
+STREAM_SLANT = 6  # per-digit style (core/style.py), one stream per parameter
+STREAM_ROTATION = 7
+STREAM_SCALE = 8
+STREAM_ASPECT = 9
+STREAM_THICKNESS = 10
+STREAM_JITTER_Y = 11  # each digit's vertical offset in a taller canvas
 
 
 def _mix(x: np.ndarray) -> np.ndarray:

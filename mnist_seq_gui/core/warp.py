@@ -1,0 +1,258 @@
+"""Styling many digits at once: bilinear sampling maps shared by digits of one style.
+
+A sampling map tells, for each of the 784 pixels of an output cell, where in the
+source digit its four bilinear taps are and how much each weighs, in 1/256 (the
+sample position is rounded to 1/16 px). Digits are sorted by style; every digit of a
+style reuses that style's map, so the per-pixel work is two shared-index gathers and
+a few integer operations over a whole group, with no Python loop per digit:
+
+- each source pixel is packed with its right neighbour into one uint32, 16 bits apart
+  (a + b << 16); the two weights of a tap pair are packed the other way round
+  (w_b + w_a << 16). Their product holds a * w_a + b * w_b in bits 16..31, and no lane
+  can carry into another because the weights of a pixel sum to 256 and 255 * 256 <
+  65536. Adding the products of the upper and lower tap pairs and 128 << 16 leaves the
+  rounded bilinear value in the top byte.
+- taps outside the source weigh 0, so any in-bounds index will do for them; gathers
+  use mode="clip".
+
+Groups too small to be worth a shared map are done together with one map per digit.
+Maps are kept per style grid (up to _MAX_MAPS), so a stream of small batches pays for
+each map once.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+
+from .idx import DIGIT_SIZE
+from .style import DigitStyle, inverse_matrices
+
+CELL = DIGIT_SIZE
+PIXELS = CELL * CELL
+_SUB = 16  # sample positions are rounded to 1/16 px; weights then sum to 16 * 16 = 256
+_ROUND = np.uint32(128 << 16)
+_HALVES = (0, 1) if sys.byteorder == "little" else (1, 0)  # (low, high) uint16 of a uint32
+# Packed pairs per digit: a zero row, pixel k and k + 1 at 29 + k (k = -1..783), a zero
+# row; so every tap index is in bounds and the lower pair is 28 after the upper one.
+_PAIRS = CELL + PIXELS + 1 + CELL
+_BLOCK = 256  # digits per step: the step's buffers (about 2.5 MB) stay in cache
+_SMALL_GROUP = 24  # groups smaller than this use per-digit maps instead
+_MAX_MAPS = 4096  # 12.5 kB each: at most about 50 MB of maps per style grid
+_KEYS_PER_LOOKUP = 1024
+
+
+def sampling_maps(inverse: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(U, 2, 2) inverse matrices -> (index, upper, lower), each (U, 784).
+
+    index (intp): where the upper tap pair of each output pixel is in the packed
+    source; the lower pair is 28 further. upper and lower (uint32): packed weights.
+    """
+    centre = (CELL - 1) / 2
+    offsets = np.arange(CELL) - centre
+    inv = inverse[:, :, :, None, None]
+    ox, oy = offsets[None, None, :], offsets[None, :, None]
+    xs = inv[:, 0, 0] * ox + inv[:, 0, 1] * oy + centre
+    ys = inv[:, 1, 0] * ox + inv[:, 1, 1] * oy + centre
+    sx = np.floor(xs * _SUB + 0.5).astype(np.int64)
+    sy = np.floor(ys * _SUB + 0.5).astype(np.int64)
+    x0, fx = sx // _SUB, sx % _SUB
+    y0, fy = sy // _SUB, sy % _SUB
+    left = ((x0 >= 0) & (x0 < CELL)) * (_SUB - fx)
+    right = ((x0 >= -1) & (x0 < CELL - 1)) * fx
+    top = ((y0 >= 0) & (y0 < CELL)) * (_SUB - fy)
+    bottom = ((y0 >= -1) & (y0 < CELL - 1)) * fy
+    upper = (top * right) + ((top * left) << 16)
+    lower = (bottom * right) + ((bottom * left) << 16)
+    index = np.where((upper | lower) != 0, CELL + 1 + y0 * CELL + x0, 0)
+    return (
+        index.reshape(-1, PIXELS).astype(np.intp),
+        upper.reshape(-1, PIXELS).astype(np.uint32),
+        lower.reshape(-1, PIXELS).astype(np.uint32),
+    )
+
+
+class _MapCache:
+    """Sampling maps of one style grid, made on first use.
+
+    Rows once filled are never changed (a reset starts new arrays), so blocks may read
+    their rows while other threads add maps.
+    """
+
+    def __init__(self, style: DigitStyle) -> None:
+        self.style = style
+        self.lock = threading.Lock()
+        self._reset()
+
+    def _reset(self) -> None:
+        self.rows: dict[int, int] = {}
+        self.tables = _empty_tables(0)
+
+    def lookup(self, keys: np.ndarray) -> tuple[np.ndarray, tuple[np.ndarray, ...]]:
+        """Rows of `keys` (at most _KEYS_PER_LOOKUP distinct) and the tables they index."""
+        with self.lock:
+            wanted = list(dict.fromkeys(keys.tolist()))
+            missing = [k for k in wanted if k not in self.rows]
+            if len(self.rows) + len(missing) > _MAX_MAPS:
+                self._reset()
+                missing = wanted
+            if missing:
+                start = len(self.rows)
+                if start + len(missing) > len(self.tables[0]):
+                    grown = _empty_tables(max(start + len(missing), 2 * len(self.tables[0])))
+                    for new, old in zip(grown, self.tables):
+                        new[:start] = old[:start]
+                    self.tables = grown
+                made = sampling_maps(inverse_matrices(self.style, np.asarray(missing)))
+                for table, values in zip(self.tables, made):
+                    table[start : start + len(missing)] = values
+                self.rows.update((k, start + i) for i, k in enumerate(missing))
+            rows = np.fromiter((self.rows[k] for k in keys.tolist()), np.int64, len(keys))
+            return rows, self.tables
+
+
+def _empty_tables(capacity: int) -> tuple[np.ndarray, ...]:
+    return tuple(np.empty((capacity, PIXELS), t) for t in (np.intp, np.uint32, np.uint32))
+
+
+@functools.lru_cache(maxsize=4)
+def _cache_for(geometry: tuple) -> _MapCache:
+    slant, rotation, scale, aspect = geometry
+    return _MapCache(DigitStyle(slant=slant, rotation=rotation, scale=scale, aspect=aspect))
+
+
+def map_cache(style: DigitStyle) -> _MapCache:
+    return _cache_for((style.slant, style.rotation, style.scale, style.aspect))
+
+
+def restroke(glyphs: np.ndarray, levels: np.ndarray) -> None:
+    """Thicken (level > 0) or thin (level < 0) (G, 784) uint8 ink in place, in quarter steps.
+
+    Level k blends the digit with its grey dilation (or erosion) by a 3 x 3 cross:
+    ((4 - |k|) * digit + |k| * morphed + 2) // 4. Outside the cell is background.
+    """
+    cells = glyphs.reshape(-1, CELL, CELL)
+    grow, shrink = levels > 0, levels < 0
+    morphed = cells.copy()
+    for mask, combine in ((grow, np.maximum), (shrink, np.minimum)):
+        if not mask.any():
+            continue
+        src = cells[mask]
+        out = src.copy()
+        combine(out[:, 1:], src[:, :-1], out=out[:, 1:])
+        combine(out[:, :-1], src[:, 1:], out=out[:, :-1])
+        combine(out[:, :, 1:], src[:, :, :-1], out=out[:, :, 1:])
+        combine(out[:, :, :-1], src[:, :, 1:], out=out[:, :, :-1])
+        if combine is np.minimum:
+            out[:, (0, -1), :] = 0
+            out[:, :, (0, -1)] = 0
+        morphed[mask] = out
+    weight = np.abs(levels).astype(np.uint16)[:, None, None]
+    mixed = cells * (4 - weight) + morphed * weight + 2
+    np.right_shift(mixed, 2, out=mixed)
+    cells[...] = mixed
+
+
+@dataclass(frozen=True, eq=False)
+class Block:
+    """Up to _BLOCK digits styled in one step: positions `members` of the digit list,
+    with one shared map row (`shared`) or one map row per digit (`rows`) of `tables`."""
+
+    members: np.ndarray
+    shared: int | None = None
+    rows: np.ndarray | None = None
+    tables: tuple = ()
+
+
+def plan(keys: np.ndarray | None, style: DigitStyle, count: int) -> Iterator[Block]:
+    """Cut `count` digits with geometry `keys` (None: unchanged) into blocks.
+
+    Maps are looked up (and made) as the blocks are taken, a bounded number at a time.
+    """
+    if keys is None or not style.changes_geometry:
+        for s in range(0, count, _BLOCK):
+            yield Block(np.arange(s, min(s + _BLOCK, count)))
+        return
+    cache = map_cache(style)
+    order = np.argsort(keys, kind="stable")
+    ordered = keys[order]
+    cuts = np.flatnonzero(ordered[1:] != ordered[:-1]) + 1
+    starts = np.concatenate(([0], cuts))
+    stops = np.concatenate((cuts, [count]))
+    big = (stops - starts) >= _SMALL_GROUP
+    big_starts, big_stops = starts[big], stops[big]
+    for first in range(0, len(big_starts), _KEYS_PER_LOOKUP):
+        part = slice(first, first + _KEYS_PER_LOOKUP)
+        rows, tables = cache.lookup(ordered[big_starts[part]])
+        for row, a, z in zip(rows.tolist(), big_starts[part].tolist(), big_stops[part].tolist()):
+            for s in range(a, z, _BLOCK):
+                yield Block(order[s : min(s + _BLOCK, z)], shared=row, tables=tables)
+    rest = order[np.repeat(~big, stops - starts)]
+    for first in range(0, len(rest), _KEYS_PER_LOOKUP):
+        chunk = rest[first : first + _KEYS_PER_LOOKUP]
+        rows, tables = cache.lookup(keys[chunk])
+        for s in range(0, len(chunk), _BLOCK):
+            yield Block(chunk[s : s + _BLOCK], rows=rows[s : s + _BLOCK], tables=tables)
+
+
+class Stylist:
+    """Styles blocks of digits with buffers of its own (one per thread)."""
+
+    def __init__(self, table: np.ndarray, sources: np.ndarray, levels: np.ndarray | None):
+        self.table, self.sources, self.levels = table, sources, levels
+        self.glyphs = np.empty((_BLOCK, PIXELS), np.uint8)
+        self.pairs = np.zeros((_BLOCK, _PAIRS), np.uint32)
+        self.acc = np.empty((_BLOCK, PIXELS), np.uint32)
+        self.tmp = np.empty((_BLOCK, PIXELS), np.uint32)
+        self.index = np.empty((_BLOCK, PIXELS), np.intp)
+        self.weight = np.empty((_BLOCK, PIXELS), np.uint32)
+        self.cells = np.empty((_BLOCK, PIXELS), np.uint8)
+        self.row_offsets = (np.arange(_BLOCK, dtype=np.intp) * _PAIRS)[:, None]
+
+    def style(self, block: Block) -> np.ndarray:
+        """(G, 28, 28) uint8 ink of the block's digits, valid until the next call."""
+        g = len(block.members)
+        glyphs = self.glyphs[:g]
+        np.take(self.table, self.sources[block.members], axis=0, out=glyphs, mode="clip")
+        if self.levels is not None:
+            levels = self.levels[block.members]
+            if levels.any():
+                restroke(glyphs, levels)
+        if block.shared is None and block.rows is None:
+            return glyphs.reshape(-1, CELL, CELL)
+        _pack(glyphs, self.pairs[:g])
+        acc, tmp = self.acc[:g], self.tmp[:g]
+        index, upper, lower = block.tables
+        if block.shared is not None:
+            row = block.shared
+            pairs = self.pairs[:g]
+            np.take(pairs, index[row], axis=1, out=acc, mode="clip")
+            np.multiply(acc, upper[row], out=acc)
+            np.take(pairs[:, CELL:], index[row], axis=1, out=tmp, mode="clip")
+            np.multiply(tmp, lower[row], out=tmp)
+        else:
+            flat, where, weight = self.pairs[:g].reshape(-1), self.index[:g], self.weight[:g]
+            np.add(index[block.rows], self.row_offsets[:g], out=where)
+            np.take(flat, where, out=acc, mode="clip")
+            np.multiply(acc, upper.take(block.rows, axis=0, out=weight), out=acc)
+            where += CELL
+            np.take(flat, where, out=tmp, mode="clip")
+            np.multiply(tmp, lower.take(block.rows, axis=0, out=weight), out=tmp)
+        np.add(acc, tmp, out=acc)
+        np.add(acc, _ROUND, out=acc)
+        cells = self.cells[:g]
+        np.right_shift(acc, 24, out=cells, casting="unsafe")
+        return cells.reshape(-1, CELL, CELL)
+
+
+def _pack(glyphs: np.ndarray, pairs: np.ndarray) -> None:
+    """Pair p (after a zero row of 28) holds pixel p - 1 + pixel p << 16 (outside: 0)."""
+    halves = pairs.view(np.uint16).reshape(len(pairs), _PAIRS, 2)
+    low, high = _HALVES
+    halves[:, CELL + 1 : CELL + PIXELS + 1, low] = glyphs
+    halves[:, CELL : CELL + PIXELS, high] = glyphs
