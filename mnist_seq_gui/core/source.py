@@ -1,4 +1,19 @@
-"""The digit bank: MNIST images by label, and where the bundled data lives."""
+"""The digit bank: MNIST images by label, its pools, and where the bundled data lives.
+
+Pools are named, disjoint parts of a bank, so that training and test data never share
+an MNIST image:
+
+- a folder holding a training and a test set (the official MNIST files
+  train-images-idx3-ubyte[.gz] and t10k-images-idx3-ubyte[.gz] with their labels, or
+  any pair of sets named ...train... and ...test... / t10k...) is one bank of both
+  sets, training images first: pool `train` is the training set, `test` the test set.
+- a single IDX pair (the bundled 10,000 MNIST test digits included) is split by a
+  fixed rule: within each digit, in file order, every fifth image (the 5th, 10th, 15th,
+  ...) is in `test` and the others in `train`. That is 20% of each digit (rounded
+  down) in `test`, the same on every machine.
+
+`all` is the whole bank. MNIST indices are always positions in the whole bank.
+"""
 
 from __future__ import annotations
 
@@ -36,27 +51,38 @@ def _pair_prefix(name: str, kind: str) -> str | None:
     return None if pos < 0 else name[:pos]
 
 
-def find_idx_pair(location: str | os.PathLike) -> tuple[Path, Path]:
-    """Locate an images/labels IDX pair from a folder or from the images file itself.
+def _pair_beside(images: Path) -> tuple[Path, Path]:
+    prefix = _pair_prefix(images.name, "images")
+    if prefix is None:
+        raise DataError(f"{images}: not an images file (its name should contain 'images-idx3')")
+    labels = [
+        p
+        for p in images.parent.iterdir()
+        if _pair_prefix(p.name, "labels") == prefix and p.is_file()
+    ]
+    if not labels:
+        raise DataError(f"{images}: no matching '{prefix}labels-idx1...' file beside it")
+    return images, sorted(labels)[0]
 
-    A folder must hold exactly one pair (e.g. only t10k, or only train): two sets are
-    never mixed silently. With both in one folder, pass the images file instead.
+
+def _role(prefix: str) -> str | None:
+    """'train-' -> 'train'; 't10k-' or 'emnist-digits-test-' -> 'test'; else None."""
+    lowered = prefix.lower()
+    if "train" in lowered:
+        return "train"
+    if "t10k" in lowered or "test" in lowered:
+        return "test"
+    return None
+
+
+def find_idx_sets(location: str | os.PathLike) -> dict[str, tuple[Path, Path]]:
+    """The IDX pairs at `location`: {"train": pair, "test": pair} for a folder holding a
+    training and a test set, else {"": pair} for one set (a folder holding exactly one
+    pair, or an images file with its labels beside it).
     """
     location = Path(location).expanduser()
     if location.is_file():
-        prefix = _pair_prefix(location.name, "images")
-        if prefix is None:
-            raise DataError(
-                f"{location}: not an images file (its name should contain 'images-idx3')"
-            )
-        labels = [
-            p
-            for p in location.parent.iterdir()
-            if _pair_prefix(p.name, "labels") == prefix and p.is_file()
-        ]
-        if not labels:
-            raise DataError(f"{location}: no matching '{prefix}labels-idx1...' file beside it")
-        return location, sorted(labels)[0]
+        return {"": _pair_beside(location)}
     if not location.is_dir():
         raise DataError(f"{location}: no such data folder; pass a folder holding an MNIST IDX pair")
     images: dict[str, Path] = {}
@@ -74,13 +100,39 @@ def find_idx_pair(location: str | os.PathLike) -> tuple[Path, Path]:
             f"{location}: no MNIST-style IDX pair found "
             "(expected files like t10k-images-idx3-ubyte.gz and t10k-labels-idx1-ubyte.gz)"
         )
-    if len(pairs) > 1:
-        names = ", ".join(images[p].name for p in pairs)
-        raise DataError(
-            f"{location}: holds {len(pairs)} data sets ({names}); "
-            "pass the images file of the one you want"
-        )
-    return images[pairs[0]], labels[pairs[0]]
+    if len(pairs) == 1:
+        return {"": (images[pairs[0]], labels[pairs[0]])}
+    roles = {_role(p): p for p in pairs}
+    if len(pairs) == 2 and set(roles) == {"train", "test"}:
+        return {role: (images[roles[role]], labels[roles[role]]) for role in ("train", "test")}
+    names = ", ".join(images[p].name for p in pairs)
+    raise DataError(
+        f"{location}: holds {len(pairs)} data sets ({names}) that are not one training and "
+        "one test set; pass the images file of the one you want"
+    )
+
+
+def find_idx_pair(location: str | os.PathLike) -> tuple[Path, Path]:
+    """The one IDX pair at `location`; a folder with a training and a test set is refused."""
+    sets = find_idx_sets(location)
+    if "" not in sets:
+        raise DataError(f"{location}: holds a training and a test set; pass the images file of one")
+    return sets[""]
+
+
+def split_pools(labels: np.ndarray, test_every: int = 5) -> dict[str, np.ndarray]:
+    """The fixed split of one set: within each digit, in file order, every
+    `test_every`-th image goes to `test`, the others to `train` (sorted indices)."""
+    labels = np.asarray(labels)
+    order = np.argsort(labels, kind="stable")
+    counts = np.bincount(labels, minlength=10)
+    rank = np.arange(len(labels)) - np.repeat(np.cumsum(counts) - counts, counts)
+    is_test = np.empty(len(labels), dtype=bool)
+    is_test[order] = rank % test_every == test_every - 1
+    return {"train": np.flatnonzero(~is_test), "test": np.flatnonzero(is_test)}
+
+
+POOLS: tuple[str, ...] = ("train", "test", "all")
 
 
 @dataclass(frozen=True, eq=False)
@@ -90,11 +142,17 @@ class DigitBank:
     `by_label_order` lists image indices sorted by label; the images of digit d are
     `by_label_order[starts[d] : starts[d] + counts[d]]` (the original's label hash map,
     as two arrays so that a whole batch is sampled with one gather).
+
+    `pools` maps "train" and "test" to sorted indices (default: the fixed split of
+    split_pools). `pool(name)` is the same bank drawing only from that pool; its
+    indices, images and labels stay those of the whole bank.
     """
 
     images: np.ndarray  # (N, 28, 28) uint8
     labels: np.ndarray  # (N,) uint8
     source: str = "unnamed digit set"
+    pools: dict | None = field(default=None, repr=False)
+    pool_name: str = "all"
     by_label_order: np.ndarray = field(init=False, repr=False)
     starts: np.ndarray = field(init=False, repr=False)
     counts: np.ndarray = field(init=False, repr=False)
@@ -105,12 +163,22 @@ class DigitBank:
         labels = np.ascontiguousarray(self.labels, dtype=np.uint8)
         images.flags.writeable = False
         labels.flags.writeable = False
-        order = np.argsort(labels, kind="stable").astype(np.int64)
-        counts = np.bincount(labels, minlength=10).astype(np.int64)
+        pools = split_pools(labels) if self.pools is None else dict(self.pools)
+        if self.pool_name not in POOLS:
+            raise DataError(
+                f"pool {self.pool_name!r} does not exist; use one of {', '.join(POOLS)}"
+            )
+        if self.pool_name == "all":
+            order = np.argsort(labels, kind="stable").astype(np.int64)
+        else:
+            members = pools[self.pool_name]
+            order = members[np.argsort(labels[members], kind="stable")].astype(np.int64)
+        counts = np.bincount(labels[order], minlength=10).astype(np.int64)
         starts = np.concatenate(([0], np.cumsum(counts)[:-1])).astype(np.int64)
         for name, value in (
             ("images", images),
             ("labels", labels),
+            ("pools", pools),
             ("by_label_order", order),
             ("starts", starts),
             ("counts", counts),
@@ -119,18 +187,47 @@ class DigitBank:
 
     @classmethod
     def from_idx(cls, location: str | os.PathLike) -> DigitBank:
-        """Load a bank from a folder holding one IDX pair, or from its images file.
+        """Load a bank from a folder holding one IDX pair or a training and a test set,
+        or from an images file.
 
         EMNIST files (named emnist-...) store each image transposed; they are turned
         to MNIST's orientation so that their digits read upright.
         """
-        images_path, labels_path = find_idx_pair(location)
-        images, labels = read_pair(images_path, labels_path)
-        source = str(images_path)
-        if images_path.name.lower().startswith("emnist"):
-            images = images.transpose(0, 2, 1)
-            source += " (EMNIST, transposed to MNIST orientation)"
-        return cls(images, labels, source=source)
+        sets = find_idx_sets(location)
+        loaded = {role: _read_set(*pair) for role, pair in sets.items()}
+        if "" in loaded:
+            images, labels, source = loaded[""]
+            return cls(images, labels, source=source)
+        (train_images, train_labels, train_source) = loaded["train"]
+        (test_images, test_labels, test_source) = loaded["test"]
+        n_train = len(train_labels)
+        return cls(
+            np.concatenate((train_images, test_images)),
+            np.concatenate((train_labels, test_labels)),
+            source=f"{train_source} + {test_source}",
+            pools={
+                "train": np.arange(n_train),
+                "test": np.arange(n_train, n_train + len(test_labels)),
+            },
+        )
+
+    def pool(self, name: str) -> DigitBank:
+        """This bank drawing only from pool `name` (train, test or all)."""
+        if name not in POOLS:
+            raise DataError(f"pool {name!r} does not exist; use one of {', '.join(POOLS)}")
+        if name == self.pool_name:
+            return self
+        key = ("pool", name)
+        if key not in self._tables:
+            bank = DigitBank(self.images, self.labels, self.source, self.pools, name)
+            object.__setattr__(bank, "_tables", self._tables)  # same images, same tables
+            self._tables[key] = bank
+        return self._tables[key]
+
+    @property
+    def described(self) -> str:
+        """The source, and the pool if it is not the whole bank."""
+        return self.source if self.pool_name == "all" else f"{self.source}, {self.pool_name} pool"
 
     def __len__(self) -> int:
         return len(self.labels)
@@ -170,9 +267,10 @@ class DigitBank:
         """Raise SequenceError if any requested digit has no images in this bank."""
         missing = sorted({int(d) for d in np.unique(digits) if self.counts[d] == 0})
         if missing:
+            where = "another pool or " if self.pool_name != "all" else ""
             raise SequenceError(
-                f"the data set {self.source} has no images of digit(s) "
-                f"{', '.join(map(str, missing))}; use a data set that holds every digit"
+                f"the data set {self.described} has no images of digit(s) "
+                f"{', '.join(map(str, missing))}; use {where}a data set that holds every digit"
             )
 
     def pick(self, digits: np.ndarray, uniforms: np.ndarray) -> np.ndarray:
@@ -180,6 +278,15 @@ class DigitBank:
         counts = self.counts[digits]
         offsets = (uniforms.astype(np.uint64) * counts.astype(np.uint64)) >> np.uint64(32)
         return self.by_label_order[self.starts[digits] + offsets.astype(np.int64)]
+
+
+def _read_set(images_path: Path, labels_path: Path) -> tuple[np.ndarray, np.ndarray, str]:
+    images, labels = read_pair(images_path, labels_path)
+    source = str(images_path)
+    if images_path.name.lower().startswith("emnist"):
+        images = images.transpose(0, 2, 1)
+        source += " (EMNIST, transposed to MNIST orientation)"
+    return images, labels, source
 
 
 @functools.lru_cache(maxsize=1)

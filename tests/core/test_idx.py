@@ -144,10 +144,14 @@ def test_folder_lookup_rules(tmp_path):
     shutil.copy(IMAGES, tmp_path / IMAGES.name)
     shutil.copy(LABELS, tmp_path / LABELS.name)
     assert find_idx_pair(tmp_path) == (tmp_path / IMAGES.name, tmp_path / LABELS.name)
-    # A second set in the same folder: never mixed silently.
+    # A training set beside it: one bank of both, in pools train and test (see
+    # test_pools.py); a third set is refused.
     (tmp_path / "train-images-idx3-ubyte").write_bytes(raw_bytes(IMAGES))
     (tmp_path / "train-labels-idx1-ubyte").write_bytes(raw_bytes(LABELS))
-    with pytest.raises(DataError, match="holds 2 data sets"):
+    assert len(load_bank(tmp_path)) == 20_000
+    (tmp_path / "extra-images-idx3-ubyte").write_bytes(raw_bytes(IMAGES))
+    (tmp_path / "extra-labels-idx1-ubyte").write_bytes(raw_bytes(LABELS))
+    with pytest.raises(DataError, match="holds 3 data sets"):
         load_bank(tmp_path)
     bank = load_bank(tmp_path / "train-images-idx3-ubyte")
     assert bank.source.endswith("train-images-idx3-ubyte")

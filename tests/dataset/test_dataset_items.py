@@ -198,9 +198,10 @@ def test_source_from_an_idx_path_is_recorded_and_checked(tmp_path, bank):
     moved = {**ds.config.to_dict(), "source": None}
     with pytest.raises(DatasetError, match="differ"):
         SequenceDataset(DatasetConfig.from_dict(moved))
-    # Train and test sets in one folder are never mixed silently.
+    # A third set in the folder is never mixed in silently.
     write_idx_pair(tmp_path / "mine", "t10k", bank.images[:100], bank.labels[:100])
-    with pytest.raises(DataError, match="2 data sets"):
+    write_idx_pair(tmp_path / "mine", "extra", bank.images[:100], bank.labels[:100])
+    with pytest.raises(DataError, match="3 data sets"):
         SequenceDataset(count=5, source=str(tmp_path / "mine"))
 
 
