@@ -13,18 +13,19 @@ from pathlib import Path
 import numpy as np
 
 from .core import (
-    MAX_SEED,
     Composition,
+    SequenceError,
     SequenceSpec,
+    SpacingError,
     as_digits,
     compose,
     compose_batch,
     file_stem,
     load_bank,
+    new_seed,
+    random_sequences,
     valid_widths,
 )
-from .core.errors import SequenceError, SpacingError
-from .core.keyed_random import STREAM_DIGITS, below, keyed_uint32
 from .files import composition_text, write_png
 
 
@@ -50,7 +51,7 @@ class MNIST_Sequence_API:
         self._rng = np.random.default_rng(seed)
 
     def _next_seed(self, seed: int | None) -> int:
-        return int(self._rng.integers(0, MAX_SEED, endpoint=True)) if seed is None else seed
+        return new_seed(self._rng) if seed is None else seed
 
     def compose(
         self,
@@ -118,7 +119,7 @@ class MNIST_Sequence_API:
             image_width = widths[0] if widths else 28 * seq_len + (seq_len - 1) * lo
         seed = self._next_seed(seed)
         items = np.arange(num_samples, dtype=np.uint64)
-        labels = below(keyed_uint32(seed, items, STREAM_DIGITS, seq_len), 10)
+        _, labels = random_sequences(seed, items, seq_len, seq_len)
         batch = compose_batch(
             self.bank, labels, image_width, lo, hi, rule, seed=seed, items=items, dtype=dtype
         )
