@@ -6,7 +6,7 @@ Pillow (an import-linter contract in pyproject.toml holds both rules).
 """
 
 from .checks import span_text, whole_number
-from .compose import (
+from .composition import (
     BatchComposition,
     Composition,
     SequenceSpec,

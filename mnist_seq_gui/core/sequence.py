@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numbers
+from typing import Any
 
 import numpy as np
 
@@ -26,7 +27,7 @@ def parse_sequence(text: str) -> tuple[int, ...]:
     return tuple(int(ch) for ch in text)
 
 
-def as_digits(digits: object) -> tuple[int, ...]:
+def as_digits(digits: Any) -> tuple[int, ...]:
     """A list-like of integers 0..9 ([3, 5, 0], range(8), a numpy array) -> tuple of ints."""
     if isinstance(digits, str):
         return parse_sequence(digits)
@@ -46,8 +47,10 @@ def as_digits(digits: object) -> tuple[int, ...]:
             raise SequenceError(
                 f"digit {item!r} at position {position} is not a number; use integers 0..9"
             )
-        if isinstance(item, numbers.Integral) or float(item).is_integer():
+        if isinstance(item, numbers.Integral):
             value = int(item)
+        elif float(item).is_integer():
+            value = int(float(item))
         else:
             raise SequenceError(
                 f"digit {item!r} at position {position} is not a whole number; use integers 0..9"

@@ -11,6 +11,7 @@ A single digit has no gaps, so under either rule its only valid width is 28.
 from __future__ import annotations
 
 import bisect
+from collections.abc import Sequence
 from typing import Literal
 
 import numpy as np
@@ -59,7 +60,7 @@ def valid_widths(n: int, min_spacing: int, max_spacing: int, rule: str = "unifor
     return range(first, last + 1, step)
 
 
-def nearest_valid_widths(width: int, widths: range) -> list[int]:
+def nearest_valid_widths(width: int, widths: Sequence[int]) -> list[int]:
     """The valid widths next to `width`: itself if valid, else its neighbours below and above."""
     pos = bisect.bisect_left(widths, width)
     if pos < len(widths) and widths[pos] == width:

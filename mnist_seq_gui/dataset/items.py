@@ -73,6 +73,10 @@ class SequenceDataset:
             config = DatasetConfig(**config_fields)
         elif config_fields:
             raise TypeError("pass either a DatasetConfig or its fields, not both")
+        self._attach(config, bank)
+
+    def _attach(self, config: DatasetConfig, bank: DigitBank | None) -> None:
+        """Load (or check) the digits the config names; record the resolved config."""
         # A bank given explicitly cannot be reloaded from the config in another process.
         self._own_bank = bank is not None
         if bank is None:
@@ -89,6 +93,8 @@ class SequenceDataset:
         bank.check_available(np.arange(10))
         self.config = config
         self.bank = bank
+        assert config.width is not None  # DatasetConfig resolves a missing width
+        self._width = config.width
 
     def __getstate__(self) -> dict[str, Any]:
         # DataLoader workers reload the digits from the config instead of receiving
@@ -96,9 +102,7 @@ class SequenceDataset:
         return {"config": self.config, "bank": self.bank if self._own_bank else None}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        bank = state["bank"]
-        self.__init__(state["config"], bank=bank)
-        self._own_bank = bank is not None
+        self._attach(state["config"], state["bank"])
 
     def __len__(self) -> int:
         return self.config.count
@@ -114,7 +118,7 @@ class SequenceDataset:
 
     @property
     def width(self) -> int:
-        return int(self.config.width)  # resolved by the config
+        return self._width
 
     def __getitem__(self, index: Any) -> dict[str, Any]:
         if isinstance(index, (int, np.integer)) and not isinstance(index, bool):

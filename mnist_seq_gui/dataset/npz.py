@@ -18,7 +18,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import numpy as np
 from numpy.lib import format as npy_format
@@ -64,7 +64,9 @@ class _BytesSink:
 
 
 @contextlib.contextmanager
-def _npy_member(archive: zipfile.ZipFile, name: str, dtype: np.dtype, shape: tuple[int, ...]):
+def _npy_member(
+    archive: zipfile.ZipFile, name: str, dtype: np.dtype, shape: tuple[int, ...]
+) -> Iterator[IO[bytes]]:
     """Open `name`.npy in the zip for streaming and write its header; yields the stream.
 
     The exact size is known up front, so the zip64 decision (and thus every byte of
@@ -146,7 +148,7 @@ def _write_npz(
 
 
 def _bytes_of(array: np.ndarray) -> memoryview:
-    return memoryview(np.ascontiguousarray(array)).cast("B")
+    return np.ascontiguousarray(array).data.cast("B")
 
 
 def _batches_ahead(
