@@ -15,15 +15,17 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
+from numpy.typing import DTypeLike
 
 from .keyed_random import STREAM_JITTER_Y, below, keyed_uint32
 from .source import DigitBank
 from .style import DigitStyle, StyleDraws
-from .warp import CELL, PIXELS, Stylist, plan
+from .warp import CELL, PIXELS, Block, Stylist, plan
 
 # A pixel of a digit counts as ink, for its ink box, from this value up (0..255 in
 # MNIST's polarity: half-way from background to full ink).
@@ -71,8 +73,8 @@ def ink_boxes(cells: np.ndarray) -> np.ndarray:
     return boxes
 
 
-def _run(workers: int, fn, count: int) -> None:
-    """fn(None) on `workers` threads, or fn(part) for `workers` contiguous parts of count."""
+def _run(workers: int, fn: Callable[[slice], object], count: int) -> None:
+    """fn(part) for `workers` contiguous parts of range(count), on as many threads."""
     if workers == 1:
         fn(slice(0, count))
         return
@@ -91,7 +93,7 @@ def render_canvas(
     *,
     draws: StyleDraws | None = None,
     white_on_black: bool = False,
-    dtype=np.uint8,
+    dtype: DTypeLike = np.uint8,
     overlap: bool = False,
     threads: int | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -122,10 +124,13 @@ def render_canvas(
     )
     starts = ((np.arange(n_items)[:, None] * height + y) * width + x).reshape(-1)
     sources = indices.reshape(-1)
-    style = draws.style if draws is not None else DigitStyle()
-    keys = draws.geometry_keys().reshape(-1) if style.changes_geometry else None
-    levels = draws.thickness_levels() if draws is not None else None
-    levels = None if levels is None else levels.reshape(-1)
+    keys = levels = None
+    style = DigitStyle()
+    if draws is not None:
+        style = draws.style
+        keys = draws.geometry_keys().reshape(-1) if style.changes_geometry else None
+        levels = draws.thickness_levels()
+        levels = None if levels is None else levels.reshape(-1)
     flat_boxes = boxes.reshape(-1, 4)
     table = bank.images.reshape(-1, PIXELS)
     combine = np.maximum if white_on_black else np.minimum
@@ -140,7 +145,13 @@ def render_canvas(
         lock = threading.Lock()
         chosen_levels = None if levels is None else levels[where]
 
-        def place(_part, where=where, blocks=blocks, lock=lock, chosen_levels=chosen_levels):
+        def place(
+            _part: slice,
+            where: np.ndarray = where,
+            blocks: Iterator[Block] = blocks,
+            lock: threading.Lock = lock,
+            chosen_levels: np.ndarray | None = chosen_levels,
+        ) -> None:
             stylist = Stylist(table, sources[where], chosen_levels)
             while True:
                 with lock:

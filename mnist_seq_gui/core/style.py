@@ -24,6 +24,7 @@ precomputed sampling map (see core/warp.py), which is what makes styling fast.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 
 import numpy as np
@@ -72,9 +73,9 @@ _STREAMS = {
 _UNITS = {"slant": " degrees", "rotation": " degrees", "scale": "", "aspect": "", "thickness": ""}
 
 
-def _check_range(name: str, value) -> tuple[float, float]:
+def _check_range(name: str, value: object) -> tuple[float, float]:
     try:
-        lo, hi = (float(v) for v in value)
+        lo, hi = (float(v) for v in value)  # type: ignore[attr-defined]
     except (TypeError, ValueError):
         raise StyleError(
             f"{name} {value!r} is not a range; give two numbers, such as "
@@ -220,5 +221,5 @@ def inverse_matrices(style: DigitStyle, keys: np.ndarray) -> np.ndarray:
     return inverse
 
 
-def _table(values: np.ndarray, fn) -> np.ndarray:
+def _table(values: np.ndarray, fn: Callable[[float], float]) -> np.ndarray:
     return np.array([fn(float(v)) for v in values])
