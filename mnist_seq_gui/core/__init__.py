@@ -5,6 +5,7 @@ names from `mnist_seq_gui.core`, never from its modules. Nothing here imports Qt
 Pillow (an import-linter contract in pyproject.toml holds both rules).
 """
 
+from .canvas import INK_THRESHOLD, render_canvas
 from .checks import span_text, whole_number
 from .composition import (
     BatchComposition,
@@ -24,13 +25,15 @@ from .errors import (
     OutputError,
     SequenceError,
     SpacingError,
+    StyleError,
 )
 from .idx import DIGIT_SIZE
 from .keyed_random import MAX_SEED, check_seed, new_seed
 from .sequence import DIGIT_CHARS, as_digits, file_stem, parse_sequence, random_sequences
-from .source import DigitBank, bundled_bank, bundled_data_dir, load_bank
+from .source import POOLS, DigitBank, bundled_bank, bundled_data_dir, check_pool, load_bank
 from .spacing import (
     MAX_WIDTH,
+    MIN_SPACING,
     RULES,
     check_rule,
     check_spacing_range,
@@ -41,35 +44,49 @@ from .spacing import (
     valid_widths,
     widths_for_lengths,
 )
+from .style import DigitStyle, StyleDraws, draw_styles
+from .variation import MAX_BLUR, MAX_HEIGHT, MAX_NOISE, Variation
 
 __all__ = [
     "DIGIT_CHARS",
     "DIGIT_SIZE",
+    "INK_THRESHOLD",
+    "MAX_BLUR",
+    "MAX_HEIGHT",
+    "MAX_NOISE",
     "MAX_SEED",
     "MAX_WIDTH",
+    "MIN_SPACING",
+    "POOLS",
     "RULES",
     "BatchComposition",
     "Cancelled",
     "Composition",
     "DataError",
     "DigitBank",
+    "DigitStyle",
     "InputError",
     "MnistSeqError",
     "OutputError",
     "SequenceError",
     "SequenceSpec",
     "SpacingError",
+    "StyleDraws",
+    "StyleError",
+    "Variation",
     "as_digits",
     "batch_offsets",
     "boxes_from_offsets",
     "bundled_bank",
     "bundled_data_dir",
+    "check_pool",
     "check_rule",
     "check_seed",
     "check_spacing_range",
     "check_width",
     "compose",
     "compose_batch",
+    "draw_styles",
     "file_stem",
     "lengths_layout_problem",
     "load_bank",
@@ -78,6 +95,7 @@ __all__ = [
     "parse_sequence",
     "random_sequences",
     "render_batch",
+    "render_canvas",
     "span_text",
     "uniform_gap",
     "valid_widths",

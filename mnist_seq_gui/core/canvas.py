@@ -73,6 +73,22 @@ def ink_boxes(cells: np.ndarray) -> np.ndarray:
     return boxes
 
 
+def digit_ink_boxes(bank: DigitBank) -> np.ndarray:
+    """(N, 4) ink box of every unchanged digit of the bank, in its cell (kept)."""
+    return bank.cached("ink boxes", lambda: ink_boxes(np.ascontiguousarray(bank.images)))
+
+
+def ink_boxes_of(
+    bank: DigitBank | None, indices: np.ndarray, cells: np.ndarray, ink: np.ndarray | None
+) -> np.ndarray:
+    """`ink` if known, else the ink boxes of unchanged digits `indices` in `cells`."""
+    if ink is not None:
+        return ink
+    if bank is None:
+        raise ValueError("made without its bank: the ink boxes of its digits are unknown")
+    return digit_ink_boxes(bank)[indices] + cells[..., [0, 1, 0, 1]]
+
+
 def _run(workers: int, fn: Callable[[slice], object], count: int) -> None:
     """fn(part) for `workers` contiguous parts of range(count), on as many threads."""
     if workers == 1:

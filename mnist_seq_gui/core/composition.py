@@ -1,13 +1,18 @@
-"""Composition: digits + layout -> pixels (28 x W) and the metadata that describes them."""
+"""Composition: digits + layout -> pixels and the metadata that describes them.
+
+Plain recipes are rendered here; varied ones (see core/variation.py) by core/canvas.py.
+"""
 
 from __future__ import annotations
 
 import os
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
+from numpy.typing import ArrayLike
 
+from .canvas import ink_boxes_of
 from .errors import SequenceError
 from .idx import DIGIT_SIZE
 from .keyed_random import (
@@ -18,8 +23,9 @@ from .keyed_random import (
     keyed_uint32,
 )
 from .sequence import as_digits
-from .source import DigitBank
+from .source import DigitBank, check_pool
 from .spacing import check_rule, check_spacing_range, check_width, random_gaps, uniform_gap
+from .variation import Variation, render_one, render_varied
 
 
 @dataclass(frozen=True)
@@ -32,6 +38,8 @@ class SequenceSpec:
     max_spacing: int = 0
     rule: str = "uniform"
     white_on_black: bool = False  # False: dark digits on white, as the original
+    pool: str = "all"  # "all": every digit of the bank given; else that pool of it
+    variation: Variation = field(default_factory=Variation)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "digits", as_digits(self.digits))
@@ -42,6 +50,13 @@ class SequenceSpec:
         check_width(len(self.digits), self.width, lo, hi, self.rule)
         object.__setattr__(self, "width", int(self.width))
         object.__setattr__(self, "white_on_black", bool(self.white_on_black))
+        check_pool(self.pool)
+        Variation.check(self.variation)
+
+    @property
+    def is_plain(self) -> bool:
+        """The original's kind of image: no variation, no overlap."""
+        return self.variation.is_plain and self.min_spacing >= 0
 
 
 @dataclass(frozen=True, eq=False)
@@ -53,12 +68,22 @@ class Composition:
     indices: tuple[int, ...]  # MNIST index of each digit
     gaps: tuple[int, ...]  # pixels between consecutive digits
     seed: int
+    y_offsets: tuple[int, ...] | None = None  # top of each digit's cell; None: 0
+    ink: np.ndarray | None = field(default=None, repr=False)  # (n, 4) of varied recipes
+    bank: DigitBank | None = field(default=None, repr=False)
 
     @property
     def boxes(self) -> tuple[tuple[int, int, int, int], ...]:
-        """Each digit's (x0, y0, x1, y1), end-exclusive: pixels[y0:y1, x0:x1] is the digit."""
+        """Each digit's cell (x0, y0, x1, y1), end-exclusive: pixels[y0:y1, x0:x1]."""
         offsets = batch_offsets(np.asarray([self.gaps], dtype=np.int64).reshape(1, -1))
-        return tuple(tuple(box) for box in boxes_from_offsets(offsets)[0].tolist())
+        cells = boxes_from_offsets(offsets, None if self.y_offsets is None else [self.y_offsets])
+        return tuple(tuple(box) for box in cells[0].tolist())
+
+    @property
+    def ink_boxes(self) -> tuple[tuple[int, int, int, int], ...]:
+        """Each digit's tight ink box (core/canvas.py, INK_THRESHOLD), end-exclusive."""
+        ink = ink_boxes_of(self.bank, np.asarray(self.indices), np.asarray(self.boxes), self.ink)
+        return tuple(tuple(box) for box in ink.tolist())
 
 
 def batch_offsets(gaps: np.ndarray) -> np.ndarray:
@@ -70,13 +95,13 @@ def batch_offsets(gaps: np.ndarray) -> np.ndarray:
     return x0
 
 
-def boxes_from_offsets(offsets: np.ndarray) -> np.ndarray:
-    """(..., n) left edges -> (..., n, 4) boxes (x0, y0, x1, y1), end-exclusive."""
+def boxes_from_offsets(offsets: np.ndarray, y_offsets: ArrayLike | None = None) -> np.ndarray:
+    """(..., n) left (and top) edges -> (..., n, 4) cells (x0, y0, x1, y1), end-exclusive."""
     boxes = np.empty((*offsets.shape, 4), dtype=np.int64)
     boxes[..., 0] = offsets
-    boxes[..., 1] = 0
+    boxes[..., 1] = 0 if y_offsets is None else y_offsets
     boxes[..., 2] = offsets + DIGIT_SIZE
-    boxes[..., 3] = DIGIT_SIZE
+    boxes[..., 3] = boxes[..., 1] + DIGIT_SIZE
     return boxes
 
 
@@ -261,6 +286,7 @@ def check_indices(bank: DigitBank, digits: tuple[int, ...], indices) -> tuple[in
                 f"MNIST index {index} shows a {bank.labels[index]}, "
                 f"not the {digit} at position {position}"
             )
+        bank.check_holds(index)
     return indices
 
 
@@ -277,6 +303,7 @@ def compose(
     and keep the others); otherwise they are drawn from the seed.
     """
     seed = check_seed(seed)
+    bank = bank.pool(spec.pool)
     digits = np.asarray([spec.digits], dtype=np.int64)
     items = np.zeros(1, dtype=np.uint64)
     if indices is None:
@@ -286,6 +313,9 @@ def compose(
     gaps = draw_gaps(
         len(spec.digits), spec.width, spec.min_spacing, spec.max_spacing, spec.rule, seed, items
     )
+    if not spec.is_plain:
+        pixels, y, ink = render_one(bank, spec, chosen, gaps, dtype, seed)
+        return Composition(spec, pixels, tuple(chosen[0].tolist()), gaps, seed, y, ink, bank)
     pixels = render_batch(
         bank, chosen, batch_offsets(gaps), spec.width, spec.white_on_black, dtype
     )[0]
@@ -295,6 +325,7 @@ def compose(
         indices=tuple(chosen[0].tolist()),
         gaps=tuple(gaps[0].tolist()),
         seed=seed,
+        bank=bank,
     )
 
 
@@ -308,11 +339,19 @@ class BatchComposition:
     gaps: np.ndarray  # (N, n-1) int64
     offsets: np.ndarray  # (N, n) left edge of each digit
     seed: int
+    y_offsets: np.ndarray | None = None  # (N, n) top of each digit's cell; None: 0
+    ink: np.ndarray | None = field(default=None, repr=False)  # (N, n, 4) of varied recipes
+    bank: DigitBank | None = field(default=None, repr=False)
 
     @property
     def boxes(self) -> np.ndarray:
-        """(N, n, 4) boxes (x0, y0, x1, y1), end-exclusive."""
-        return boxes_from_offsets(self.offsets)
+        """(N, n, 4) cells (x0, y0, x1, y1), end-exclusive."""
+        return boxes_from_offsets(self.offsets, self.y_offsets)
+
+    @property
+    def ink_boxes(self) -> np.ndarray:
+        """(N, n, 4) tight ink boxes (core/canvas.py, INK_THRESHOLD), end-exclusive."""
+        return ink_boxes_of(self.bank, self.indices, self.boxes, self.ink)
 
 
 def compose_batch(
@@ -326,9 +365,14 @@ def compose_batch(
     seed: int = 0,
     items=None,
     dtype=np.float32,
+    *,
+    pool: str = "all",
+    variation: Variation | None = None,
 ) -> BatchComposition:
-    """N sequences of the same length at once. Row r is item items[r] (default r) of `seed`."""
+    """N sequences of the same length; row r is item items[r] (default r) of `seed`."""
     seed = check_seed(seed)
+    bank = bank.pool(check_pool(pool))
+    variation = Variation.check(variation or Variation())
     digits = np.asarray(digits)
     if digits.ndim != 2 or digits.shape[1] == 0:
         raise SequenceError("batch digits must be a 2-D array: one row of digits per image")
@@ -347,5 +391,10 @@ def compose_batch(
     indices = draw_indices(bank, digits, seed, items)
     gaps = draw_gaps(n, width, lo, hi, rule, seed, items)
     offsets = batch_offsets(gaps)
+    if not variation.is_plain or lo < 0:
+        pixels, y, ink = render_varied(
+            bank, indices, offsets, width, variation, white_on_black, dtype, seed, items, lo < 0
+        )
+        return BatchComposition(pixels, digits, indices, gaps, offsets, seed, y, ink, bank)
     pixels = render_batch(bank, indices, offsets, width, white_on_black, dtype)
-    return BatchComposition(pixels, digits, indices, gaps, offsets, seed)
+    return BatchComposition(pixels, digits, indices, gaps, offsets, seed, bank=bank)

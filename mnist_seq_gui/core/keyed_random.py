@@ -30,6 +30,7 @@ STREAM_SCALE = 8
 STREAM_ASPECT = 9
 STREAM_THICKNESS = 10
 STREAM_JITTER_Y = 11  # each digit's vertical offset in a taller canvas
+STREAM_NOISE = 12  # per-pixel additive noise
 
 
 def _mix(x: np.ndarray) -> np.ndarray:

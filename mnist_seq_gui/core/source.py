@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -135,6 +136,13 @@ def split_pools(labels: np.ndarray, test_every: int = 5) -> dict[str, np.ndarray
 POOLS: tuple[str, ...] = ("train", "test", "all")
 
 
+def check_pool(name: object) -> str:
+    """A pool name, or DataError saying which exist."""
+    if name not in POOLS:
+        raise DataError(f"pool {name!r} does not exist; use one of {', '.join(POOLS)}")
+    return str(name)
+
+
 @dataclass(frozen=True, eq=False)
 class DigitBank:
     """MNIST digits kept as uint8, with the positions of each label for O(1) sampling.
@@ -164,10 +172,7 @@ class DigitBank:
         images.flags.writeable = False
         labels.flags.writeable = False
         pools = split_pools(labels) if self.pools is None else dict(self.pools)
-        if self.pool_name not in POOLS:
-            raise DataError(
-                f"pool {self.pool_name!r} does not exist; use one of {', '.join(POOLS)}"
-            )
+        check_pool(self.pool_name)
         if self.pool_name == "all":
             order = np.argsort(labels, kind="stable").astype(np.int64)
         else:
@@ -212,10 +217,8 @@ class DigitBank:
         )
 
     def pool(self, name: str) -> DigitBank:
-        """This bank drawing only from pool `name` (train, test or all)."""
-        if name not in POOLS:
-            raise DataError(f"pool {name!r} does not exist; use one of {', '.join(POOLS)}")
-        if name == self.pool_name:
+        """This bank drawing only from pool `name`: train or test; all is the bank as is."""
+        if check_pool(name) == "all" or name == self.pool_name:
             return self
         key = ("pool", name)
         if key not in self._tables:
@@ -261,6 +264,27 @@ class DigitBank:
             rows[:, table.shape[2] :] = background
             rows.flags.writeable = False
             self._tables[key] = rows
+        return self._tables[key]
+
+    def check_holds(self, index: int) -> None:
+        """SequenceError unless MNIST index `index` is in this bank's pool."""
+        if self.pool_name == "all" or self.pools is None:
+            return
+        members = self.pools[self.pool_name]
+        at = int(np.searchsorted(members, index))
+        if at == len(members) or int(members[at]) != index:
+            raise SequenceError(
+                f"MNIST index {index} is not in the {self.pool_name} pool; "
+                "use an index of that pool or another pool"
+            )
+
+    def cached(self, name: str, make: Callable[[], np.ndarray]) -> np.ndarray:
+        """A read-only table derived from the digits, made on first use and kept."""
+        key = ("derived", name)
+        if key not in self._tables:
+            table = make()
+            table.flags.writeable = False
+            self._tables[key] = table
         return self._tables[key]
 
     def check_available(self, digits: np.ndarray) -> None:

@@ -5,7 +5,10 @@ uniform: the original strict rule. Every gap is (W - 28n) / (n - 1), which must 
 random:  each gap is an integer in [min_spacing, max_spacing] and the gaps sum to
          exactly W - 28n; valid iff (n-1)*min <= W - 28n <= (n-1)*max.
 
-A single digit has no gaps, so under either rule its only valid width is 28.
+A gap may be negative down to MIN_SPACING (-14, half a digit): neighbours then
+overlap and their strokes are combined (see core/canvas.py). A digit never overlaps
+the one after its neighbour. A single digit has no gaps, so under either rule its only
+valid width is 28.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from .idx import DIGIT_SIZE
 Rule = Literal["uniform", "random"]
 RULES: tuple[str, ...] = ("uniform", "random")
 MAX_WIDTH = 100_000
+MIN_SPACING = -DIGIT_SIZE // 2  # overlap of neighbours by up to half a digit
 
 
 def _check_int(name: str, value: object) -> int:
@@ -30,11 +34,14 @@ def _check_int(name: str, value: object) -> int:
 
 
 def check_spacing_range(min_spacing: int, max_spacing: int) -> tuple[int, int]:
-    """Both whole, non-negative, min <= max; returns them as ints."""
+    """Both whole, at least MIN_SPACING, min <= max; returns them as ints."""
     lo = _check_int("min spacing", min_spacing)
     hi = _check_int("max spacing", max_spacing)
-    if lo < 0 or hi < 0:
-        raise SpacingError(f"spacing {lo}..{hi} is negative; use spacings of 0 px or more")
+    if lo < MIN_SPACING or hi < MIN_SPACING:
+        raise SpacingError(
+            f"spacing {lo}..{hi} is below the overlap limit; use spacings of {MIN_SPACING} px "
+            f"or more (a negative gap overlaps neighbours, by at most half a digit)"
+        )
     if lo > hi:
         raise SpacingError(f"min spacing {lo} is above max spacing {hi}; swap them ({hi}..{lo})")
     if hi > MAX_WIDTH:

@@ -44,7 +44,7 @@ def test_width_between_valid_ones_names_both_neighbours():
         ((1, 66, 0, 10), "single digit.*use width 28"),
         ((2, 200_000, 0, 10), "above the 100,000 px limit"),
         ((2, 66, 5, 2), "min spacing 5 is above max spacing 2"),
-        ((2, 66, -1, 2), "negative"),
+        ((2, 66, -15, 2), "below the overlap limit; use spacings of -14"),
         ((2, 66.5, 0, 10), "not a whole number"),
     ],
 )
