@@ -19,7 +19,9 @@ from .core import (
     SequenceError,
     SequenceSpec,
     SpacingError,
+    Variation,
     as_digits,
+    check_pool,
     compose,
     compose_batch,
     file_stem,
@@ -44,14 +46,23 @@ def _spacing_pair(spacing_range: Any) -> tuple[int, int]:
 class MNIST_Sequence_API:
     """Generate images of digit sequences; loads its digit data once, at construction.
 
-    data_dir: a folder holding one MNIST-style IDX pair (or its images file); the bundled
-    MNIST test set when None. seed: seeds the object's Generator, for runs that repeat.
+    data_dir: a folder holding one MNIST-style IDX pair or a training and a test set (or
+    an images file); the bundled MNIST test set when None. seed: seeds the object's
+    Generator, for runs that repeat. pool: "train" or "test" draws only from that pool
+    of the digits (core/source.py), "all" from every digit; calls may override it.
+    Every call takes `variation` (core.Variation: height, jitter, per-digit style,
+    noise, blur); spacing may go down to -14 (neighbours overlap).
     """
 
     def __init__(
-        self, data_dir: str | os.PathLike[str] | None = None, seed: int | None = None
+        self,
+        data_dir: str | os.PathLike[str] | None = None,
+        seed: int | None = None,
+        *,
+        pool: str = "all",
     ) -> None:
         self.bank = load_bank(data_dir)
+        self.pool = check_pool(pool)
         self._rng = np.random.default_rng(seed)
 
     def _next_seed(self, seed: int | None) -> int:
@@ -67,10 +78,21 @@ class MNIST_Sequence_API:
         rule: str = "uniform",
         white_on_black: bool = False,
         dtype: DTypeLike = np.float32,
+        pool: str | None = None,
+        variation: Variation | None = None,
     ) -> Composition:
         """Like generate_mnist_sequence, returning the pixels with their metadata."""
         lo, hi = _spacing_pair(spacing_range)
-        spec = SequenceSpec(as_digits(digits), image_width, lo, hi, rule, white_on_black)
+        spec = SequenceSpec(
+            as_digits(digits),
+            image_width,
+            lo,
+            hi,
+            rule,
+            white_on_black,
+            self.pool if pool is None else pool,
+            variation or Variation(),
+        )
         return compose(self.bank, spec, self._next_seed(seed), dtype=dtype)
 
     def generate_mnist_sequence(
@@ -78,7 +100,8 @@ class MNIST_Sequence_API:
     ) -> np.ndarray:
         """A (28, image_width) float32 image in [0, 1]: dark digits on white by default.
 
-        Options as for `compose`: seed, rule ("uniform" or "random"), white_on_black.
+        Options as for `compose`: seed, rule ("uniform" or "random"), white_on_black,
+        dtype, pool, variation (whose height makes the image taller).
         """
         return self.compose(digits, spacing_range, image_width, **options).pixels
 
@@ -87,8 +110,8 @@ class MNIST_Sequence_API:
     ) -> Path:
         """Write `img` unscaled as an 8-bit greyscale PNG named like '3-5-0.png'."""
         img = np.asarray(img)
-        if img.ndim != 2 or img.shape[0] != 28:
-            raise SequenceError(f"image of shape {img.shape} is not a 28 x W sequence image")
+        if img.ndim != 2 or img.shape[0] < 28:
+            raise SequenceError(f"image of shape {img.shape} is not an H x W sequence image")
         return write_png(Path(directory) / f"{file_stem(as_digits(sequence))}.png", img)
 
     def save_composition(self, comp: Composition, directory: str | os.PathLike[str] = ".") -> Path:
@@ -106,8 +129,10 @@ class MNIST_Sequence_API:
         seed: int | None = None,
         rule: str = "uniform",
         dtype: DTypeLike = np.float32,
+        pool: str | None = None,
+        variation: Variation | None = None,
     ) -> tuple[np.ndarray, np.ndarray]:
-        """(images (N, 28, W), labels (N, seq_len)) of random digit sequences, vectorised.
+        """(images (N, H, W), labels (N, seq_len)) of random digit sequences, vectorised.
 
         image_width defaults to the narrowest valid width for the spacing range.
         """
@@ -127,6 +152,16 @@ class MNIST_Sequence_API:
         items = np.arange(num_samples, dtype=np.uint64)
         _, labels = random_sequences(seed, items, seq_len, seq_len)
         batch = compose_batch(
-            self.bank, labels, image_width, lo, hi, rule, seed=seed, items=items, dtype=dtype
+            self.bank,
+            labels,
+            image_width,
+            lo,
+            hi,
+            rule,
+            seed=seed,
+            items=items,
+            dtype=dtype,
+            pool=self.pool if pool is None else pool,
+            variation=variation,
         )
         return batch.pixels, labels

@@ -19,14 +19,18 @@ from .cli_common import (
     OneLineParser,
     UsageError,
     add_polarity_option,
+    add_pool_option,
     add_rule_option,
+    add_variation_options,
     guarded,
     parse_seed,
     parse_whole,
+    variation_from_args,
 )
 from .core import (
     MAX_SEED,
     MAX_WIDTH,
+    MIN_SPACING,
     DigitBank,
     OutputError,
     SequenceSpec,
@@ -47,7 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog=PROG,
         description=(
             "Compose an image of a handwritten digit sequence from MNIST digits and save it "
-            "as an 8-bit greyscale PNG (28 px high). For training data, see "
+            "as an 8-bit greyscale PNG (28 px high unless --height). For training data, see "
             f"'{PROG} dataset --help'."
         ),
         epilog=(
@@ -58,7 +62,11 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     parser.add_argument("sequence", nargs="?", help="the digits to draw, e.g. 2024")
-    parser.add_argument("min_spacing", nargs="?", help="smallest gap between digits, px")
+    parser.add_argument(
+        "min_spacing",
+        nargs="?",
+        help=f"smallest gap between digits, px ({MIN_SPACING} or more; below 0 overlaps)",
+    )
     parser.add_argument("max_spacing", nargs="?", help="largest gap between digits, px")
     parser.add_argument("image_width", nargs="?", help=f"image width, px (at most {MAX_WIDTH:,})")
     parser.add_argument("--seed", help=f"0..{MAX_SEED}; the same seed gives the same image")
@@ -77,8 +85,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--data",
         metavar="DIR",
         help="a folder holding one MNIST-style IDX pair (or its images file) "
-        "instead of the bundled MNIST test set",
+        "instead of the bundled MNIST test set; a folder holding a training and a test "
+        "set gives pools train and test",
     )
+    add_pool_option(parser)
     parser.add_argument(
         "--examples",
         action="store_true",
@@ -86,6 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
         "0-9 at 280, spacing 0..10) into the current folder or --output folder",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    add_variation_options(parser)
     return parser
 
 
@@ -114,9 +125,12 @@ def run(argv: list[str]) -> int:
         if not folder.is_dir():
             raise OutputError(f"cannot write examples: folder {folder} does not exist")
         seed = parse_seed(args.seed)
+        variation = variation_from_args(args)
         bank = load_bank(args.data)
         specs = [
-            SequenceSpec(tuple(digits), width, 0, 10, args.rule, args.white_on_black)
+            SequenceSpec(
+                tuple(digits), width, 0, 10, args.rule, args.white_on_black, args.pool, variation
+            )
             for digits, width in EXAMPLES
         ]
         for spec in specs:
@@ -129,10 +143,11 @@ def run(argv: list[str]) -> int:
             f"e.g. {PROG} 01 0 10 66"
         )
     digits = parse_sequence(args.sequence)
-    lo = parse_whole("min spacing", args.min_spacing, 0, MAX_WIDTH)
-    hi = parse_whole("max spacing", args.max_spacing, 0, MAX_WIDTH)
+    lo = parse_whole("min spacing", args.min_spacing, MIN_SPACING, MAX_WIDTH)
+    hi = parse_whole("max spacing", args.max_spacing, MIN_SPACING, MAX_WIDTH)
     width = parse_whole("width", args.image_width, 1, MAX_WIDTH)
-    spec = SequenceSpec(digits, width, lo, hi, args.rule, args.white_on_black)
+    variation = variation_from_args(args)
+    spec = SequenceSpec(digits, width, lo, hi, args.rule, args.white_on_black, args.pool, variation)
     seed = parse_seed(args.seed)
     target = _target(args.output, file_stem(digits))
     bank = load_bank(args.data)

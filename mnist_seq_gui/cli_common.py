@@ -12,7 +12,20 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import NoReturn
 
-from .core import MAX_SEED, RULES, InputError, MnistSeqError, new_seed, whole_number
+from .core import (
+    MAX_BLUR,
+    MAX_HEIGHT,
+    MAX_NOISE,
+    MAX_SEED,
+    POOLS,
+    RULES,
+    DigitStyle,
+    InputError,
+    MnistSeqError,
+    Variation,
+    new_seed,
+    whole_number,
+)
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
@@ -57,6 +70,75 @@ def add_polarity_option(parser: argparse.ArgumentParser) -> None:
         "--white-on-black",
         action="store_true",
         help="MNIST's own polarity (white digits on black) instead of dark digits on white",
+    )
+
+
+def add_pool_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--pool",
+        choices=POOLS,
+        default="all",
+        help="draw digits only from the train or the test pool of the source, which share "
+        "no image (default all: every digit)",
+    )
+
+
+# Per-digit style options: (flag, DigitStyle field, example range, help).
+_STYLE_OPTIONS = (
+    ("--slant", "slant", "-20 20", "horizontal shear, degrees (positive leans right)"),
+    ("--rotate", "rotation", "-10 10", "rotation, degrees (positive turns counter-clockwise)"),
+    ("--scale", "scale", "0.8 1.2", "size factor"),
+    ("--aspect", "aspect", "0.9 1.1", "extra width factor"),
+    ("--thickness", "thickness", "-0.5 1", "stroke: -1 one erosion step .. 1 one dilation step"),
+)
+
+
+def add_variation_options(parser: argparse.ArgumentParser) -> None:
+    """--height, --jitter-y, the per-digit style ranges, --noise and --blur."""
+    group = parser.add_argument_group(
+        "variation (each digit draws its own value in every LO HI range; default: none)"
+    )
+    add = group.add_argument
+    add("--height", help=f"canvas height, px (28..{MAX_HEIGHT:,}; default 28)")
+    add(
+        "--jitter-y",
+        nargs=2,
+        metavar=("LO", "HI"),
+        help="top of each digit's 28 px cell, px from the top (default: centred)",
+    )
+    for flag, _, example, text in _STYLE_OPTIONS:
+        add(flag, nargs=2, metavar=("LO", "HI"), help=f"{text}, e.g. {example}")
+    add(
+        "--noise",
+        help=f"additive noise per image, standard deviation in grey levels (0..{MAX_NOISE:g})",
+    )
+    add("--blur", help=f"Gaussian blur per image, sigma in px (0..{MAX_BLUR:g})")
+
+
+def _number(name: str, text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise UsageError(f"{name} {text!r} is not a number") from None
+
+
+def variation_from_args(args: argparse.Namespace) -> Variation:
+    """The Variation of the options of add_variation_options (checked by the core)."""
+    style = {}
+    for flag, field, _, _ in _STYLE_OPTIONS:
+        pair = getattr(args, flag[2:])
+        if pair is not None:
+            style[field] = (_number(flag[2:], pair[0]), _number(flag[2:], pair[1]))
+    height = 28 if args.height is None else parse_whole("height", args.height, 28, MAX_HEIGHT)
+    jitter = args.jitter_y
+    return Variation(
+        height=height,
+        jitter_y=None
+        if jitter is None
+        else (parse_whole("jitter-y", jitter[0]), parse_whole("jitter-y", jitter[1])),
+        style=DigitStyle(**style),
+        noise=0.0 if args.noise is None else _number("noise", args.noise),
+        blur=0.0 if args.blur is None else _number("blur", args.blur),
     )
 
 

@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import numpy as np
 from PIL import Image, PngImagePlugin
 
-from .core import Composition, InputError, OutputError, SequenceSpec
+from .core import Composition, InputError, OutputError, SequenceSpec, Variation
 
 __all__ = [
     "OutputError",
@@ -126,9 +127,21 @@ def composition_text(comp: Composition, source: str | None = None) -> dict[str, 
         "mnist_indices": ",".join(map(str, comp.indices)),
         _SOFTWARE_KEY: f"mnist-seq {__version__}",
     }
+    if spec.pool != "all":
+        text["pool"] = spec.pool
+    if not spec.variation.is_plain:
+        text["variation"] = json.dumps(spec.variation.to_dict(), sort_keys=True)
+    text["boxes"] = _boxes_text(comp.boxes)
+    if comp.bank is not None or comp.ink is not None:
+        text["ink_boxes"] = _boxes_text(comp.ink_boxes)
     if source:
         text["source"] = source
     return text
+
+
+def _boxes_text(boxes: Iterable[Iterable[int]]) -> str:
+    """'x0,y0,x1,y1;...' per digit, end-exclusive."""
+    return ";".join(",".join(str(int(v)) for v in box) for box in boxes)
 
 
 def read_composition_text(path: str | os.PathLike) -> tuple[SequenceSpec, int, tuple[int, ...]]:
@@ -153,6 +166,9 @@ def read_composition_text(path: str | os.PathLike) -> tuple[SequenceSpec, int, t
             max_spacing=int(text["max_spacing"]),
             rule=text["rule"],
             white_on_black=text["polarity"] == "white-on-black",
+            # Saved before pools and variation existed: the whole source, no variation.
+            pool=text.get("pool", "all"),
+            variation=Variation.from_dict(json.loads(text.get("variation", "{}"))),
         )
         seed = int(text["seed"])
         indices = tuple(int(i) for i in text["mnist_indices"].split(","))

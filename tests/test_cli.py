@@ -67,7 +67,7 @@ BAD = [
     (["", "0", "10", "66"], "empty"),
     (["\u0663", "0", "10", "28"], "only the digits 0-9"),
     (["01", "5", "2", "66"], "min spacing 5 is above max spacing 2"),
-    (["01", "-3", "2", "66"], "min spacing -3 is out of range"),
+    (["01", "-15", "2", "66"], "min spacing -15 is out of range; use -14..100,000"),
     (["01", "0", "10", "40"], "too small"),
     (["012", "0", "10", "85"], "nearest valid widths: 84 or 86"),
     (["01", "0", "10", "100001"], "width 100,001 is out of range"),

@@ -11,8 +11,6 @@ from .composition import (
     BatchComposition,
     Composition,
     SequenceSpec,
-    batch_offsets,
-    boxes_from_offsets,
     compose,
     compose_batch,
     render_batch,
@@ -29,6 +27,7 @@ from .errors import (
 )
 from .idx import DIGIT_SIZE
 from .keyed_random import MAX_SEED, check_seed, new_seed
+from .layout import PLACEMENTS, batch_offsets, boxes_from_offsets, free_width
 from .sequence import DIGIT_CHARS, as_digits, file_stem, parse_sequence, random_sequences
 from .source import POOLS, DigitBank, bundled_bank, bundled_data_dir, check_pool, load_bank
 from .spacing import (
@@ -57,6 +56,7 @@ __all__ = [
     "MAX_SEED",
     "MAX_WIDTH",
     "MIN_SPACING",
+    "PLACEMENTS",
     "POOLS",
     "RULES",
     "BatchComposition",
@@ -88,6 +88,7 @@ __all__ = [
     "compose_batch",
     "draw_styles",
     "file_stem",
+    "free_width",
     "lengths_layout_problem",
     "load_bank",
     "nearest_valid_widths",

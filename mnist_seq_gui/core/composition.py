@@ -10,7 +10,6 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
-from numpy.typing import ArrayLike
 
 from .canvas import ink_boxes_of
 from .errors import SequenceError
@@ -22,6 +21,7 @@ from .keyed_random import (
     check_seed,
     keyed_uint32,
 )
+from .layout import batch_offsets, boxes_from_offsets, check_free_width, check_placement, draw_free
 from .sequence import as_digits
 from .source import DigitBank, check_pool
 from .spacing import check_rule, check_spacing_range, check_width, random_gaps, uniform_gap
@@ -84,25 +84,6 @@ class Composition:
         """Each digit's tight ink box (core/canvas.py, INK_THRESHOLD), end-exclusive."""
         ink = ink_boxes_of(self.bank, np.asarray(self.indices), np.asarray(self.boxes), self.ink)
         return tuple(tuple(box) for box in ink.tolist())
-
-
-def batch_offsets(gaps: np.ndarray) -> np.ndarray:
-    """(N, n-1) gaps -> (N, n) left edges of the digits."""
-    n_items, n_gaps = gaps.shape
-    x0 = np.zeros((n_items, n_gaps + 1), dtype=np.int64)
-    if n_gaps:
-        x0[:, 1:] = np.cumsum(gaps + DIGIT_SIZE, axis=1)
-    return x0
-
-
-def boxes_from_offsets(offsets: np.ndarray, y_offsets: ArrayLike | None = None) -> np.ndarray:
-    """(..., n) left (and top) edges -> (..., n, 4) cells (x0, y0, x1, y1), end-exclusive."""
-    boxes = np.empty((*offsets.shape, 4), dtype=np.int64)
-    boxes[..., 0] = offsets
-    boxes[..., 1] = 0 if y_offsets is None else y_offsets
-    boxes[..., 2] = offsets + DIGIT_SIZE
-    boxes[..., 3] = boxes[..., 1] + DIGIT_SIZE
-    return boxes
 
 
 def draw_indices(bank: DigitBank, digits: np.ndarray, seed: int, items: np.ndarray) -> np.ndarray:
@@ -368,8 +349,12 @@ def compose_batch(
     *,
     pool: str = "all",
     variation: Variation | None = None,
+    placement: str = "fill",
 ) -> BatchComposition:
-    """N sequences of the same length; row r is item items[r] (default r) of `seed`."""
+    """N sequences of the same length; row r is item items[r] (default r) of `seed`.
+
+    pool and variation as in SequenceSpec; placement "free": see core/layout.py.
+    """
     seed = check_seed(seed)
     bank = bank.pool(check_pool(pool))
     variation = Variation.check(variation or Variation())
@@ -387,10 +372,17 @@ def compose_batch(
         raise SequenceError(f"{len(items)} item numbers given for {n_items} rows of digits")
     lo, hi = check_spacing_range(min_spacing, max_spacing)
     check_rule(rule)
-    check_width(n, width, lo, hi, rule)
+    free = check_placement(placement) == "free"
+    if free:
+        check_free_width(n, width, hi)
+    else:
+        check_width(n, width, lo, hi, rule)
     indices = draw_indices(bank, digits, seed, items)
-    gaps = draw_gaps(n, width, lo, hi, rule, seed, items)
-    offsets = batch_offsets(gaps)
+    if free:
+        gaps, offsets = draw_free(n, width, lo, hi, rule, seed, items)
+    else:
+        gaps = draw_gaps(n, width, lo, hi, rule, seed, items)
+        offsets = batch_offsets(gaps)
     if not variation.is_plain or lo < 0:
         pixels, y, ink = render_varied(
             bank, indices, offsets, width, variation, white_on_black, dtype, seed, items, lo < 0

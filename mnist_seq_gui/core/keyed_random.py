@@ -31,6 +31,8 @@ STREAM_ASPECT = 9
 STREAM_THICKNESS = 10
 STREAM_JITTER_Y = 11  # each digit's vertical offset in a taller canvas
 STREAM_NOISE = 12  # per-pixel additive noise
+STREAM_FREE_GAPS = 13  # gaps of freely placed sequences (core/layout.py)
+STREAM_FREE_X = 14  # their left edge in the canvas
 
 
 def _mix(x: np.ndarray) -> np.ndarray:

@@ -12,6 +12,7 @@ Ink boxes describe the digits' ink after style and placement, before blur and no
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -117,8 +118,10 @@ class Variation:
         return out
 
     @classmethod
-    def from_dict(cls, values: dict[str, Any] | None) -> Variation:
+    def from_dict(cls, values: object) -> Variation:
         """Inverse of to_dict; a missing field means no variation in it."""
+        if values is not None and not isinstance(values, Mapping):
+            raise StyleError(f"variation {values!r} is not a mapping of its fields")
         values = dict(values or {})
         style = {k: values.pop(k) for k in list(values) if k in DigitStyle.__dataclass_fields__}
         unknown = sorted(set(values) - {"height", "jitter_y", "noise", "blur"})

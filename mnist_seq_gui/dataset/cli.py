@@ -21,13 +21,16 @@ from ..cli_common import (
     OneLineParser,
     UsageError,
     add_polarity_option,
+    add_pool_option,
     add_rule_option,
+    add_variation_options,
     guarded,
     parse_seed,
     parse_whole,
+    variation_from_args,
 )
-from ..core import MAX_SEED, MAX_WIDTH
-from .config import BLANK, DTYPES, MAX_LENGTH, DatasetConfig, Shard
+from ..core import MAX_SEED, MAX_WIDTH, MIN_SPACING, PLACEMENTS
+from .config import BLANK, DTYPES, MAX_LENGTH, DatasetConfig, DatasetError, Shard
 from .export import default_workers
 from .formats import FORMATS, export
 from .items import SequenceDataset
@@ -72,20 +75,32 @@ def build_parser() -> argparse.ArgumentParser:
         nargs=2,
         metavar=("MIN", "MAX"),
         default=("0", "0"),
-        help="gap between digits, px (default 0 0)",
+        help=f"gap between digits, px (default 0 0; down to {MIN_SPACING}: neighbours overlap)",
     )
     add("--width", help="image width, px (default: the narrowest width every length fits)")
+    add(
+        "--placement",
+        choices=PLACEMENTS,
+        help="fill: digits span the width exactly (the original rule); free: each gap drawn "
+        "in range, the sequence anywhere in the width (default: fill if a width fits every "
+        "length, else free)",
+    )
     add_rule_option(parser, "gap rule: uniform (equal gaps, default) or random")
     add("--seed", help=f"0..{MAX_SEED} (default: random, printed and recorded)")
     add("--format", choices=FORMATS, default="npz", help="npz file or PNG folder (default npz)")
     add("--out", required=True, help="output folder (must be empty unless --overwrite)")
     add("--shard", help="write only part k of n, e.g. 2/4 (needs --seed)")
-    add("--source", help="folder holding one MNIST IDX pair, or its images file")
+    add(
+        "--source",
+        help="folder holding one MNIST IDX pair or a training and a test set, or an images file",
+    )
+    add_pool_option(parser)
     add("--dtype", choices=DTYPES, default="uint8", help="pixel type in the npz (default uint8)")
     add_polarity_option(parser)
     add("--workers", help=f"processes encoding PNGs (default {default_workers()})")
     add("--overwrite", action="store_true", help="replace an earlier export in --out")
     add("--quiet", action="store_true", help="no progress bar")
+    add_variation_options(parser)
     return parser
 
 
@@ -93,14 +108,15 @@ def config_from_args(args: argparse.Namespace) -> tuple[DatasetConfig, Shard | N
     """Validate everything before a file is touched."""
     count = parse_whole("count", args.count, 1)
     lo, hi = parse_lengths(args.length)
-    min_spacing = parse_whole("min spacing", args.spacing[0], 0, MAX_WIDTH)
-    max_spacing = parse_whole("max spacing", args.spacing[1], 0, MAX_WIDTH)
+    min_spacing = parse_whole("min spacing", args.spacing[0], MIN_SPACING, MAX_WIDTH)
+    max_spacing = parse_whole("max spacing", args.spacing[1], MIN_SPACING, MAX_WIDTH)
+    variation = variation_from_args(args)
     width = None if args.width is None else parse_whole("width", args.width, 1, MAX_WIDTH)
     shard = None if args.shard is None else Shard.parse(args.shard)
     if args.seed is None and shard is not None:
         raise UsageError("--shard needs --seed, so that every shard draws from one data set")
     seed = parse_seed(args.seed)
-    config = DatasetConfig(
+    fields = dict(
         count=count,
         min_length=lo,
         max_length=hi,
@@ -112,7 +128,20 @@ def config_from_args(args: argparse.Namespace) -> tuple[DatasetConfig, Shard | N
         seed=seed,
         dtype=args.dtype,
         source=args.source,
+        pool=args.pool,
+        variation=variation,
     )
+    if args.placement is not None:
+        config = DatasetConfig(**fields, placement=args.placement)
+    else:
+        # fill, the original, when a width fits every length that way; else free.
+        try:
+            config = DatasetConfig(**fields, placement="fill")
+        except DatasetError as refused:
+            try:
+                config = DatasetConfig(**fields, placement="free")
+            except DatasetError:
+                raise refused from None
     if shard is not None:
         shard.bounds(count)  # more shards than items fails here, not after loading
     return config, shard
@@ -150,11 +179,32 @@ class ProgressBar:
             self._drawn = False
 
 
+def print_notes(args: argparse.Namespace, config: DatasetConfig) -> None:
+    """One line on stderr for each choice the user may not expect."""
+    if args.placement is None and config.placement == "free":
+        lengths = f"{config.min_length}-{config.max_length}"
+        gaps = f"{config.min_spacing}..{config.max_spacing}"
+        print(
+            f"{PROG}: note: no width fits every length {lengths} with the digits spanning it, "
+            f"so each sequence is placed freely (gaps drawn in {gaps}, anywhere in width "
+            f"{config.width}); --placement fill refuses instead",
+            file=sys.stderr,
+        )
+    if config.pool == "all":
+        print(
+            f"{PROG}: note: pool all draws from every digit of the source, so two exports "
+            "made this way share MNIST images; for training and test data use --pool train "
+            "for one and --pool test for the other",
+            file=sys.stderr,
+        )
+
+
 def run(argv: list[str]) -> int:
     args = build_parser().parse_args(argv)
     config, shard = config_from_args(args)
     workers = None if args.workers is None else parse_whole("workers", args.workers, 1, 256)
     dataset = SequenceDataset(config)
+    print_notes(args, config)
     bar = ProgressBar(enabled=not args.quiet)
     try:
         result = export(

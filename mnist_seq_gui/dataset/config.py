@@ -5,17 +5,23 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from ..core import (
     DIGIT_SIZE,
     MAX_SEED,
     MAX_WIDTH,
+    PLACEMENTS,
     RULES,
+    DataError,
     InputError,
     SpacingError,
+    StyleError,
+    Variation,
+    check_pool,
     check_spacing_range,
+    free_width,
     lengths_layout_problem,
     whole_number,
     widths_for_lengths,
@@ -48,7 +54,12 @@ class DatasetConfig:
     `width=None` picks the narrowest width every length can fill. `source=None` is the
     bundled MNIST test set; otherwise a folder holding one IDX pair or an images file.
     `source_sha256` fingerprints the digits actually used; a dataset built from this
-    config refuses a source whose digits differ.
+    config refuses a source whose digits differ. `pool` draws only from that pool of
+    the source (core/source.py); `variation` (a Variation or its dict) adds height,
+    jitter, per-digit style, noise and blur. `placement` is "fill" (digits span the
+    width exactly, the original) or "free" (core/layout.py). A config without these
+    fields (every config made before they existed) means the whole source, no
+    variation and fill.
     """
 
     count: int
@@ -63,9 +74,18 @@ class DatasetConfig:
     dtype: str = "float32"
     source: str | None = None
     source_sha256: str | None = None
+    pool: str = "all"
+    variation: Variation = field(default_factory=Variation)
+    placement: str = "fill"
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
+        try:
+            check_pool(self.pool)
+            if not isinstance(self.variation, Variation):
+                set_(self, "variation", Variation.from_dict(self.variation))
+        except (DataError, StyleError, TypeError) as exc:
+            raise DatasetError(str(exc)) from None
         set_(self, "count", _whole("count", self.count, 1, MAX_COUNT))
         set_(self, "min_length", _whole("length", self.min_length, 1, MAX_LENGTH))
         set_(self, "max_length", _whole("length", self.max_length, 1, MAX_LENGTH))
@@ -88,24 +108,43 @@ class DatasetConfig:
         set_(self, "white_on_black", bool(self.white_on_black))
         if self.source is not None:
             set_(self, "source", str(self.source))
-        lengths = self.lengths
-        if self.width is None:
-            problem = lengths_layout_problem(None, lengths, lo, hi, self.rule)
+        if self.width is not None:
+            set_(self, "width", _whole("width", self.width, DIGIT_SIZE, MAX_WIDTH))
+        if self.placement not in PLACEMENTS:
+            raise DatasetError(
+                f"placement {self.placement!r} is unknown; use {' or '.join(PLACEMENTS)}"
+            )
+        problem = lengths_layout_problem(self.width, self.lengths, lo, hi, self.rule)
+        if self.placement == "free":
+            problem = self._free_problem()
             if problem:
                 raise DatasetError(problem)
-            set_(self, "width", widths_for_lengths(lengths, lo, hi, self.rule)[0])
-        width = _whole("width", self.width, DIGIT_SIZE, MAX_WIDTH)
-        set_(self, "width", width)
-        problem = lengths_layout_problem(width, lengths, lo, hi, self.rule)
-        if problem:
+            if self.width is None:
+                set_(self, "width", free_width(self.max_length, hi))
+        elif problem:
             raise DatasetError(problem)
+        elif self.width is None:
+            set_(self, "width", widths_for_lengths(self.lengths, lo, hi, self.rule)[0])
+
+    def _free_problem(self) -> str | None:
+        """Why the width cannot hold the longest sequence freely placed, or None."""
+        need = free_width(self.max_length, self.max_spacing)
+        if need > MAX_WIDTH or (self.width is not None and self.width < need):
+            return (
+                f"width {self.width or need:,} cannot hold {self.max_length} freely placed "
+                f"digits with gaps up to {self.max_spacing}: they may span {need:,} px; use "
+                f"width {need} or more (at most {MAX_WIDTH:,}), or less spacing"
+            )
+        return None
 
     @property
     def lengths(self) -> range:
         return range(self.min_length, self.max_length + 1)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        out = {f.name: getattr(self, f.name) for f in fields(self)}
+        out["variation"] = self.variation.to_dict()
+        return out
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), sort_keys=True)

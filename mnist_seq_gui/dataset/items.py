@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from ..core import DIGIT_SIZE, DigitBank, compose_batch, load_bank, random_sequences
+from ..core import DigitBank, compose_batch, load_bank, random_sequences
 from .config import BLANK, NO_BOX, DatasetConfig, DatasetError
 
 _FINGERPRINTS: weakref.WeakKeyDictionary[DigitBank, str] = weakref.WeakKeyDictionary()
@@ -54,10 +54,11 @@ def _as_items(index: Any, count: int) -> np.ndarray:
 class SequenceDataset:
     """A map-style dataset of digit-sequence images; item i depends only on (config, i).
 
-    `ds[i]` is a dict: `image` (28, W) float32 or uint8, `label` (str, leading zeros
-    kept, e.g. "007"), `length`, `digits` (max_length,) int64 padded with BLANK (10),
-    `boxes` (max_length, 4) int64 end-exclusive (x0, y0, x1, y1) padded with -1,
-    `mnist_indices` (max_length,) int64 padded with -1, and `item` (i). Every field has
+    `ds[i]` is a dict: `image` (H, W) float32 or uint8 (H is 28 unless the variation
+    asks for more), `label` (str, leading zeros kept, e.g. "007"), `length`, `digits`
+    (max_length,) int64 padded with BLANK (10), `boxes` (max_length, 4) int64 cells
+    (x0, y0, x1, y1), end-exclusive, padded with -1, `ink_boxes` the same for each
+    digit's ink, `mnist_indices` (max_length,) int64 padded with -1, and `item` (i). Every field has
     a fixed shape, so PyTorch's default collate stacks them. `ds[a:b]` and `ds[array]`
     return the same keys with a leading batch axis, built by the vectorised core.
     """
@@ -90,7 +91,7 @@ class SequenceDataset:
                 f"(sha256 {fingerprint[:12]}... instead of {config.source_sha256[:12]}...); "
                 "pass the same source"
             )
-        bank.check_available(np.arange(10))
+        bank.pool(config.pool).check_available(np.arange(10))
         self.config = config
         self.bank = bank
         assert config.width is not None  # DatasetConfig resolves a missing width
@@ -155,11 +156,13 @@ class SequenceDataset:
         digits = np.full((n_items, longest), BLANK, dtype=np.int64)
         indices = np.full((n_items, longest), NO_BOX, dtype=np.int64)
         boxes = np.full((n_items, longest, 4), NO_BOX, dtype=np.int64)
+        ink_boxes = boxes.copy()
+        height = cfg.variation.height
         distinct = np.unique(lengths).tolist()
         # With one length the core's array is the answer; with several, rows are
         # rendered per length and placed back in item order.
         images = np.empty(
-            (n_items if len(distinct) != 1 else 0, DIGIT_SIZE, width), dtype=np.dtype(cfg.dtype)
+            (n_items if len(distinct) != 1 else 0, height, width), dtype=np.dtype(cfg.dtype)
         )
         for n in distinct:
             rows = slice(None) if len(distinct) == 1 else np.flatnonzero(lengths == n)
@@ -174,6 +177,9 @@ class SequenceDataset:
                 seed=cfg.seed,
                 items=keys[rows],
                 dtype=cfg.dtype,
+                pool=cfg.pool,
+                variation=cfg.variation,
+                placement=cfg.placement,
             )
             if len(distinct) == 1:
                 images = group.pixels
@@ -182,6 +188,7 @@ class SequenceDataset:
             digits[rows, :n] = group.digits
             indices[rows, :n] = group.indices
             boxes[rows, :n] = group.boxes
+            ink_boxes[rows, :n] = group.ink_boxes
         return {
             "image": images,
             "label": label_strings(digits, lengths),
@@ -190,6 +197,7 @@ class SequenceDataset:
             "boxes": boxes,
             "mnist_indices": indices,
             "item": items,
+            "ink_boxes": ink_boxes,
         }
 
 

@@ -23,7 +23,6 @@ from typing import IO, Any
 import numpy as np
 from numpy.lib import format as npy_format
 
-from ..core import DIGIT_SIZE
 from ..files import atomic_output
 from .config import NPZ_NAME, DatasetError, Shard
 from .export import (
@@ -42,8 +41,8 @@ _CHUNK_BYTES = 4 * 1024 * 1024
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # fixed, so that a rerun writes the same bytes
 
 
-def _chunk_items(width: int, dtype: str) -> int:
-    per_item = DIGIT_SIZE * width * np.dtype(dtype).itemsize
+def _chunk_items(height: int, width: int, dtype: str) -> int:
+    per_item = height * width * np.dtype(dtype).itemsize
     return max(1, _CHUNK_BYTES // per_item)
 
 
@@ -90,6 +89,7 @@ _NPZ_FIELDS = (
     ("boxes", "boxes"),
     ("mnist_indices", "mnist_indices"),
     ("items", "item"),
+    ("ink_boxes", "ink_boxes"),  # after the fields of 0.1.0, whose bytes stay the same
 )
 
 
@@ -114,7 +114,8 @@ def _write_npz(
     job: ExportJob, tmp: Path, progress: Progress | None, cancel: CancelCheck | None
 ) -> None:
     ds, total = job.dataset, job.total
-    step = _chunk_items(ds.width, ds.config.dtype)
+    height = ds.config.variation.height
+    step = _chunk_items(height, ds.width, ds.config.dtype)
     longest = ds.max_length
     probe = ds.batch(np.zeros(0, dtype=np.int64))
     probe["label"] = probe["label"].astype(f"U{longest}")
@@ -125,7 +126,7 @@ def _write_npz(
         archive = stack.enter_context(
             zipfile.ZipFile(tmp, "w", zipfile.ZIP_STORED, allowZip64=True)
         )
-        image_shape = (total, DIGIT_SIZE, ds.width)
+        image_shape = (total, height, ds.width)
         with _npy_member(archive, "images", probe["image"].dtype, image_shape) as stream:
             for batch in _batches_ahead(ds, job.start, job.stop, step):
                 check_cancel(cancel)

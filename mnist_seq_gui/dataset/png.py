@@ -61,6 +61,7 @@ def metadata_lines(batch: Mapping[str, np.ndarray], count: int) -> str:
             "boxes": batch["boxes"][r, :n].tolist(),
             "mnist_indices": batch["mnist_indices"][r, :n].tolist(),
             "item": int(batch["item"][r]),
+            "ink_boxes": batch["ink_boxes"][r, :n].tolist(),
         }
         lines.append(json.dumps(record, separators=(", ", ": ")))
     return "".join(line + "\n" for line in lines)
