@@ -15,6 +15,7 @@ import numpy as np
 from numpy.typing import DTypeLike
 
 from .core import (
+    NO_VARIATION,
     Composition,
     SequenceError,
     SequenceSpec,
@@ -91,7 +92,7 @@ class MNIST_Sequence_API:
             rule,
             white_on_black,
             self.pool if pool is None else pool,
-            variation or Variation(),
+            NO_VARIATION if variation is None else variation,
         )
         return compose(self.bank, spec, self._next_seed(seed), dtype=dtype)
 

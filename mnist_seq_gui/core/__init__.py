@@ -44,7 +44,7 @@ from .spacing import (
     widths_for_lengths,
 )
 from .style import DigitStyle, StyleDraws, draw_styles
-from .variation import MAX_BLUR, MAX_HEIGHT, MAX_NOISE, Variation
+from .variation import MAX_BLUR, MAX_HEIGHT, MAX_NOISE, NO_VARIATION, Variation
 
 __all__ = [
     "DIGIT_CHARS",
@@ -56,6 +56,7 @@ __all__ = [
     "MAX_SEED",
     "MAX_WIDTH",
     "MIN_SPACING",
+    "NO_VARIATION",
     "PLACEMENTS",
     "POOLS",
     "RULES",

@@ -74,8 +74,16 @@ def ink_boxes(cells: np.ndarray) -> np.ndarray:
 
 
 def digit_ink_boxes(bank: DigitBank) -> np.ndarray:
-    """(N, 4) ink box of every unchanged digit of the bank, in its cell (kept)."""
-    return bank.cached("ink boxes", lambda: ink_boxes(np.ascontiguousarray(bank.images)))
+    """(N, 4) ink box of every unchanged digit of the bank, less its cell (kept).
+
+    That is (x0, y0, x1 - 28, y1 - 28) in the cell: adding a cell (x, y, x + 28, y + 28)
+    gives the box in the image.
+    """
+
+    def make() -> np.ndarray:
+        return ink_boxes(np.ascontiguousarray(bank.images)) - np.array([0, 0, CELL, CELL])
+
+    return bank.cached("ink boxes less cell", make)
 
 
 def ink_boxes_of(
@@ -86,7 +94,9 @@ def ink_boxes_of(
         return ink
     if bank is None:
         raise ValueError("made without its bank: the ink boxes of its digits are unknown")
-    return digit_ink_boxes(bank)[indices] + cells[..., [0, 1, 0, 1]]
+    out = np.take(digit_ink_boxes(bank), indices, axis=0)
+    out += cells
+    return out
 
 
 def _run(workers: int, fn: Callable[[slice], object], count: int) -> None:

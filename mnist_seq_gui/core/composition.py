@@ -5,6 +5,7 @@ Plain recipes are rendered here; varied ones (see core/variation.py) by core/can
 
 from __future__ import annotations
 
+import functools
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -25,7 +26,7 @@ from .layout import batch_offsets, boxes_from_offsets, check_free_width, check_p
 from .sequence import as_digits
 from .source import DigitBank, check_pool
 from .spacing import check_rule, check_spacing_range, check_width, random_gaps, uniform_gap
-from .variation import Variation, render_one, render_varied
+from .variation import NO_VARIATION, Variation, render_one, render_varied
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ class SequenceSpec:
     rule: str = "uniform"
     white_on_black: bool = False  # False: dark digits on white, as the original
     pool: str = "all"  # "all": every digit of the bank given; else that pool of it
-    variation: Variation = field(default_factory=Variation)
+    variation: Variation = NO_VARIATION
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "digits", as_digits(self.digits))
@@ -50,13 +51,16 @@ class SequenceSpec:
         check_width(len(self.digits), self.width, lo, hi, self.rule)
         object.__setattr__(self, "width", int(self.width))
         object.__setattr__(self, "white_on_black", bool(self.white_on_black))
-        check_pool(self.pool)
-        Variation.check(self.variation)
+        if self.pool != "all":
+            check_pool(self.pool)
+        if self.variation is not NO_VARIATION:
+            Variation.check(self.variation)
 
     @property
     def is_plain(self) -> bool:
         """The original's kind of image: no variation, no overlap."""
-        return self.variation.is_plain and self.min_spacing >= 0
+        variation = self.variation
+        return self.min_spacing >= 0 and (variation is NO_VARIATION or variation.is_plain)
 
 
 @dataclass(frozen=True, eq=False)
@@ -284,7 +288,8 @@ def compose(
     and keep the others); otherwise they are drawn from the seed.
     """
     seed = check_seed(seed)
-    bank = bank.pool(spec.pool)
+    if spec.pool != "all":
+        bank = bank.pool(spec.pool)
     digits = np.asarray([spec.digits], dtype=np.int64)
     items = np.zeros(1, dtype=np.uint64)
     if indices is None:
@@ -324,7 +329,7 @@ class BatchComposition:
     ink: np.ndarray | None = field(default=None, repr=False)  # (N, n, 4) of varied recipes
     bank: DigitBank | None = field(default=None, repr=False)
 
-    @property
+    @functools.cached_property
     def boxes(self) -> np.ndarray:
         """(N, n, 4) cells (x0, y0, x1, y1), end-exclusive."""
         return boxes_from_offsets(self.offsets, self.y_offsets)
@@ -357,7 +362,7 @@ def compose_batch(
     """
     seed = check_seed(seed)
     bank = bank.pool(check_pool(pool))
-    variation = Variation.check(variation or Variation())
+    variation = Variation.check(NO_VARIATION if variation is None else variation)
     digits = np.asarray(digits)
     if digits.ndim != 2 or digits.shape[1] == 0:
         raise SequenceError("batch digits must be a 2-D array: one row of digits per image")

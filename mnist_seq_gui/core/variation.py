@@ -135,6 +135,9 @@ class Variation:
         )
 
 
+NO_VARIATION = Variation()  # shared: a Variation is immutable
+
+
 def render_one(
     bank: DigitBank, spec: Any, indices: np.ndarray, gaps: Any, dtype: DTypeLike, seed: int
 ) -> tuple[np.ndarray, tuple[int, ...], np.ndarray]:

@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from typing import Any
 
 from ..core import (
     DIGIT_SIZE,
     MAX_SEED,
     MAX_WIDTH,
+    NO_VARIATION,
     PLACEMENTS,
     RULES,
     DataError,
@@ -75,7 +76,7 @@ class DatasetConfig:
     source: str | None = None
     source_sha256: str | None = None
     pool: str = "all"
-    variation: Variation = field(default_factory=Variation)
+    variation: Variation = NO_VARIATION
     placement: str = "fill"
 
     def __post_init__(self) -> None:
