@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .config import DatasetError
+from .detection import export_coco, export_yolo
 from .export import ExportResult
 from .items import SequenceDataset
 from .npz import export_npz
@@ -16,6 +17,8 @@ from .png import export_png
 EXPORTERS: dict[str, tuple[Callable[..., ExportResult], bool]] = {
     "npz": (export_npz, False),
     "png": (export_png, True),
+    "coco": (export_coco, True),
+    "yolo": (export_yolo, True),
 }
 FORMATS: tuple[str, ...] = tuple(EXPORTERS)
 
