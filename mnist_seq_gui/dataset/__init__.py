@@ -5,7 +5,9 @@
     export.py   the skeleton every format runs in: output folder, job, progress, cancel
     npz.py      one dataset.npz, streamed
     png.py      a PNG folder (Hugging Face imagefolder), encoded on all cores
+    coco.py, yolo.py   detection annotations per chunk; detection.py their folders
     formats.py  every format by name
+    shards.py   one shard as a plain function, for engines such as Dask
     cli.py      `mnist-seq dataset`
 
 Every export writes a shard (`Shard(k, n)`: the k-th of n contiguous parts of the index
@@ -25,6 +27,7 @@ from .config import (
     DatasetError,
     Shard,
 )
+from .detection import export_coco, export_yolo
 from .export import (
     CancelCheck,
     ExportCancelled,
@@ -37,6 +40,7 @@ from .formats import EXPORTERS, FORMATS, export
 from .items import SequenceDataset, bank_fingerprint, label_strings
 from .npz import export_npz, load_npz, npz_images
 from .png import export_png, metadata_lines, png_name
+from .shards import shard_folder, write_shard
 
 __all__ = [
     "BLANK",
@@ -60,12 +64,16 @@ __all__ = [
     "bank_fingerprint",
     "default_workers",
     "export",
+    "export_coco",
     "export_npz",
     "export_png",
+    "export_yolo",
     "label_strings",
     "load_npz",
     "metadata_lines",
     "npz_images",
     "png_name",
     "prepare_output",
+    "shard_folder",
+    "write_shard",
 ]
