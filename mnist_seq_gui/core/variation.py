@@ -30,7 +30,7 @@ from .style import DigitStyle, draw_styles
 MAX_HEIGHT = 1024
 MAX_NOISE = 128.0  # standard deviation in grey levels (0..255)
 MAX_BLUR = 4.0  # Gaussian sigma in pixels
-_FINISH_ROWS = 256  # images per step of blur and noise
+_FINISH_BYTES = 64 * 1024 * 1024  # working memory of one step of blur and noise
 
 
 @dataclass(frozen=True)
@@ -199,8 +199,9 @@ def render_varied(
     )
     if finish:
         background = 0 if white_on_black else 255
-        for start in range(0, len(pixels), _FINISH_ROWS):
-            part = slice(start, start + _FINISH_ROWS)
+        rows = max(1, _FINISH_BYTES // (16 * variation.height * width))  # ~4 float32 copies
+        for start in range(0, len(pixels), rows):
+            part = slice(start, start + rows)
             _finish(pixels[part], variation, background, seed, items[part])
         if np.dtype(dtype) != np.uint8:
             pixels = np.divide(pixels, np.float32(255), dtype=np.float32)

@@ -136,46 +136,19 @@ def test_blur_softens_edges_and_keeps_the_ink():
 
 
 def test_noise_has_the_asked_spread():
-    light = compose_batch(
-        BANK,
-        DIGITS,
-        148,
-        2,
-        2,
-        white_on_black=True,
-        seed=4,
-        dtype=np.uint8,
-        variation=Variation(height=48, noise=20),
-    )
-    clean = compose_batch(
-        BANK,
-        DIGITS,
-        148,
-        2,
-        2,
-        white_on_black=True,
-        seed=4,
-        dtype=np.uint8,
-        variation=Variation(height=48),
-    )
-    background = clean.pixels == 0
-    noisy = light.pixels[background].astype(np.float64)
-    # on a black background the negative half is clipped: half the pixels stay 0 and the
-    # rest average sigma * sqrt(2 / pi)
+    def light(noise: float, seed: int = 4) -> np.ndarray:
+        variation = Variation(height=48, noise=noise)
+        return compose_batch(
+            BANK, DIGITS, 148, 2, 2, white_on_black=True, seed=seed, dtype=np.uint8,
+            variation=variation,
+        ).pixels  # fmt: skip
+
+    noisy = light(20)[light(0) == 0].astype(np.float64)  # the black background
+    # its negative half is clipped: half the pixels stay 0, the rest average
+    # sigma * sqrt(2 / pi)
     assert (noisy > 0).mean() == pytest.approx(0.5, abs=0.03)
     assert noisy[noisy > 0].mean() == pytest.approx(20 * np.sqrt(2 / np.pi), rel=0.08)
-    other = compose_batch(
-        BANK,
-        DIGITS,
-        148,
-        2,
-        2,
-        white_on_black=True,
-        seed=5,
-        dtype=np.uint8,
-        variation=Variation(height=48, noise=20),
-    )
-    assert (other.pixels != light.pixels).mean() > 0.3
+    assert (light(20, seed=5) != light(20)).mean() > 0.3
 
 
 @pytest.mark.parametrize(
