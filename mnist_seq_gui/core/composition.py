@@ -301,7 +301,8 @@ def compose(
     )
     if not spec.is_plain:
         pixels, y, ink = render_one(bank, spec, chosen, gaps, dtype, seed)
-        return Composition(spec, pixels, tuple(chosen[0].tolist()), gaps, seed, y, ink, bank)
+        chosen_t, gaps_t = tuple(chosen[0].tolist()), tuple(gaps[0].tolist())
+        return Composition(spec, pixels, chosen_t, gaps_t, seed, y, ink, bank)
     pixels = render_batch(
         bank, chosen, batch_offsets(gaps), spec.width, spec.white_on_black, dtype
     )[0]

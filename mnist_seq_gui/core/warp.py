@@ -3,15 +3,15 @@
 A sampling map tells, for each of the 784 pixels of an output cell, where in the
 source digit its four bilinear taps are and how much each weighs, in 1/256 (the
 sample position is rounded to 1/16 px). Digits are sorted by style; every digit of a
-style reuses that style's map, so the per-pixel work is two shared-index gathers and
-a few integer operations over a whole group, with no Python loop per digit:
+style reuses that style's map, so the per-pixel work is one shared-index gather and
+three integer operations over a whole group, with no Python loop per digit:
 
-- each source pixel is packed with its right neighbour into one uint32, 16 bits apart
-  (a + b << 16); the two weights of a tap pair are packed the other way round
-  (w_b + w_a << 16). Their product holds a * w_a + b * w_b in bits 16..31, and no lane
-  can carry into another because the weights of a pixel sum to 256 and 255 * 256 <
-  65536. Adding the products of the upper and lower tap pairs and 128 << 16 leaves the
-  rounded bilinear value in the top byte.
+- each source pixel is packed with its right, lower and lower-right neighbours into one
+  uint64, 16 bits apart (a + b << 16 + c << 32 + d << 48); the four weights are packed
+  the other way round (w_d + w_c << 16 + w_b << 32 + w_a << 48). Their product holds
+  a * w_a + b * w_b + c * w_c + d * w_d in bits 48..63, and no lane can carry into the
+  next because the weights of a pixel sum to 256 and 255 * 256 < 65536. Adding
+  128 << 48 leaves the rounded bilinear value in the top byte.
 - taps outside the source weigh 0, so any in-bounds index will do for them; gathers
   use mode="clip".
 
@@ -36,22 +36,28 @@ from .style import DigitStyle, inverse_matrices
 CELL = DIGIT_SIZE
 PIXELS = CELL * CELL
 _SUB = 16  # sample positions are rounded to 1/16 px; weights then sum to 16 * 16 = 256
-_ROUND = np.uint32(128 << 16)
-_HALVES = (0, 1) if sys.byteorder == "little" else (1, 0)  # (low, high) uint16 of a uint32
-# Packed pairs per digit: a zero row, pixel k and k + 1 at 29 + k (k = -1..783), a zero
-# row; so every tap index is in bounds and the lower pair is 28 after the upper one.
+_ROUND = np.uint64(128 << 48)
+_TOP = np.uint64(56)
+# The uint16 lanes of a uint64 from its lowest to its highest 16 bits.
+_LANES = (0, 1, 2, 3) if sys.byteorder == "little" else (3, 2, 1, 0)
+# Packed taps per digit: taps of pixel k (k = y * 28 + x, from x = -1, y = -1) at
+# 29 + k; with zero rows around, every tap index is in bounds.
 _PAIRS = CELL + PIXELS + 1 + CELL
-_BLOCK = 256  # digits per step: the step's buffers (about 2.5 MB) stay in cache
+_BLOCK = 256  # digits per step: the step's buffers (about 3 MB) stay in cache
 _SMALL_GROUP = 24  # groups smaller than this use per-digit maps instead
 _MAX_MAPS = 4096  # 12.5 kB each: at most about 50 MB of maps per style grid
+# Banks up to this many digits keep every digit's packed taps (6.7 kB each: 67 MB for
+# the bundled 10,000), so a digit drawn many times is packed once; larger banks pack
+# each block as it comes.
+MAX_PACKED_DIGITS = 16_000
 _KEYS_PER_LOOKUP = 1024
 
 
-def sampling_maps(inverse: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(U, 2, 2) inverse matrices -> (index, upper, lower), each (U, 784).
+def sampling_maps(inverse: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(U, 2, 2) inverse matrices -> (index, weights), each (U, 784).
 
-    index (intp): where the upper tap pair of each output pixel is in the packed
-    source; the lower pair is 28 further. upper and lower (uint32): packed weights.
+    index (intp): where the packed taps of each output pixel are in the packed source;
+    weights (uint64): their packed weights.
     """
     centre = (CELL - 1) / 2
     offsets = np.arange(CELL) - centre
@@ -70,11 +76,8 @@ def sampling_maps(inverse: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarr
     upper = (top * right) + ((top * left) << 16)
     lower = (bottom * right) + ((bottom * left) << 16)
     index = np.where((upper | lower) != 0, CELL + 1 + y0 * CELL + x0, 0)
-    return (
-        index.reshape(-1, PIXELS).astype(np.intp),
-        upper.reshape(-1, PIXELS).astype(np.uint32),
-        lower.reshape(-1, PIXELS).astype(np.uint32),
-    )
+    weights = (upper.astype(np.uint64) << np.uint64(32)) | lower.astype(np.uint64)
+    return index.reshape(-1, PIXELS).astype(np.intp), weights.reshape(-1, PIXELS)
 
 
 class _MapCache:
@@ -117,7 +120,7 @@ class _MapCache:
 
 
 def _empty_tables(capacity: int) -> tuple[np.ndarray, ...]:
-    return tuple(np.empty((capacity, PIXELS), t) for t in (np.intp, np.uint32, np.uint32))
+    return tuple(np.empty((capacity, PIXELS), t) for t in (np.intp, np.uint64))
 
 
 @functools.lru_cache(maxsize=4)
@@ -203,56 +206,73 @@ def plan(keys: np.ndarray | None, style: DigitStyle, count: int) -> Iterator[Blo
 class Stylist:
     """Styles blocks of digits with buffers of its own (one per thread)."""
 
-    def __init__(self, table: np.ndarray, sources: np.ndarray, levels: np.ndarray | None):
-        self.table, self.sources, self.levels = table, sources, levels
+    def __init__(
+        self,
+        table: np.ndarray,
+        sources: np.ndarray,
+        levels: np.ndarray | None,
+        packed: np.ndarray | None = None,
+    ) -> None:
+        """table: (N, 784) uint8 digits; sources: the table row of each digit to style;
+        levels: their thickness levels or None; packed: packed_taps(table) or None."""
+        self.table, self.sources, self.levels, self.packed = table, sources, levels, packed
         self.glyphs = np.empty((_BLOCK, PIXELS), np.uint8)
-        self.pairs = np.zeros((_BLOCK, _PAIRS), np.uint32)
-        self.acc = np.empty((_BLOCK, PIXELS), np.uint32)
-        self.tmp = np.empty((_BLOCK, PIXELS), np.uint32)
+        self.taps = np.zeros((_BLOCK, _PAIRS), np.uint64)
+        self.acc = np.empty((_BLOCK, PIXELS), np.uint64)
         self.index = np.empty((_BLOCK, PIXELS), np.intp)
-        self.weight = np.empty((_BLOCK, PIXELS), np.uint32)
+        self.weight = np.empty((_BLOCK, PIXELS), np.uint64)
         self.cells = np.empty((_BLOCK, PIXELS), np.uint8)
         self.row_offsets = (np.arange(_BLOCK, dtype=np.intp) * _PAIRS)[:, None]
 
     def style(self, block: Block) -> np.ndarray:
         """(G, 28, 28) uint8 ink of the block's digits, valid until the next call."""
         g = len(block.members)
-        glyphs = self.glyphs[:g]
-        np.take(self.table, self.sources[block.members], axis=0, out=glyphs, mode="clip")
-        if self.levels is not None:
-            levels = self.levels[block.members]
-            if levels.any():
-                restroke(glyphs, levels)
-        if block.shared is None and block.rows is None:
-            return glyphs.reshape(-1, CELL, CELL)
-        _pack(glyphs, self.pairs[:g])
-        acc, tmp = self.acc[:g], self.tmp[:g]
-        index, upper, lower = block.tables
-        if block.shared is not None:
-            row = block.shared
-            pairs = self.pairs[:g]
-            np.take(pairs, index[row], axis=1, out=acc, mode="clip")
-            np.multiply(acc, upper[row], out=acc)
-            np.take(pairs[:, CELL:], index[row], axis=1, out=tmp, mode="clip")
-            np.multiply(tmp, lower[row], out=tmp)
+        sources = self.sources[block.members]
+        levels = None if self.levels is None else self.levels[block.members]
+        restyled = levels is not None and bool(levels.any())
+        geometry = block.shared is not None or block.rows is not None
+        taps, acc, where = self.taps[:g], self.acc[:g], self.index[:g]
+        if geometry and self.packed is not None and not restyled:
+            # packed once per bank: gather each digit's taps where its map points
+            taps, starts = self.packed.reshape(-1), sources * _PAIRS
         else:
-            flat, where, weight = self.pairs[:g].reshape(-1), self.index[:g], self.weight[:g]
-            np.add(index[block.rows], self.row_offsets[:g], out=where)
-            np.take(flat, where, out=acc, mode="clip")
-            np.multiply(acc, upper.take(block.rows, axis=0, out=weight), out=acc)
-            where += CELL
-            np.take(flat, where, out=tmp, mode="clip")
-            np.multiply(tmp, lower.take(block.rows, axis=0, out=weight), out=tmp)
-        np.add(acc, tmp, out=acc)
+            glyphs = self.glyphs[:g]
+            np.take(self.table, sources, axis=0, out=glyphs, mode="clip")
+            if restyled and levels is not None:
+                restroke(glyphs, levels)
+            if not geometry:
+                return glyphs.reshape(-1, CELL, CELL)
+            _pack(glyphs, taps)
+            taps, starts = taps.reshape(-1), self.row_offsets[:g, 0]
+        index, weights = block.tables
+        if block.shared is not None:
+            np.add(starts[:, None], index[block.shared], out=where)
+            np.take(taps, where, out=acc, mode="clip")
+            np.multiply(acc, weights[block.shared], out=acc)
+        else:
+            np.add(index[block.rows], starts[:, None], out=where)
+            np.take(taps, where, out=acc, mode="clip")
+            weight = self.weight[:g]
+            np.multiply(acc, weights.take(block.rows, axis=0, out=weight), out=acc)
         np.add(acc, _ROUND, out=acc)
         cells = self.cells[:g]
-        np.right_shift(acc, 24, out=cells, casting="unsafe")
+        np.right_shift(acc, _TOP, out=cells, casting="unsafe")
         return cells.reshape(-1, CELL, CELL)
 
 
-def _pack(glyphs: np.ndarray, pairs: np.ndarray) -> None:
-    """Pair p (after a zero row of 28) holds pixel p - 1 + pixel p << 16 (outside: 0)."""
-    halves = pairs.view(np.uint16).reshape(len(pairs), _PAIRS, 2)
-    low, high = _HALVES
-    halves[:, CELL + 1 : CELL + PIXELS + 1, low] = glyphs
-    halves[:, CELL : CELL + PIXELS, high] = glyphs
+def packed_taps(table: np.ndarray) -> np.ndarray:
+    """(N, _PAIRS) uint64 packed taps of every digit of a (N, 784) table."""
+    packed = np.zeros((len(table), _PAIRS), np.uint64)
+    for start in range(0, len(table), _BLOCK):
+        _pack(table[start : start + _BLOCK], packed[start : start + _BLOCK])
+    return packed
+
+
+def _pack(glyphs: np.ndarray, taps: np.ndarray) -> None:
+    """taps[:, 29 + k] = pixels k, k + 1, k + 28, k + 29 in 16-bit lanes (outside: 0)."""
+    lanes = taps.view(np.uint16).reshape(len(taps), _PAIRS, 4)
+    a, b, c, d = _LANES
+    lanes[:, CELL + 1 : CELL + PIXELS + 1, a] = glyphs
+    lanes[:, CELL : CELL + PIXELS, b] = glyphs
+    lanes[:, 1 : PIXELS + 1, c] = glyphs
+    lanes[:, :PIXELS, d] = glyphs
