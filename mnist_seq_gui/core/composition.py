@@ -362,7 +362,8 @@ def compose_batch(
     pool and variation as in SequenceSpec; placement "free": see core/layout.py.
     """
     seed = check_seed(seed)
-    bank = bank.pool(check_pool(pool))
+    if pool != "all":
+        bank = bank.pool(pool)
     variation = Variation.check(NO_VARIATION if variation is None else variation)
     digits = np.asarray(digits)
     if digits.ndim != 2 or digits.shape[1] == 0:

@@ -23,6 +23,7 @@ precomputed sampling map (see core/warp.py), which is what makes styling fast.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, fields
@@ -118,12 +119,12 @@ class DigitStyle:
         """True unless the parameter is fixed at its neutral value."""
         return getattr(self, name) != (NEUTRAL[name], NEUTRAL[name])
 
-    @property
+    @functools.cached_property
     def is_plain(self) -> bool:
         """True when no digit is changed in any way."""
         return not any(self.varies(name) for name in PARAMETERS)
 
-    @property
+    @functools.cached_property
     def changes_geometry(self) -> bool:
         return any(self.varies(name) for name in GEOMETRY)
 

@@ -11,6 +11,7 @@ Ink boxes describe the digits' ink after style and placement, before blur and no
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -86,7 +87,7 @@ class Variation:
             raise StyleError(f"variation {value!r} is not a Variation")
         return value
 
-    @property
+    @functools.cached_property
     def is_plain(self) -> bool:
         """True when nothing differs from the original's 28 px row of unchanged digits."""
         return (
