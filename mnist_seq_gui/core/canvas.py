@@ -25,14 +25,13 @@ from numpy.typing import DTypeLike
 from .keyed_random import STREAM_JITTER_Y, below, keyed_uint32
 from .source import DigitBank
 from .style import DigitStyle, StyleDraws
-from .warp import CELL, MAX_PACKED_DIGITS, PIXELS, Block, Stylist, packed_taps, plan
+from .warp import CELL, PIXELS, Block, Stylist, plan
 
 # A pixel of a digit counts as ink, for its ink box, from this value up (0..255 in
 # MNIST's polarity: half-way from background to full ink).
 INK_THRESHOLD = 128
 _TOP_BITS = np.uint32(0x80808080)  # the bits that say "byte >= INK_THRESHOLD"
 _MIN_DIGITS_PER_THREAD = 2048
-_PACK_FROM_DIGITS = 4096
 
 
 def draw_offsets_y(lo: int, hi: int, seed: int, items: np.ndarray, n: int) -> np.ndarray:
@@ -160,11 +159,6 @@ def render_canvas(
         levels = None if levels is None else levels.reshape(-1)
     flat_boxes = boxes.reshape(-1, 4)
     table = bank.images.reshape(-1, PIXELS)
-    packed = None
-    if style.changes_geometry and len(table) <= MAX_PACKED_DIGITS:
-        # made once per bank, by the first batch big enough to be worth it
-        make = (lambda: packed_taps(table)) if len(sources) >= _PACK_FROM_DIGITS else None
-        packed = bank.cached("packed taps", make)
     combine = np.maximum if white_on_black else np.minimum
     # Only neighbours can overlap (gaps are at least -14, half a cell), so within one
     # parity of slot no two cells meet: threads may write at once, and a gather-
@@ -184,7 +178,7 @@ def render_canvas(
             lock: threading.Lock = lock,
             chosen_levels: np.ndarray | None = chosen_levels,
         ) -> None:
-            stylist = Stylist(table, sources[where], chosen_levels, packed)
+            stylist = Stylist(table, sources[where], chosen_levels)
             while True:
                 with lock:
                     block = next(blocks, None)

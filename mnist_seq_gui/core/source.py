@@ -22,7 +22,6 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import overload
 
 import numpy as np
 
@@ -279,18 +278,10 @@ class DigitBank:
                 "use an index of that pool or another pool"
             )
 
-    @overload
-    def cached(self, name: str, make: Callable[[], np.ndarray]) -> np.ndarray: ...
-    @overload
-    def cached(self, name: str, make: None) -> np.ndarray | None: ...
-
-    def cached(self, name: str, make: Callable[[], np.ndarray] | None) -> np.ndarray | None:
-        """A read-only table derived from the digits, made on first use and kept
-        (with make=None: the table if it was made, else None)."""
+    def cached(self, name: str, make: Callable[[], np.ndarray]) -> np.ndarray:
+        """A read-only table derived from the digits, made on first use and kept."""
         key = ("derived", name)
         if key not in self._tables:
-            if make is None:
-                return None
             table = make()
             table.flags.writeable = False
             self._tables[key] = table

@@ -43,13 +43,9 @@ _LANES = (0, 1, 2, 3) if sys.byteorder == "little" else (3, 2, 1, 0)
 # Packed taps per digit: taps of pixel k (k = y * 28 + x, from x = -1, y = -1) at
 # 29 + k; with zero rows around, every tap index is in bounds.
 _PAIRS = CELL + PIXELS + 1 + CELL
-_BLOCK = 256  # digits per step: the step's buffers (about 3 MB) stay in cache
+_BLOCK = 256  # digits per step: the step's buffers (about 3.5 MB) stay in L2 and L3
 _SMALL_GROUP = 24  # groups smaller than this use per-digit maps instead
 _MAX_MAPS = 4096  # 12.5 kB each: at most about 50 MB of maps per style grid
-# Banks up to this many digits keep every digit's packed taps (6.7 kB each: 67 MB for
-# the bundled 10,000), so a digit drawn many times is packed once; larger banks pack
-# each block as it comes.
-MAX_PACKED_DIGITS = 16_000
 _KEYS_PER_LOOKUP = 1024
 
 
@@ -206,16 +202,10 @@ def plan(keys: np.ndarray | None, style: DigitStyle, count: int) -> Iterator[Blo
 class Stylist:
     """Styles blocks of digits with buffers of its own (one per thread)."""
 
-    def __init__(
-        self,
-        table: np.ndarray,
-        sources: np.ndarray,
-        levels: np.ndarray | None,
-        packed: np.ndarray | None = None,
-    ) -> None:
+    def __init__(self, table: np.ndarray, sources: np.ndarray, levels: np.ndarray | None):
         """table: (N, 784) uint8 digits; sources: the table row of each digit to style;
-        levels: their thickness levels or None; packed: packed_taps(table) or None."""
-        self.table, self.sources, self.levels, self.packed = table, sources, levels, packed
+        levels: their thickness levels or None."""
+        self.table, self.sources, self.levels = table, sources, levels
         self.glyphs = np.empty((_BLOCK, PIXELS), np.uint8)
         self.taps = np.zeros((_BLOCK, _PAIRS), np.uint64)
         self.acc = np.empty((_BLOCK, PIXELS), np.uint64)
@@ -227,45 +217,29 @@ class Stylist:
     def style(self, block: Block) -> np.ndarray:
         """(G, 28, 28) uint8 ink of the block's digits, valid until the next call."""
         g = len(block.members)
-        sources = self.sources[block.members]
-        levels = None if self.levels is None else self.levels[block.members]
-        restyled = levels is not None and bool(levels.any())
-        geometry = block.shared is not None or block.rows is not None
-        taps, acc, where = self.taps[:g], self.acc[:g], self.index[:g]
-        if geometry and self.packed is not None and not restyled:
-            # packed once per bank: gather each digit's taps where its map points
-            taps, starts = self.packed.reshape(-1), sources * _PAIRS
-        else:
-            glyphs = self.glyphs[:g]
-            np.take(self.table, sources, axis=0, out=glyphs, mode="clip")
-            if restyled and levels is not None:
+        glyphs = self.glyphs[:g]
+        np.take(self.table, self.sources[block.members], axis=0, out=glyphs, mode="clip")
+        if self.levels is not None:
+            levels = self.levels[block.members]
+            if levels.any():
                 restroke(glyphs, levels)
-            if not geometry:
-                return glyphs.reshape(-1, CELL, CELL)
-            _pack(glyphs, taps)
-            taps, starts = taps.reshape(-1), self.row_offsets[:g, 0]
+        if block.shared is None and block.rows is None:
+            return glyphs.reshape(-1, CELL, CELL)
+        taps, acc = self.taps[:g], self.acc[:g]
+        _pack(glyphs, taps)
         index, weights = block.tables
         if block.shared is not None:
-            np.add(starts[:, None], index[block.shared], out=where)
-            np.take(taps, where, out=acc, mode="clip")
+            np.take(taps, index[block.shared], axis=1, out=acc, mode="clip")
             np.multiply(acc, weights[block.shared], out=acc)
         else:
-            np.add(index[block.rows], starts[:, None], out=where)
-            np.take(taps, where, out=acc, mode="clip")
-            weight = self.weight[:g]
+            where, weight = self.index[:g], self.weight[:g]
+            np.add(index[block.rows], self.row_offsets[:g], out=where)
+            np.take(taps.reshape(-1), where, out=acc, mode="clip")
             np.multiply(acc, weights.take(block.rows, axis=0, out=weight), out=acc)
         np.add(acc, _ROUND, out=acc)
         cells = self.cells[:g]
         np.right_shift(acc, _TOP, out=cells, casting="unsafe")
         return cells.reshape(-1, CELL, CELL)
-
-
-def packed_taps(table: np.ndarray) -> np.ndarray:
-    """(N, _PAIRS) uint64 packed taps of every digit of a (N, 784) table."""
-    packed = np.zeros((len(table), _PAIRS), np.uint64)
-    for start in range(0, len(table), _BLOCK):
-        _pack(table[start : start + _BLOCK], packed[start : start + _BLOCK])
-    return packed
 
 
 def _pack(glyphs: np.ndarray, taps: np.ndarray) -> None:

@@ -306,14 +306,3 @@ def test_style_round_trips_through_a_dict():
     assert DigitStyle.from_dict({}) == DigitStyle() and DigitStyle.from_dict(None).is_plain
     with pytest.raises(StyleError, match="unknown style parameter"):
         DigitStyle.from_dict({"shear": [1, 2]})
-
-
-def test_packed_taps_and_per_block_packing_give_the_same_pixels(monkeypatch):
-    from mnist_seq_gui.core import canvas as canvas_module
-
-    style = DigitStyle(slant=(-20, 20), rotation=(-10, 10), scale=(0.8, 1.2), thickness=(0, 1))
-    indices = np.resize(SAMPLE, 6000)  # enough digits to make the bank's packed taps
-    packed = styled(indices, seed=6, **style.to_dict())
-    assert BANK.cached("packed taps", None) is not None
-    monkeypatch.setattr(canvas_module, "MAX_PACKED_DIGITS", 0)
-    assert np.array_equal(styled(indices, seed=6, **style.to_dict()), packed)
