@@ -206,13 +206,14 @@ class Stylist:
         """table: (N, 784) uint8 digits; sources: the table row of each digit to style;
         levels: their thickness levels or None."""
         self.table, self.sources, self.levels = table, sources, levels
-        self.glyphs = np.empty((_BLOCK, PIXELS), np.uint8)
-        self.taps = np.zeros((_BLOCK, _PAIRS), np.uint64)
-        self.acc = np.empty((_BLOCK, PIXELS), np.uint64)
-        self.index = np.empty((_BLOCK, PIXELS), np.intp)
-        self.weight = np.empty((_BLOCK, PIXELS), np.uint64)
-        self.cells = np.empty((_BLOCK, PIXELS), np.uint8)
-        self.row_offsets = (np.arange(_BLOCK, dtype=np.intp) * _PAIRS)[:, None]
+        size = max(1, min(_BLOCK, len(sources)))  # a single image needs small buffers
+        self.glyphs = np.empty((size, PIXELS), np.uint8)
+        self.taps = np.zeros((size, _PAIRS), np.uint64)
+        self.acc = np.empty((size, PIXELS), np.uint64)
+        self.index = np.empty((size, PIXELS), np.intp)
+        self.weight = np.empty((size, PIXELS), np.uint64)
+        self.cells = np.empty((size, PIXELS), np.uint8)
+        self.row_offsets = (np.arange(size, dtype=np.intp) * _PAIRS)[:, None]
 
     def style(self, block: Block) -> np.ndarray:
         """(G, 28, 28) uint8 ink of the block's digits, valid until the next call."""
