@@ -1,8 +1,8 @@
 """The general renderer: digits styled, placed anywhere in an H x W canvas, overlapping.
 
 Used for every recipe that is not plain (taller canvas, vertical jitter, negative
-spacing or per-digit style); plain recipes keep their own faster paths in compose.py.
-Overlapping strokes combine so both stay visible: the darkest pixel wins on white, the
+spacing, per-digit style, noise or blur); plain recipes keep their own faster paths
+in composition.py. Overlapping strokes combine so both stay visible: the darkest pixel wins on white, the
 brightest on black.
 
 Cells are written through a strided view of the canvas in which every byte offset is
