@@ -2,8 +2,8 @@
 
 Used for every recipe that is not plain (taller canvas, vertical jitter, negative
 spacing, per-digit style, noise or blur); plain recipes keep their own faster paths
-in composition.py. Overlapping strokes combine so both stay visible: the darkest pixel wins on white, the
-brightest on black.
+in composition.py. Overlapping strokes combine so both stay visible: the darkest
+pixel wins on white, the brightest on black.
 
 Cells are written through a strided view of the canvas in which every byte offset is
 the corner of a 28 x 28 cell, so a block of digits is placed with one scatter whatever

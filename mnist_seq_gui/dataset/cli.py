@@ -87,7 +87,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_rule_option(parser, "gap rule: uniform (equal gaps, default) or random")
     add("--seed", help=f"0..{MAX_SEED} (default: random, printed and recorded)")
-    add("--format", choices=FORMATS, default="npz", help="npz file or PNG folder (default npz)")
+    add(
+        "--format",
+        choices=FORMATS,
+        default="npz",
+        help="npz file, PNG folder, or COCO or YOLO detection set (images + boxes; default npz)",
+    )
     add("--out", required=True, help="output folder (must be empty unless --overwrite)")
     add("--shard", help="write only part k of n, e.g. 2/4 (needs --seed)")
     add(
