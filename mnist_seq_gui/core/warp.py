@@ -42,7 +42,7 @@ _TOP = np.uint64(56)
 _LANES = (0, 1, 2, 3) if sys.byteorder == "little" else (3, 2, 1, 0)
 # Packed taps per digit: taps of pixel k (k = y * 28 + x, from x = -1, y = -1) at
 # 29 + k; with zero rows around, every tap index is in bounds.
-_PAIRS = CELL + PIXELS + 1 + CELL
+_TAPS = CELL + PIXELS + 1 + CELL
 _BLOCK = 256  # digits per step: the step's buffers (about 3.5 MB) stay in L2 and L3
 _SMALL_GROUP = 24  # groups smaller than this use per-digit maps instead
 _MAX_MAPS = 4096  # 12.5 kB each: at most about 50 MB of maps per style grid
@@ -208,12 +208,12 @@ class Stylist:
         self.table, self.sources, self.levels = table, sources, levels
         size = max(1, min(_BLOCK, len(sources)))  # a single image needs small buffers
         self.glyphs = np.empty((size, PIXELS), np.uint8)
-        self.taps = np.zeros((size, _PAIRS), np.uint64)
+        self.taps = np.zeros((size, _TAPS), np.uint64)
         self.acc = np.empty((size, PIXELS), np.uint64)
         self.index = np.empty((size, PIXELS), np.intp)
         self.weight = np.empty((size, PIXELS), np.uint64)
         self.cells = np.empty((size, PIXELS), np.uint8)
-        self.row_offsets = (np.arange(size, dtype=np.intp) * _PAIRS)[:, None]
+        self.row_offsets = (np.arange(size, dtype=np.intp) * _TAPS)[:, None]
 
     def style(self, block: Block) -> np.ndarray:
         """(G, 28, 28) uint8 ink of the block's digits, valid until the next call."""
@@ -245,7 +245,7 @@ class Stylist:
 
 def _pack(glyphs: np.ndarray, taps: np.ndarray) -> None:
     """taps[:, 29 + k] = pixels k, k + 1, k + 28, k + 29 in 16-bit lanes (outside: 0)."""
-    lanes = taps.view(np.uint16).reshape(len(taps), _PAIRS, 4)
+    lanes = taps.view(np.uint16).reshape(len(taps), _TAPS, 4)
     a, b, c, d = _LANES
     lanes[:, CELL + 1 : CELL + PIXELS + 1, a] = glyphs
     lanes[:, CELL : CELL + PIXELS, b] = glyphs
