@@ -9,6 +9,17 @@ import numpy as np
 from .errors import SequenceError
 
 _ASCII_DIGITS = frozenset("0123456789")
+_DIGIT_VALUES = frozenset(range(10))
+
+
+def is_plain_digits(digits: object) -> bool:
+    """True for a non-empty list or tuple of plain ints 0..9: as_digits has nothing to do."""
+    return (
+        type(digits) in (tuple, list)
+        and bool(digits)
+        and _DIGIT_VALUES.issuperset(digits)
+        and all(type(d) is int for d in digits)
+    )
 
 
 def parse_sequence(text: str) -> tuple[int, ...]:
@@ -26,6 +37,8 @@ def parse_sequence(text: str) -> tuple[int, ...]:
 
 def as_digits(digits) -> tuple[int, ...]:
     """A list-like of integers 0..9 ([3, 5, 0], range(8), a numpy array) -> tuple of ints."""
+    if is_plain_digits(digits):
+        return tuple(digits)  # type: ignore[arg-type]
     if isinstance(digits, str):
         return parse_sequence(digits)
     try:

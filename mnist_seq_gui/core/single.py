@@ -1,0 +1,155 @@
+"""One plain image (no variation) per call, in plain Python on small ints.
+
+The batch path's numpy calls cost about a microsecond each however small the array,
+so for one image the same draws, layout and gap rule are computed here on Python ints
+and the pixels are put together with a single `np.concatenate` from cached glyph
+tables. Every value equals row `item` of the batch path for the same seed (tests
+compare them, and pinned digests hold both to the pixels of earlier versions).
+"""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+
+from .glyphs import glyph_tables
+from .idx import DIGIT_SIZE
+from .keyed_random import (
+    MAX_SEED,
+    STREAM_GAP_ORDER,
+    STREAM_GAPS,
+    STREAM_INDEX,
+    check_seed,
+)
+from .source import DigitBank
+from .spacing import check_rule, check_spacing_range, check_width
+
+_MASK64 = (1 << 64) - 1
+_GOLDEN = 0x9E3779B97F4A7C15
+_SLOT_STEP = 0xD1B54A32D192ED03
+_MIX1, _MIX2 = 0xBF58476D1CE4E5B9, 0x94D049BB133111EB  # SplitMix64's finaliser constants
+RANDOM = -1  # plain_layout's answer for the random rule (gaps drawn per image)
+
+
+def seed_int(seed: object) -> int:
+    """The seed as an int, checked as `check_seed` does (fast for a plain int)."""
+    if type(seed) is int and 0 <= seed <= MAX_SEED:
+        return seed
+    return check_seed(seed)
+
+
+_SLOT_STEPS = [(slot * _SLOT_STEP) & _MASK64 for slot in range(1, 65)]
+
+
+def _slot_steps(count: int) -> list[int]:
+    if count <= len(_SLOT_STEPS):
+        return _SLOT_STEPS[:count]
+    return [(slot * _SLOT_STEP) & _MASK64 for slot in range(1, count + 1)]
+
+
+def keyed_row(seed_mix: int, item: int, stream: int, count: int) -> list[int]:
+    """Row `item` of keyed_uint32(seed, ..., stream, count) as ints; seed_mix = _mix_int(seed).
+
+    The mixer (keyed_random._mix_int) is written out inline: this runs for every
+    image, and a call per slot costs more than the arithmetic.
+    """
+    m, c1, c2 = _MASK64, _MIX1, _MIX2
+    x = (seed_mix ^ (stream * _GOLDEN)) & m
+    x = ((x ^ (x >> 30)) * c1) & m
+    x = ((x ^ (x >> 27)) * c2) & m
+    x = ((item * _GOLDEN) & m) ^ x ^ (x >> 31)
+    x = ((x ^ (x >> 30)) * c1) & m
+    x = ((x ^ (x >> 27)) * c2) & m
+    base = x ^ (x >> 31)
+    row = []
+    for step in _slot_steps(count):
+        x = (base + step) & m
+        x = ((x ^ (x >> 30)) * c1) & m
+        x = ((x ^ (x >> 27)) * c2) & m
+        row.append((x ^ (x >> 31)) >> 32)
+    return row
+
+
+@functools.lru_cache(maxsize=4096)
+def _checked_layout(n: int, width: int, min_spacing: int, max_spacing: int, rule: str) -> int:
+    check_spacing_range(min_spacing, max_spacing)
+    check_rule(rule)
+    check_width(n, width, min_spacing, max_spacing, rule)
+    if rule != "uniform":
+        return RANDOM
+    return 0 if n <= 1 else int(width - DIGIT_SIZE * n) // (n - 1)
+
+
+def plain_layout(n: int, width: int, min_spacing: int, max_spacing: int, rule: str) -> int:
+    """The uniform gap, or RANDOM; raises as the spacing checks do if there is no layout.
+
+    Validated layouts of plain ints are remembered (bools and numpy integers, which
+    compare equal to ints, take the uncached path so that they are checked as before).
+    """
+    if (
+        type(width) is int
+        and type(min_spacing) is int
+        and type(max_spacing) is int
+        and type(rule) is str
+    ):
+        return _checked_layout(n, width, min_spacing, max_spacing, rule)
+    return _checked_layout.__wrapped__(n, width, min_spacing, max_spacing, rule)
+
+
+def random_gap_row(
+    total: int, min_spacing: int, max_spacing: int, sizes: list[int], order: list[int]
+) -> list[int]:
+    """One row of spacing.random_gaps: the same draws give the same gaps."""
+    n_gaps = len(sizes)
+    cap = max_spacing - min_spacing
+    slack = total - n_gaps * min_spacing
+    gaps = []
+    for j, draw in enumerate(sizes):
+        lo = max(0, slack - (n_gaps - j - 1) * cap)
+        hi = min(cap, slack)
+        gap = lo + ((draw * (hi - lo + 1)) >> 32)
+        gaps.append(gap)
+        slack -= gap
+    # A stable argsort of the order draws, as numpy's kind="stable" does.
+    return [gaps[j] + min_spacing for j in sorted(range(n_gaps), key=order.__getitem__)]
+
+
+def draw_plain_indices(
+    bank: DigitBank, digits: tuple[int, ...], seed_mix: int, item: int = 0
+) -> tuple[int, ...]:
+    """Row `item` of draw_indices; seed_mix = _mix_int(seed)."""
+    glyphs = glyph_tables(bank)
+    order, starts, counts = glyphs.order, glyphs.starts, glyphs.counts
+    chosen = []
+    for digit, draw in zip(digits, keyed_row(seed_mix, item, STREAM_INDEX, len(digits))):
+        count = counts[digit]
+        if not count:
+            bank.check_available(np.asarray(digits))  # raises, naming every missing digit
+        chosen.append(order[starts[digit] + ((draw * count) >> 32)])
+    return tuple(chosen)
+
+
+def draw_plain_gaps(
+    n: int,
+    width: int,
+    min_spacing: int,
+    max_spacing: int,
+    layout: int,
+    seed_mix: int,
+    item: int = 0,
+) -> tuple[int, ...]:
+    """Row `item` of draw_gaps for a layout from plain_layout; seed_mix = _mix_int(seed)."""
+    if n <= 1:
+        return ()
+    if layout != RANDOM:
+        return (layout,) * (n - 1)
+    return tuple(
+        random_gap_row(
+            width - DIGIT_SIZE * n,
+            min_spacing,
+            max_spacing,
+            keyed_row(seed_mix, item, STREAM_GAPS, n - 1),
+            keyed_row(seed_mix, item, STREAM_GAP_ORDER, n - 1),
+        )
+    )
