@@ -11,6 +11,7 @@ from .compose import (
     compose,
     compose_batch,
     render_batch,
+    sequence_spec,
 )
 from .errors import DataError, MnistSeqError, SequenceError, SpacingError
 from .keyed_random import MAX_SEED
@@ -42,6 +43,7 @@ __all__ = [
     "nearest_valid_widths",
     "parse_sequence",
     "render_batch",
+    "sequence_spec",
     "uniform_gap",
     "valid_widths",
 ]

@@ -7,19 +7,18 @@ from dataclasses import dataclass
 import numpy as np
 
 from .errors import SequenceError
-from .glyphs import glyph_tables, output_dtype
+from .glyphs import output_dtype
 from .idx import DIGIT_SIZE
 from .keyed_random import (
     STREAM_GAP_ORDER,
     STREAM_GAPS,
     STREAM_INDEX,
-    _mix_int,
     check_seed,
     keyed_uint32,
 )
 from .plain_batch import render_plain
 from .sequence import as_digits, is_plain_digits
-from .single import draw_plain_gaps, draw_plain_indices, plain_layout, seed_int
+from .single import compose_plain, plain_layout, seed_int
 from .source import DigitBank
 from .spacing import check_rule, check_spacing_range, check_width, random_gaps, uniform_gap
 
@@ -57,6 +56,43 @@ class SequenceSpec:
         check_width(len(self.digits), self.width, lo, hi, self.rule)
         object.__setattr__(self, "width", int(self.width))
         object.__setattr__(self, "white_on_black", bool(self.white_on_black))
+
+
+def sequence_spec(
+    digits: object,
+    width: int,
+    min_spacing: int = 0,
+    max_spacing: int = 0,
+    rule: str = "uniform",
+    white_on_black: bool = False,
+) -> SequenceSpec:
+    """SequenceSpec(as_digits(digits), ...) for a door that makes one per image.
+
+    Plain arguments (a list or tuple of ints, ints, a str and a bool) are already in
+    their canonical form: only the layout is checked (as SequenceSpec checks it, with
+    the same errors) and the spec is made without the dataclass's field-by-field set-up.
+    """
+    if (
+        type(width) is int
+        and type(min_spacing) is int
+        and type(max_spacing) is int
+        and type(rule) is str
+        and type(white_on_black) is bool
+        and is_plain_digits(digits)
+    ):
+        digits = tuple(digits)  # type: ignore[arg-type]
+        plain_layout(len(digits), width, min_spacing, max_spacing, rule)
+        spec = object.__new__(SequenceSpec)
+        spec.__dict__.update(
+            digits=digits,
+            width=width,
+            min_spacing=min_spacing,
+            max_spacing=max_spacing,
+            rule=rule,
+            white_on_black=white_on_black,
+        )
+        return spec
+    return SequenceSpec(as_digits(digits), width, min_spacing, max_spacing, rule, white_on_black)
 
 
 @dataclass(frozen=True, eq=False)
@@ -212,17 +248,21 @@ def compose(
     Python ints and one concatenation of cached glyphs (see core/single.py).
     """
     seed = seed_int(seed)
-    digits, width, lo, hi = spec.digits, spec.width, spec.min_spacing, spec.max_spacing
-    layout = plain_layout(len(digits), width, lo, hi, spec.rule)
-    seed_mix = _mix_int(seed)
-    if indices is None:
-        chosen = draw_plain_indices(bank, digits, seed_mix)
-    else:
-        chosen = check_indices(bank, digits, indices)
-    gaps = draw_plain_gaps(len(digits), width, lo, hi, layout, seed_mix)
-    dtype = output_dtype(dtype)
-    pixels = glyph_tables(bank).render(chosen, gaps, dtype, spec.white_on_black)
-    return Composition(spec=spec, pixels=pixels, indices=chosen, gaps=gaps, seed=seed)
+    if indices is not None:
+        indices = check_indices(bank, spec.digits, indices)
+    pixels, chosen, gaps = compose_plain(
+        bank,
+        spec.digits,
+        spec.width,
+        spec.min_spacing,
+        spec.max_spacing,
+        spec.rule,
+        spec.white_on_black,
+        seed,
+        output_dtype(dtype),
+        indices,
+    )
+    return Composition(spec, pixels, chosen, gaps, seed)
 
 
 @dataclass(frozen=True, eq=False)

@@ -84,29 +84,35 @@ class GlyphTables:
                 self._blocks[key] = block
         return block
 
-    def render(
-        self,
-        indices: tuple[int, ...] | list[int],
-        gaps: tuple[int, ...] | list[int],
-        dtype: np.dtype,
-        white_on_black: bool,
+    def render_equal(
+        self, indices: tuple[int, ...], gap: int, dtype: np.dtype, white_on_black: bool
     ) -> np.ndarray:
-        """(28, W) pixels: the digits `indices` left to right with `gaps` (all >= 0) between.
+        """(28, W) pixels: the digits `indices` left to right, `gap` (>= 0) px apart.
 
         `dtype` is UINT8 or FLOAT32 as returned by output_dtype.
         """
-        glyphs = self.glyphs(dtype, white_on_black)
+        glyphs = self._glyphs.get((dtype is UINT8, white_on_black))
+        if glyphs is None:
+            glyphs = self.glyphs(dtype, white_on_black)
         if len(indices) == 1:
             return glyphs[indices[0]].copy()
+        if not gap:
+            return np.concatenate([glyphs[i] for i in indices], axis=1)
+        pieces = [self.background(gap, dtype, white_on_black)] * (2 * len(indices) - 1)
+        pieces[::2] = [glyphs[i] for i in indices]
+        return np.concatenate(pieces, axis=1)
+
+    def render(
+        self, indices: tuple[int, ...], gaps: tuple[int, ...], dtype: np.dtype, white_on_black: bool
+    ) -> np.ndarray:
+        """(28, W) pixels: the digits `indices` left to right with `gaps` (all >= 0) between."""
+        glyphs = self.glyphs(dtype, white_on_black)
         pieces = [glyphs[indices[0]]]
-        block = None
         for index, gap in zip(indices[1:], gaps):
             if gap:
-                if block is None or block.shape[1] != gap:
-                    block = self.background(gap, dtype, white_on_black)
-                pieces.append(block)
+                pieces.append(self.background(gap, dtype, white_on_black))
             pieces.append(glyphs[index])
-        return np.concatenate(pieces, axis=1)
+        return np.concatenate(pieces, axis=1) if len(pieces) > 1 else pieces[0].copy()
 
 
 def glyph_tables(bank: DigitBank) -> GlyphTables:

@@ -10,6 +10,7 @@ from .errors import SequenceError
 
 _ASCII_DIGITS = frozenset("0123456789")
 _DIGIT_VALUES = frozenset(range(10))
+_INT_ONLY = {int}
 
 
 def is_plain_digits(digits: object) -> bool:
@@ -17,8 +18,8 @@ def is_plain_digits(digits: object) -> bool:
     return (
         type(digits) in (tuple, list)
         and bool(digits)
-        and _DIGIT_VALUES.issuperset(digits)
-        and all(type(d) is int for d in digits)
+        and _DIGIT_VALUES.issuperset(digits)  # also passes True, 1.0, numpy ints: hence
+        and set(map(type, digits)) == _INT_ONLY  # the type check
     )
 
 

@@ -20,6 +20,7 @@ from .keyed_random import (
     STREAM_GAP_ORDER,
     STREAM_GAPS,
     STREAM_INDEX,
+    _mix_int,
     check_seed,
 )
 from .source import DigitBank
@@ -115,36 +116,45 @@ def random_gap_row(
     return [gaps[j] + min_spacing for j in sorted(range(n_gaps), key=order.__getitem__)]
 
 
-def draw_plain_indices(
-    bank: DigitBank, digits: tuple[int, ...], seed_mix: int, item: int = 0
-) -> tuple[int, ...]:
-    """Row `item` of draw_indices; seed_mix = _mix_int(seed)."""
-    glyphs = glyph_tables(bank)
-    order, starts, counts = glyphs.order, glyphs.starts, glyphs.counts
-    chosen = []
-    for digit, draw in zip(digits, keyed_row(seed_mix, item, STREAM_INDEX, len(digits))):
-        count = counts[digit]
-        if not count:
-            bank.check_available(np.asarray(digits))  # raises, naming every missing digit
-        chosen.append(order[starts[digit] + ((draw * count) >> 32)])
-    return tuple(chosen)
-
-
-def draw_plain_gaps(
-    n: int,
+def compose_plain(
+    bank: DigitBank,
+    digits: tuple[int, ...],
     width: int,
     min_spacing: int,
     max_spacing: int,
-    layout: int,
-    seed_mix: int,
+    rule: str,
+    white_on_black: bool,
+    seed: int,
+    dtype: np.dtype,
+    indices: tuple[int, ...] | None = None,
     item: int = 0,
-) -> tuple[int, ...]:
-    """Row `item` of draw_gaps for a layout from plain_layout; seed_mix = _mix_int(seed)."""
-    if n <= 1:
-        return ()
+) -> tuple[np.ndarray, tuple[int, ...], tuple[int, ...]]:
+    """(pixels, MNIST indices, gaps) of item `item`: row `item` of the batch path.
+
+    `seed` is checked (seed_int), `dtype` is UINT8 or FLOAT32 (output_dtype), and
+    `indices`, if given, has been checked against the digits (check_indices).
+    """
+    n = len(digits)
+    layout = plain_layout(n, width, min_spacing, max_spacing, rule)
+    glyphs = glyph_tables(bank)
+    seed_mix = _mix_int(seed)
+    if indices is None:
+        counts = glyphs.counts
+        if not all(map(counts.__getitem__, digits)):
+            bank.check_available(np.asarray(digits))  # raises, naming every missing digit
+        order, starts = glyphs.order, glyphs.starts
+        indices = tuple(
+            [
+                order[starts[d] + ((u * counts[d]) >> 32)]
+                for d, u in zip(digits, keyed_row(seed_mix, item, STREAM_INDEX, n))
+            ]
+        )
+    if n == 1:
+        return glyphs.render_equal(indices, 0, dtype, white_on_black), indices, ()
     if layout != RANDOM:
-        return (layout,) * (n - 1)
-    return tuple(
+        pixels = glyphs.render_equal(indices, layout, dtype, white_on_black)
+        return pixels, indices, (layout,) * (n - 1)
+    gaps = tuple(
         random_gap_row(
             width - DIGIT_SIZE * n,
             min_spacing,
@@ -153,3 +163,4 @@ def draw_plain_gaps(
             keyed_row(seed_mix, item, STREAM_GAP_ORDER, n - 1),
         )
     )
+    return glyphs.render(indices, gaps, dtype, white_on_black), indices, gaps

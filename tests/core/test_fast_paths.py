@@ -203,3 +203,61 @@ def test_single_images_never_share_memory_with_the_glyph_tables():
     again = compose(BANK, spec, 1, dtype=np.uint8)
     assert np.array_equal(again.pixels, 255 - BANK.images[first.indices[0]])
     assert first.pixels.flags.writeable and first.pixels.flags.owndata
+
+
+def test_api_seeds_drawn_in_blocks_are_the_per_call_seeds():
+    """MNIST_Sequence_API(seed=s) must keep giving the seeds one draw per call gave."""
+    from mnist_seq_gui.api import MNIST_Sequence_API
+
+    for start in (0, 7, 2**40):
+        api = MNIST_Sequence_API(seed=start)
+        rng = np.random.default_rng(start)
+        for _ in range(200):
+            expected = int(rng.integers(0, MAX_SEED, endpoint=True))
+            assert api.compose([1, 2], (0, 4), 60).seed == expected
+        # An explicit seed does not use up a drawn one.
+        api.compose([1, 2], (0, 4), 60, seed=5)
+        assert api.compose([1, 2], (0, 4), 60).seed == int(rng.integers(0, MAX_SEED, endpoint=True))
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ([3, 5, 0], 94, 0, 10, "uniform", False),
+        ((3, 5, 0), 94, 0, 10, "random", True),
+        ("350", 94, 0, 10, "uniform", False),
+        (np.array([3, 5, 0]), np.int64(94), 0, 10, "uniform", 0),
+        ([7], 28, 0, 0, "uniform", False),
+    ],
+)
+def test_sequence_spec_is_the_dataclass_spec(args):
+    from mnist_seq_gui.core import as_digits, sequence_spec
+
+    made = sequence_spec(*args)
+    expected = SequenceSpec(as_digits(args[0]), *args[1:])
+    assert made == expected and hash(made) == hash(expected) and repr(made) == repr(expected)
+    assert [type(v) for v in vars(made).values()] == [type(v) for v in vars(expected).values()]
+    with pytest.raises(AttributeError):
+        made.width = 1  # still frozen
+
+
+@pytest.mark.parametrize(
+    "args, error, match",
+    [
+        (([3, True], 60, 0, 4), SequenceError, "not a number"),
+        (([3, 10], 60, 0, 4), SequenceError, "not a single digit"),
+        (([], 60, 0, 4), SequenceError, "empty"),
+        (([3, 5], 61, 0, 4), SpacingError, "too wide"),
+        (([3, 5], 60, 5, 4), SpacingError, "above max spacing"),
+        (([3, 5], 60, -1, 4), SpacingError, "negative"),
+        (([3, 5], 60, 0, 4, "even"), SpacingError, "unknown"),
+        (([3, 5], True, 0, 4), SpacingError, "whole number"),
+    ],
+)
+def test_sequence_spec_refuses_what_the_dataclass_refuses(args, error, match):
+    from mnist_seq_gui.core import sequence_spec
+
+    with pytest.raises(error, match=match):
+        SequenceSpec(*args)
+    with pytest.raises(error, match=match):
+        sequence_spec(*args)
