@@ -16,7 +16,7 @@ from .keyed_random import (
     check_seed,
     keyed_uint32,
 )
-from .plain_batch import render_plain
+from .plain_batch import render_block, render_plain, run_blocks
 from .sequence import as_digits, is_plain_digits
 from .single import compose_plain, plain_layout, seed_int
 from .source import DigitBank
@@ -133,7 +133,8 @@ def boxes_from_offsets(offsets: np.ndarray) -> np.ndarray:
 
 def draw_indices(bank: DigitBank, digits: np.ndarray, seed: int, items: np.ndarray) -> np.ndarray:
     """(N, n) MNIST indices for (N, n) digits; row r depends only on (seed, items[r])."""
-    bank.check_available(digits)
+    if not bank.counts.all():  # with every digit present there is nothing to check
+        bank.check_available(digits)
     draws = keyed_uint32(seed, items, STREAM_INDEX, digits.shape[1])
     return bank.pick(digits, draws)
 
@@ -317,10 +318,22 @@ def compose_batch(
     lo, hi = check_spacing_range(min_spacing, max_spacing)
     check_rule(rule)
     check_width(n, width, lo, hi, rule)
-    indices = draw_indices(bank, digits, seed, items)
-    gaps = draw_gaps(n, width, lo, hi, rule, seed, items)
-    offsets = batch_offsets(gaps)
-    pixels = render_batch(
-        bank, indices, offsets, width, white_on_black, dtype, out=out, threads=threads
-    )
+    pixels = _output_array(out, (n_items, DIGIT_SIZE, int(width)), output_dtype(dtype))
+    threads = _thread_count(threads)
+    if not bank.counts.all():
+        bank.check_available(digits)  # before any work, naming every missing digit
+    indices = np.empty((n_items, n), dtype=np.int64)
+    gaps = np.empty((n_items, n - 1), dtype=np.int64)
+    offsets = np.empty((n_items, n), dtype=np.int64)
+    white_on_black = bool(white_on_black)
+
+    def work(block: slice) -> None:
+        # Each block is drawn and composed on the thread that owns it, so the draws
+        # run on every core too and their arrays are still in cache when composing.
+        indices[block] = draw_indices(bank, digits[block], seed, items[block])
+        gaps[block] = draw_gaps(n, width, lo, hi, rule, seed, items[block])
+        offsets[block] = batch_offsets(gaps[block])
+        render_block(bank, indices[block], offsets[block], white_on_black, pixels[block])
+
+    run_blocks(work, n_items, threads)
     return BatchComposition(pixels, digits, indices, gaps, offsets, seed)

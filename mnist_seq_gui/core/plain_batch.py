@@ -21,7 +21,6 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
-from numpy.lib.stride_tricks import as_strided
 
 from .idx import DIGIT_SIZE
 from .source import DigitBank
@@ -32,6 +31,8 @@ _STEP_BYTES = 1 << 20
 # The rows way keeps a table of every digit row plus its gap: past this gap the
 # table grows large and the windows way is as fast.
 _MAX_ROW_GAP = 36
+# Items drawn and composed per block: their metadata arrays stay in cache.
+BLOCK = 8192
 # Below this many images per thread, another thread costs more than it saves.
 _MIN_ITEMS_PER_THREAD = 512
 
@@ -91,20 +92,43 @@ def render_plain(
     """Fill `out` (N, 28, W), uint8 or float32, C-contiguous: digit indices[r, j] at
     column offsets[r, j], background elsewhere. Offsets are >= 0, increasing along a
     row, at least 28 apart, and the last digit ends inside W (the caller checks)."""
-    n_items = len(indices)
-    if n_items == 0:
+
+    def work(block: slice) -> None:
+        render_block(bank, indices[block], offsets[block], white_on_black, out[block])
+
+    run_blocks(work, len(indices), threads)
+
+
+def run_blocks(work: Callable[[slice], None], n_items: int, threads: int | None) -> None:
+    """work(block) over consecutive blocks of at most BLOCK items, on up to `threads`
+    threads (None: every usable core), each thread taking a contiguous run of blocks."""
+    spans = thread_spans(n_items, threads)
+
+    def run(span: range) -> None:
+        for start in range(span.start, span.stop, BLOCK):
+            work(slice(start, min(start + BLOCK, span.stop)))
+
+    run_spans(run, spans)
+
+
+def render_block(
+    bank: DigitBank,
+    indices: np.ndarray,
+    offsets: np.ndarray,
+    white_on_black: bool,
+    out: np.ndarray,
+) -> None:
+    """render_plain on the calling thread (one block)."""
+    if len(indices) == 0:
         return
     gap = equal_gap(offsets)
-    spans = thread_spans(n_items, threads)
+    span = range(len(indices))
     if gap is not None and gap <= _MAX_ROW_GAP:
-        rows_table = bank.padded_rows(gap, white_on_black)
-        run_spans(lambda span: _by_rows(rows_table, indices, gap, out, span), spans)
+        _by_rows(bank.padded_rows(gap, white_on_black), indices, gap, out, span)
         return
-    table = bank.output_table(white_on_black)
     background = 0 if white_on_black else 255
-    # Slot-major indices, so that each slot's take reads a contiguous index row.
-    by_slot = np.ascontiguousarray(indices.T)
-    run_spans(lambda span: _by_windows(table, by_slot, offsets, background, out, span), spans)
+    by_slot = np.ascontiguousarray(indices.T)  # each slot's take reads a contiguous row
+    _by_windows(bank.output_table(white_on_black), by_slot, offsets, background, out, span)
 
 
 def _by_rows(
@@ -145,6 +169,7 @@ def _by_windows(
     # uint8 output is composed in place; float32 in a uint8 buffer, then divided.
     staging = None if out.dtype == np.uint8 else np.empty((chunk, DIGIT_SIZE, width), np.uint8)
     images = np.arange(chunk, dtype=np.intp)
+    row_stride = width  # uint8 rows of `width` bytes, in `out` or in `staging`
     for start in range(span.start, span.stop, chunk):
         stop = min(start + chunk, span.stop)
         count = stop - start
@@ -160,12 +185,13 @@ def _by_windows(
             if low == high:
                 rows[:, :, low : low + DIGIT_SIZE] = gathered
                 continue
-            base = rows[:, :, low:]
-            windows = as_strided(
-                base,
-                shape=(count, high - low + 1, DIGIT_SIZE, DIGIT_SIZE),
-                strides=(base.strides[0], base.strides[2], base.strides[1], base.strides[2]),
-                writeable=True,
+            # windows[i, d] is the 28 x 28 block of image i at column low + d.
+            windows = np.ndarray(
+                (count, high - low + 1, DIGIT_SIZE, DIGIT_SIZE),
+                np.uint8,
+                rows,
+                low,
+                (row_stride * DIGIT_SIZE, 1, row_stride, 1),
             )
             windows[images[:count], chunk_offsets[:, j] - low] = gathered
         if staging is not None:
