@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike, DTypeLike
 
 from .errors import SequenceError
 from .glyphs import output_dtype
@@ -196,7 +198,7 @@ def render_batch(
     offsets: np.ndarray,
     width: int,
     white_on_black: bool = False,
-    dtype=np.float32,
+    dtype: DTypeLike = np.float32,
     *,
     out: np.ndarray | None = None,
     threads: int | None = None,
@@ -215,7 +217,9 @@ def render_batch(
     return pixels
 
 
-def check_indices(bank: DigitBank, digits: tuple[int, ...], indices) -> tuple[int, ...]:
+def check_indices(
+    bank: DigitBank, digits: tuple[int, ...], indices: Iterable[int]
+) -> tuple[int, ...]:
     """Explicit MNIST indices must exist and show the digit they stand for."""
     indices = tuple(int(i) for i in indices)
     if len(indices) != len(digits):
@@ -239,8 +243,8 @@ def compose(
     bank: DigitBank,
     spec: SequenceSpec,
     seed: int,
-    indices=None,
-    dtype=np.float32,
+    indices: Iterable[int] | None = None,
+    dtype: DTypeLike = np.float32,
 ) -> Composition:
     """One image. Equal to item 0 of `compose_batch` with the same seed and parameters.
 
@@ -285,15 +289,15 @@ class BatchComposition:
 
 def compose_batch(
     bank: DigitBank,
-    digits,
+    digits: ArrayLike,
     width: int,
     min_spacing: int = 0,
     max_spacing: int = 0,
     rule: str = "uniform",
     white_on_black: bool = False,
     seed: int = 0,
-    items=None,
-    dtype=np.float32,
+    items: ArrayLike | None = None,
+    dtype: DTypeLike = np.float32,
     *,
     out: np.ndarray | None = None,
     threads: int | None = None,
