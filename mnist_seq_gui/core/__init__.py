@@ -29,6 +29,7 @@ from .errors import (
 from .idx import DIGIT_SIZE
 from .keyed_random import MAX_SEED, check_seed, new_seed, new_seeds
 from .sequence import DIGIT_CHARS, as_digits, file_stem, parse_sequence, random_sequences
+from .single import PlainItems
 from .source import DigitBank, bundled_bank, bundled_data_dir, load_bank
 from .spacing import (
     MAX_WIDTH,
@@ -57,6 +58,7 @@ __all__ = [
     "InputError",
     "MnistSeqError",
     "OutputError",
+    "PlainItems",
     "SequenceError",
     "SequenceSpec",
     "SpacingError",

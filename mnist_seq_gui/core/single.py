@@ -13,13 +13,15 @@ import functools
 
 import numpy as np
 
-from .glyphs import glyph_tables
+from .glyphs import glyph_tables, output_dtype
 from .idx import DIGIT_SIZE
 from .keyed_random import (
     MAX_SEED,
+    STREAM_DIGITS,
     STREAM_GAP_ORDER,
     STREAM_GAPS,
     STREAM_INDEX,
+    STREAM_LENGTH,
     _mix_int,
     check_seed,
 )
@@ -49,17 +51,25 @@ def _slot_steps(count: int) -> list[int]:
     return [(slot * _SLOT_STEP) & _MASK64 for slot in range(1, count + 1)]
 
 
-def keyed_row(seed_mix: int, item: int, stream: int, count: int) -> list[int]:
-    """Row `item` of keyed_uint32(seed, ..., stream, count) as ints; seed_mix = _mix_int(seed).
+def stream_key(seed_mix: int, stream: int) -> int:
+    """The key of one stream of a seed, as keyed_uint32 derives it; seed_mix = _mix_int(seed)."""
+    return _mix_int(seed_mix ^ (stream * _GOLDEN))
+
+
+def stream_keys(seed: int) -> tuple[int, ...]:
+    """Every stream's key for `seed`, indexed by stream number (0 is unused)."""
+    seed_mix = _mix_int(seed)
+    return tuple(stream_key(seed_mix, stream) for stream in range(STREAM_LENGTH + 1))
+
+
+def keyed_row(key: int, item: int, count: int) -> list[int]:
+    """Row `item` of keyed_uint32(seed, ..., stream, count) as ints, for the stream's key.
 
     The mixer (keyed_random._mix_int) is written out inline: this runs for every
     image, and a call per slot costs more than the arithmetic.
     """
     m, c1, c2 = _MASK64, _MIX1, _MIX2
-    x = (seed_mix ^ (stream * _GOLDEN)) & m
-    x = ((x ^ (x >> 30)) * c1) & m
-    x = ((x ^ (x >> 27)) * c2) & m
-    x = ((item * _GOLDEN) & m) ^ x ^ (x >> 31)
+    x = ((item * _GOLDEN) & m) ^ key
     x = ((x ^ (x >> 30)) * c1) & m
     x = ((x ^ (x >> 27)) * c2) & m
     base = x ^ (x >> 31)
@@ -128,16 +138,22 @@ def compose_plain(
     dtype: np.dtype,
     indices: tuple[int, ...] | None = None,
     item: int = 0,
+    keys: tuple[int, ...] | None = None,
 ) -> tuple[np.ndarray, tuple[int, ...], tuple[int, ...]]:
     """(pixels, MNIST indices, gaps) of item `item`: row `item` of the batch path.
 
     `seed` is checked (seed_int), `dtype` is UINT8 or FLOAT32 (output_dtype), and
-    `indices`, if given, has been checked against the digits (check_indices).
+    `indices`, if given, has been checked against the digits (check_indices). `keys`,
+    if given, is stream_keys(seed), for callers that compose many items of one seed.
     """
     n = len(digits)
     layout = plain_layout(n, width, min_spacing, max_spacing, rule)
     glyphs = glyph_tables(bank)
-    seed_mix = _mix_int(seed)
+    if keys is None:
+        seed_mix = _mix_int(seed)
+        index_key = stream_key(seed_mix, STREAM_INDEX)
+    else:
+        index_key = keys[STREAM_INDEX]
     if indices is None:
         counts = glyphs.counts
         if not all(map(counts.__getitem__, digits)):
@@ -146,7 +162,7 @@ def compose_plain(
         indices = tuple(
             [
                 order[starts[d] + ((u * counts[d]) >> 32)]
-                for d, u in zip(digits, keyed_row(seed_mix, item, STREAM_INDEX, n))
+                for d, u in zip(digits, keyed_row(index_key, item, n))
             ]
         )
     if n == 1:
@@ -154,13 +170,81 @@ def compose_plain(
     if layout != RANDOM:
         pixels = glyphs.render_equal(indices, layout, dtype, white_on_black)
         return pixels, indices, (layout,) * (n - 1)
+    if keys is None:
+        size_key = stream_key(seed_mix, STREAM_GAPS)
+        order_key = stream_key(seed_mix, STREAM_GAP_ORDER)
+    else:
+        size_key, order_key = keys[STREAM_GAPS], keys[STREAM_GAP_ORDER]
     gaps = tuple(
         random_gap_row(
             width - DIGIT_SIZE * n,
             min_spacing,
             max_spacing,
-            keyed_row(seed_mix, item, STREAM_GAPS, n - 1),
-            keyed_row(seed_mix, item, STREAM_GAP_ORDER, n - 1),
+            keyed_row(size_key, item, n - 1),
+            keyed_row(order_key, item, n - 1),
         )
     )
     return glyphs.render(indices, gaps, dtype, white_on_black), indices, gaps
+
+
+class PlainItems:
+    """Data-set items one at a time: item i has a length and digits drawn from (seed, i),
+    as `random_sequences` draws them, and is composed on the one-image path.
+
+    `items(i)` -> (pixels, digits, MNIST indices, left edges of the digits): the same
+    values as row i of the batch path (random_sequences + compose_batch). The layout
+    of every length must have been checked (a DatasetConfig does it).
+    """
+
+    def __init__(
+        self,
+        bank: DigitBank,
+        min_length: int,
+        max_length: int,
+        width: int,
+        min_spacing: int,
+        max_spacing: int,
+        rule: str,
+        white_on_black: bool,
+        seed: int,
+        dtype: np.dtype,
+    ) -> None:
+        self.bank = bank
+        self.min_length, self.max_length = int(min_length), int(max_length)
+        self.layout = (int(width), int(min_spacing), int(max_spacing), str(rule))
+        self.white_on_black = bool(white_on_black)
+        self.seed = seed_int(seed)
+        self.dtype = output_dtype(dtype)
+        self.keys = stream_keys(self.seed)
+
+    def digits(self, item: int) -> tuple[int, ...]:
+        """Item `item`'s digits: row `item` of random_sequences, cut to its length."""
+        longest = self.max_length
+        n = longest
+        if self.min_length != longest:
+            span = longest - self.min_length + 1
+            n = self.min_length + ((keyed_row(self.keys[STREAM_LENGTH], item, 1)[0] * span) >> 32)
+        return tuple([(u * 10) >> 32 for u in keyed_row(self.keys[STREAM_DIGITS], item, n)])
+
+    def __call__(
+        self, item: int
+    ) -> tuple[np.ndarray, tuple[int, ...], tuple[int, ...], tuple[int, ...]]:
+        digits = self.digits(item)
+        width, lo, hi, rule = self.layout
+        pixels, indices, gaps = compose_plain(
+            self.bank,
+            digits,
+            width,
+            lo,
+            hi,
+            rule,
+            self.white_on_black,
+            self.seed,
+            self.dtype,
+            item=item,
+            keys=self.keys,
+        )
+        left = [0]
+        for gap in gaps:
+            left.append(left[-1] + DIGIT_SIZE + gap)
+        return pixels, digits, indices, tuple(left)

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from ..core import DIGIT_SIZE, DigitBank, compose_batch, load_bank, random_sequences
+from ..core import DIGIT_SIZE, DigitBank, PlainItems, compose_batch, load_bank, random_sequences
 from .config import BLANK, NO_BOX, DatasetConfig, DatasetError
 
 _FINGERPRINTS: weakref.WeakKeyDictionary[DigitBank, str] = weakref.WeakKeyDictionary()
@@ -95,6 +95,19 @@ class SequenceDataset:
         self.bank = bank
         assert config.width is not None  # DatasetConfig resolves a missing width
         self._width = config.width
+        # ds[i] goes the core's one-image way; ds[a:b] and ds[list] its batch way.
+        self._items = PlainItems(
+            bank,
+            config.min_length,
+            config.max_length,
+            config.width,
+            config.min_spacing,
+            config.max_spacing,
+            config.rule,
+            config.white_on_black,
+            config.seed,
+            config.dtype,
+        )
 
     def __getstate__(self) -> dict[str, Any]:
         # DataLoader workers reload the digits from the config instead of receiving
@@ -129,13 +142,50 @@ class SequenceDataset:
                 raise IndexError(
                     f"index {index} is out of range for a dataset of {len(self):,} items"
                 )
-            batch = self.batch(np.asarray([i], dtype=np.int64))
-            item = {key: value[0] for key, value in batch.items()}
-            item["label"] = str(item["label"])
-            item["length"] = int(item["length"])
-            item["item"] = int(item["item"])
-            return item
+            return self._item(i)
         return self.batch(_as_items(index, len(self)))
+
+    def __getitems__(self, indices: list[int]) -> list[dict[str, Any]]:
+        """The items `indices` as a list, as a PyTorch DataLoader fetches a batch: made by
+        one vectorised batch and split, so they equal ds[i] for each i."""
+        batch = self[np.asarray(indices, dtype=np.int64)]
+        labels = batch["label"].tolist()
+        lengths = batch["length"].tolist()
+        items = batch["item"].tolist()
+        return [
+            {
+                "image": batch["image"][r],
+                "label": labels[r],
+                "length": lengths[r],
+                "digits": batch["digits"][r],
+                "boxes": batch["boxes"][r],
+                "mnist_indices": batch["mnist_indices"][r],
+                "item": items[r],
+            }
+            for r in range(len(items))
+        ]
+
+    def _item(self, i: int) -> dict[str, Any]:
+        """Item i on the core's one-image path: row i of `batch`, field for field."""
+        pixels, digits, indices, left = self._items(i)
+        n, pad = len(digits), self.config.max_length - len(digits)
+        # One array holds the three padded int64 fields; each field is a view of it.
+        packed = np.array(
+            [*digits, *[BLANK] * pad, *indices, *[NO_BOX] * pad]
+            + [v for x in left for v in (x, 0, x + DIGIT_SIZE, DIGIT_SIZE)]
+            + [NO_BOX] * (4 * pad),
+            dtype=np.int64,
+        )
+        longest = n + pad
+        return {
+            "image": pixels,
+            "label": "".join(map(str, digits)),
+            "length": n,
+            "digits": packed[:longest],
+            "boxes": packed[2 * longest :].reshape(longest, 4),
+            "mnist_indices": packed[longest : 2 * longest],
+            "item": i,
+        }
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
         for i in range(len(self)):

@@ -26,7 +26,7 @@ from mnist_seq_gui.core import (
     valid_widths,
 )
 from mnist_seq_gui.core.keyed_random import MAX_SEED, keyed_uint32
-from mnist_seq_gui.core.single import keyed_row, random_gap_row
+from mnist_seq_gui.core.single import keyed_row, random_gap_row, stream_key, stream_keys
 from mnist_seq_gui.core.spacing import random_gaps
 
 BANK = bundled_bank()
@@ -43,7 +43,9 @@ def test_keyed_row_equals_the_vectorised_draws(seed, item, stream, count):
     from mnist_seq_gui.core.keyed_random import _mix_int
 
     expected = keyed_uint32(seed, np.array([item], dtype=np.uint64), stream, count)[0]
-    assert keyed_row(_mix_int(seed), item, stream, count) == expected.tolist()
+    key = stream_key(_mix_int(seed), stream)
+    assert key == stream_keys(seed)[stream]
+    assert keyed_row(key, item, count) == expected.tolist()
 
 
 @settings(max_examples=300, deadline=None)
