@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 
 import numpy as np
+from numpy.typing import DTypeLike
 
 from .glyphs import glyph_tables, output_dtype
 from .idx import DIGIT_SIZE
@@ -207,7 +208,7 @@ class PlainItems:
         rule: str,
         white_on_black: bool,
         seed: int,
-        dtype: np.dtype,
+        dtype: DTypeLike,
     ) -> None:
         self.bank = bank
         self.min_length, self.max_length = int(min_length), int(max_length)
