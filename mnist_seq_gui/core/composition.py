@@ -19,6 +19,7 @@ from .keyed_random import (
     keyed_uint32,
 )
 from .plain_batch import render_block, render_plain, run_blocks
+from .ragged import ragged_gaps
 from .sequence import as_digits, is_plain_digits
 from .single import compose_plain, plain_layout, seed_int
 from .source import DigitBank
@@ -283,8 +284,10 @@ class BatchComposition:
 
     @property
     def boxes(self) -> np.ndarray:
-        """(N, n, 4) boxes (x0, y0, x1, y1), end-exclusive."""
-        return boxes_from_offsets(self.offsets)
+        """(N, n, 4) boxes (x0, y0, x1, y1), end-exclusive; -1 past a row's length."""
+        boxes = boxes_from_offsets(self.offsets)
+        boxes[self.offsets < 0] = -1
+        return boxes
 
 
 def compose_batch(
@@ -301,10 +304,14 @@ def compose_batch(
     *,
     out: np.ndarray | None = None,
     threads: int | None = None,
+    lengths: ArrayLike | None = None,
 ) -> BatchComposition:
-    """N sequences of the same length at once. Row r is item items[r] (default r) of `seed`.
+    """N sequences of up to n digits at once. Row r is item items[r] (default r) of `seed`.
 
-    `out` and `threads` as for `render_batch`.
+    `lengths`, if given, says how many of its row's digits each image shows (1..n),
+    so that items of several lengths are drawn and composed in one pass: row r then
+    equals a batch of its own length. Indices, gaps and offsets past a row's length
+    are -1. `out` and `threads` as for `render_batch`.
     """
     seed = check_seed(seed)
     digits = np.asarray(digits)
@@ -321,11 +328,14 @@ def compose_batch(
         raise SequenceError(f"{len(items)} item numbers given for {n_items} rows of digits")
     lo, hi = check_spacing_range(min_spacing, max_spacing)
     check_rule(rule)
-    check_width(n, width, lo, hi, rule)
+    rows = _row_lengths(lengths, n_items, n)
+    for length in [n] if rows is None else np.unique(rows).tolist():
+        check_width(length, width, lo, hi, rule)
     pixels = _output_array(out, (n_items, DIGIT_SIZE, int(width)), output_dtype(dtype))
     threads = _thread_count(threads)
-    if not bank.counts.all():
-        bank.check_available(digits)  # before any work, naming every missing digit
+    active = None if rows is None else np.arange(n) < rows[:, None]
+    if not bank.counts.all():  # before any work, naming every missing digit
+        bank.check_available(digits if active is None else digits[active])
     indices = np.empty((n_items, n), dtype=np.int64)
     gaps = np.empty((n_items, n - 1), dtype=np.int64)
     offsets = np.empty((n_items, n), dtype=np.int64)
@@ -335,9 +345,32 @@ def compose_batch(
         # Each block is drawn and composed on the thread that owns it, so the draws
         # run on every core too and their arrays are still in cache when composing.
         indices[block] = draw_indices(bank, digits[block], seed, items[block])
-        gaps[block] = draw_gaps(n, width, lo, hi, rule, seed, items[block])
+        if rows is None:
+            gaps[block] = draw_gaps(n, width, lo, hi, rule, seed, items[block])
+        else:
+            gaps[block] = ragged_gaps(rows[block], n, width, lo, hi, rule, seed, items[block])
         offsets[block] = batch_offsets(gaps[block])
-        render_block(bank, indices[block], offsets[block], white_on_black, pixels[block])
+        block_rows = None if rows is None else rows[block]
+        render_block(
+            bank, indices[block], offsets[block], white_on_black, pixels[block], block_rows
+        )
 
     run_blocks(work, n_items, threads)
+    if active is not None:
+        indices[~active] = -1
+        offsets[~active] = -1
+        gaps[~active[:, 1:]] = -1
     return BatchComposition(pixels, digits, indices, gaps, offsets, seed)
+
+
+def _row_lengths(lengths: ArrayLike | None, n_items: int, n: int) -> np.ndarray | None:
+    """`lengths` checked as per-row digit counts (None if every row uses all n)."""
+    if lengths is None:
+        return None
+    rows = np.asarray(lengths)
+    if rows.shape != (n_items,) or not (rows.size == 0 or np.issubdtype(rows.dtype, np.integer)):
+        raise SequenceError(f"lengths must be {n_items} whole numbers, one per row of digits")
+    if rows.size and (rows.min() < 1 or rows.max() > n):
+        raise SequenceError(f"lengths must lie in 1..{n}, the number of digits given per row")
+    rows = rows.astype(np.int64, copy=False)
+    return None if rows.size and (rows == n).all() else rows

@@ -46,6 +46,8 @@ def usable_cores() -> int:
 
 def thread_spans(n_items: int, threads: int | None) -> list[range]:
     """Contiguous item ranges, one per thread (at most `threads`; None: every usable core)."""
+    if n_items <= 0:
+        return []
     wanted = usable_cores() if threads is None else threads
     count = max(1, min(wanted, n_items // _MIN_ITEMS_PER_THREAD))
     per = -(-n_items // count)
@@ -54,8 +56,9 @@ def thread_spans(n_items: int, threads: int | None) -> list[range]:
 
 def run_spans(work: Callable[[range], None], spans: list[range]) -> None:
     """work(span) for each span, on as many threads as there are spans."""
-    if len(spans) == 1:
-        work(spans[0])
+    if len(spans) <= 1:
+        for span in spans:
+            work(span)
         return
     with ThreadPoolExecutor(max_workers=len(spans)) as pool:
         for _ in pool.map(work, spans):
@@ -117,18 +120,21 @@ def render_block(
     offsets: np.ndarray,
     white_on_black: bool,
     out: np.ndarray,
+    lengths: np.ndarray | None = None,
 ) -> None:
-    """render_plain on the calling thread (one block)."""
+    """render_plain on the calling thread (one block). With `lengths`, row r shows only
+    its first lengths[r] digits (the other slots' indices and offsets are ignored)."""
     if len(indices) == 0:
         return
-    gap = equal_gap(offsets)
+    gap = equal_gap(offsets) if lengths is None else None
     span = range(len(indices))
     if gap is not None and gap <= _MAX_ROW_GAP:
         _by_rows(bank.padded_rows(gap, white_on_black), indices, gap, out, span)
         return
     background = 0 if white_on_black else 255
     by_slot = np.ascontiguousarray(indices.T)  # each slot's take reads a contiguous row
-    _by_windows(bank.output_table(white_on_black), by_slot, offsets, background, out, span)
+    table = bank.output_table(white_on_black)
+    _by_windows(table, by_slot, offsets, background, out, span, lengths)
 
 
 def _by_rows(
@@ -161,6 +167,7 @@ def _by_windows(
     background: int,
     out: np.ndarray,
     span: range,
+    lengths: np.ndarray | None = None,
 ) -> None:
     n = by_slot.shape[0]
     width = out.shape[2]
@@ -176,13 +183,26 @@ def _by_windows(
         rows = out[start:stop] if staging is None else staging[:count]
         rows.fill(background)
         chunk_offsets = offsets[start:stop]
-        lowest = chunk_offsets.min(axis=0).tolist()
-        highest = chunk_offsets.max(axis=0).tolist()
-        gathered = gathered_all[:count]
+        chunk_lengths = None if lengths is None else lengths[start:stop]
+        if chunk_lengths is None:
+            lowest = chunk_offsets.min(axis=0).tolist()
+            highest = chunk_offsets.max(axis=0).tolist()
         for j in range(n):
-            np.take(table, by_slot[j, start:stop], axis=0, out=gathered, mode="clip")
-            low, high = lowest[j], highest[j]
-            if low == high:
+            if chunk_lengths is None:
+                shown = images[:count]
+                low, high = lowest[j], highest[j]
+                slot_indices, slot_offsets = by_slot[j, start:stop], chunk_offsets[:, j]
+            else:
+                # Only the rows long enough to have a digit in this slot.
+                shown = np.flatnonzero(chunk_lengths > j)
+                if not len(shown):
+                    break
+                slot_indices = by_slot[j, start:stop][shown]
+                slot_offsets = chunk_offsets[shown, j]
+                low, high = int(slot_offsets.min()), int(slot_offsets.max())
+            gathered = gathered_all[: len(shown)]
+            np.take(table, slot_indices, axis=0, out=gathered, mode="clip")
+            if low == high and len(shown) == count:
                 rows[:, :, low : low + DIGIT_SIZE] = gathered
                 continue
             # windows[i, d] is the 28 x 28 block of image i at column low + d.
@@ -193,6 +213,6 @@ def _by_windows(
                 low,
                 (row_stride * DIGIT_SIZE, 1, row_stride, 1),
             )
-            windows[images[:count], chunk_offsets[:, j] - low] = gathered
+            windows[shown, slot_offsets - low] = gathered
         if staging is not None:
             _finish(rows, out[start:stop])

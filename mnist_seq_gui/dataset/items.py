@@ -200,38 +200,27 @@ class SequenceDataset:
         cfg = self.config
         items = np.asarray(items, dtype=np.int64).reshape(-1)
         keys = items.astype(np.uint64)
-        n_items, longest, width = len(items), cfg.max_length, self.width
+        longest, width = cfg.max_length, self.width
         lengths, drawn = random_sequences(cfg.seed, keys, cfg.min_length, longest)
-        digits = np.full((n_items, longest), BLANK, dtype=np.int64)
-        indices = np.full((n_items, longest), NO_BOX, dtype=np.int64)
-        boxes = np.full((n_items, longest, 4), NO_BOX, dtype=np.int64)
-        distinct = np.unique(lengths).tolist()
-        # With one length the core's array is the answer; with several, rows are
-        # rendered per length and placed back in item order.
-        images = np.empty(
-            (n_items if len(distinct) != 1 else 0, DIGIT_SIZE, width), dtype=np.dtype(cfg.dtype)
+        # One pass for every length: row r shows its first lengths[r] digits.
+        made = compose_batch(
+            self.bank,
+            drawn,
+            width,
+            cfg.min_spacing,
+            cfg.max_spacing,
+            cfg.rule,
+            cfg.white_on_black,
+            seed=cfg.seed,
+            items=keys,
+            dtype=cfg.dtype,
+            lengths=lengths,
         )
-        for n in distinct:
-            rows = slice(None) if len(distinct) == 1 else np.flatnonzero(lengths == n)
-            group = compose_batch(
-                self.bank,
-                drawn[rows, :n],
-                width,
-                cfg.min_spacing,
-                cfg.max_spacing,
-                cfg.rule,
-                cfg.white_on_black,
-                seed=cfg.seed,
-                items=keys[rows],
-                dtype=cfg.dtype,
-            )
-            if len(distinct) == 1:
-                images = group.pixels
-            else:
-                images[rows] = group.pixels
-            digits[rows, :n] = group.digits
-            indices[rows, :n] = group.indices
-            boxes[rows, :n] = group.boxes
+        shown = np.arange(longest) < lengths[:, None]
+        digits = np.where(shown, drawn, BLANK)
+        indices = np.where(shown, made.indices, NO_BOX)
+        boxes = np.where(shown[:, :, None], made.boxes, NO_BOX)
+        images = made.pixels
         return {
             "image": images,
             "label": label_strings(digits, lengths),

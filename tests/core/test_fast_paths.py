@@ -263,3 +263,73 @@ def test_sequence_spec_refuses_what_the_dataclass_refuses(args, error, match):
         SequenceSpec(*args)
     with pytest.raises(error, match=match):
         sequence_spec(*args)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    rule=st.sampled_from(["uniform", "random"]),
+    lo=st.integers(0, 6),
+    extra=st.integers(0, 60),
+    seed=st.integers(0, MAX_SEED),
+    dtype=st.sampled_from([np.uint8, np.float32]),
+)
+def test_rows_of_several_lengths_equal_batches_of_one_length(rule, lo, extra, seed, dtype):
+    from mnist_seq_gui.core import widths_for_lengths
+
+    widths = widths_for_lengths(range(2, 7), lo, lo + extra, rule)
+    if not widths:
+        return
+    width = widths[len(widths) // 2]
+    count = 300
+    rng = np.random.default_rng(seed % 1000)
+    digits = rng.integers(0, 10, size=(count, 6))
+    lengths = rng.integers(2, 7, size=count)
+    items = rng.permutation(10 * count)[:count]
+    mixed = compose_batch(
+        BANK,
+        digits,
+        width,
+        lo,
+        lo + extra,
+        rule,
+        seed=seed,
+        items=items,
+        dtype=dtype,
+        lengths=lengths,
+    )
+    for n in range(2, 7):
+        rows = np.flatnonzero(lengths == n)
+        alone = compose_batch(
+            BANK,
+            digits[rows, :n],
+            width,
+            lo,
+            lo + extra,
+            rule,
+            seed=seed,
+            items=items[rows],
+            dtype=dtype,
+        )
+        np.testing.assert_array_equal(mixed.pixels[rows], alone.pixels)
+        np.testing.assert_array_equal(mixed.indices[rows, :n], alone.indices)
+        np.testing.assert_array_equal(mixed.gaps[rows, : n - 1], alone.gaps)
+        np.testing.assert_array_equal(mixed.boxes[rows, :n], alone.boxes)
+        assert (mixed.indices[rows, n:] == -1).all() and (mixed.boxes[rows, n:] == -1).all()
+        assert (mixed.gaps[rows, n - 1 :] == -1).all()
+
+
+def test_lengths_are_checked():
+    digits = np.zeros((3, 4), dtype=np.int64)
+    for lengths, match in (
+        ([1, 2], "3 whole numbers"),
+        ([1.0, 2.0, 3.0], "3 whole numbers"),
+        ([0, 2, 3], r"1\.\.4"),
+        ([5, 2, 3], r"1\.\.4"),
+    ):
+        with pytest.raises(SequenceError, match=match):
+            compose_batch(BANK, digits, 112, 0, 60, "random", lengths=lengths)
+    with pytest.raises(SpacingError, match="width 112"):
+        compose_batch(BANK, digits, 112, 0, 10, "random", lengths=[1, 4, 4])
+    full = compose_batch(BANK, digits, 112, 0, 60, "random", seed=3, lengths=[4, 4, 4])
+    plain = compose_batch(BANK, digits, 112, 0, 60, "random", seed=3)
+    np.testing.assert_array_equal(full.pixels, plain.pixels)

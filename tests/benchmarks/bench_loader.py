@@ -1,0 +1,189 @@
+"""Data-set items and PyTorch DataLoader throughput, against an MNIST-style data set.
+
+    python tests/benchmarks/bench_loader.py              # needs torch (CPU build)
+    python tests/benchmarks/bench_loader.py --quick      # fewer items, a smoke run
+
+The MNIST-style data set re-creates what torchvision's `MNIST(..., transform=ToTensor())`
+does per item (torchvision itself is not a dependency): index its uint8 image tensor
+and its label tensor, `Image.fromarray(img.numpy(), mode="L")`, then ToTensor:
+`torch.from_numpy(np.array(pic, np.uint8, copy=True))`, view as H x W x C, permute to
+C x H x W, `.contiguous()`, `.to(float32).div(255)`; the item is (image, int(label)).
+It serves the bundled 10,000 MNIST test digits.
+
+Ours: SequenceDataset with the README's recipe (lengths 3-8, random gaps up to 80 px,
+float32, 28 x 224) and a plain one (5 digits, equal gaps, 28 x 140). Items per second:
+`ds[i]` against the MNIST-style `mnist[i]` (one call per item, the same item numbers,
+best of 5, runs interleaved); then DataLoaders with the same batch size and worker
+count (persistent workers, one warm-up epoch, best of 3 epochs of 10,000 items):
+the MNIST-style one per item with the default collate, ours per item (the same call,
+which fetches each batch through `__getitems__`) and ours with the README's batched
+recipe (a BatchSampler as sampler, batch_size=None: one vectorised call per batch).
+Targets: ds[i] >= 1.0x the MNIST-style item; the DataLoader with the README recipe
+>= 1.0x the same loader over the MNIST-style data set.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+try:
+    import torch
+    from torch.utils.data import BatchSampler, DataLoader, Dataset, RandomSampler
+except ImportError:  # pragma: no cover - the benchmark needs torch
+    sys.exit("bench_loader.py needs torch: pip install the CPU wheel (see BRIEF/README)")
+from PIL import Image
+
+from mnist_seq_gui.core import bundled_bank
+from mnist_seq_gui.dataset import SequenceDataset
+
+ITEMS = 10_000  # the MNIST-style set has the 10,000 bundled digits
+BATCH = 64
+RECIPES = {
+    "README recipe, lengths 3-8, random gaps (28 x 224)": dict(
+        min_length=3, max_length=8, rule="random", max_spacing=80, seed=1
+    ),
+    "5 digits, equal gaps (28 x 140)": dict(min_length=5, max_length=5, seed=1),
+}
+
+
+def to_tensor(pic: Image.Image) -> torch.Tensor:
+    """torchvision.transforms.functional.to_tensor, for the PIL images MNIST makes."""
+    default_float_dtype = torch.get_default_dtype()
+    img = torch.from_numpy(np.array(pic, np.uint8, copy=True))
+    img = img.view(pic.size[1], pic.size[0], len(pic.getbands()))
+    img = img.permute((2, 0, 1)).contiguous()
+    if isinstance(img, torch.ByteTensor):
+        return img.to(dtype=default_float_dtype).div(255)
+    return img
+
+
+class MnistStyle(Dataset):
+    """What torchvision's MNIST with transform=ToTensor() does per item."""
+
+    def __init__(self) -> None:
+        bank = bundled_bank()
+        self.data = torch.from_numpy(np.array(bank.images))  # uint8 (N, 28, 28), as MNIST
+        self.targets = torch.from_numpy(np.array(bank.labels)).to(torch.int64)
+        self.transform = to_tensor
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+    def __getitem__(self, index: int):
+        img, target = self.data[index], int(self.targets[index])
+        img = Image.fromarray(img.numpy(), mode="L")
+        img = self.transform(img)
+        return img, target
+
+
+def best_rates(fns: dict, count: int, repeats: int) -> dict[str, float]:
+    best = dict.fromkeys(fns, float("inf"))
+    for _ in range(repeats):
+        for name, fn in fns.items():
+            start = time.perf_counter()
+            fn()
+            best[name] = min(best[name], time.perf_counter() - start)
+    return {name: count / seconds for name, seconds in best.items()}
+
+
+def epoch(loader: DataLoader) -> None:
+    for _ in loader:
+        pass
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer items and epochs")
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    parser.add_argument("--workers", type=int, default=cores, help="DataLoader workers")
+    args = parser.parse_args(argv)
+    n_items = ITEMS // 10 if args.quick else ITEMS
+    torch.manual_seed(0)
+    torch.set_num_threads(1)  # as in a DataLoader worker; the item paths are single-threaded
+    mnist = MnistStyle()
+    order = np.random.default_rng(0).permutation(ITEMS)[:n_items].tolist()
+    print(
+        f"mnist-seq loader benchmark: {cores} usable cores, {args.workers} DataLoader workers, "
+        f"batch {BATCH}, Python {platform.python_version()}, numpy {np.__version__}, "
+        f"torch {torch.__version__}",
+        flush=True,
+    )
+
+    rows, targets = [], []
+    for name, recipe in RECIPES.items():
+        ds = SequenceDataset(count=ITEMS, **recipe)
+        ds[0], ds[:8]  # glyph and row tables built outside the timings
+        rates = best_rates(
+            {
+                "mnist": lambda: [mnist[i] for i in order],
+                "ours": lambda ds=ds: [ds[i] for i in order],
+            },
+            n_items,
+            repeats=5,
+        )
+        ratio = rates["ours"] / rates["mnist"]
+        rows.append(("item: MNIST-style mnist[i]", rates["mnist"], 1.0))
+        rows.append((f"item: ds[i], {name}", rates["ours"], ratio))
+        targets.append((f"ds[i] vs MNIST-style item, {name}", ratio, 1.0))
+
+    for name, recipe in RECIPES.items():
+        ds = SequenceDataset(count=n_items, **recipe)
+        common = dict(num_workers=args.workers, persistent_workers=args.workers > 0)
+        loaders = {
+            "mnist": DataLoader(mnist, batch_size=BATCH, shuffle=True, **common),
+            "per_item": DataLoader(ds, batch_size=BATCH, shuffle=True, **common),
+            "batched": DataLoader(
+                ds,
+                sampler=BatchSampler(RandomSampler(ds), batch_size=BATCH, drop_last=False),
+                batch_size=None,
+                **common,
+            ),
+        }
+        if args.quick:  # the MNIST-style set is 10,000 long: time the same number of items
+            loaders["mnist"] = DataLoader(
+                torch.utils.data.Subset(mnist, order), batch_size=BATCH, shuffle=True, **common
+            )
+        for loader in loaders.values():
+            epoch(loader)  # workers started and warm
+        rates = best_rates({k: (lambda dl=dl: epoch(dl)) for k, dl in loaders.items()}, n_items, 3)
+        base = rates["mnist"]
+        rows.append(("DataLoader: MNIST-style, per item", base, 1.0))
+        rows.append(
+            (f"DataLoader: ours per item, {name}", rates["per_item"], rates["per_item"] / base)
+        )
+        rows.append(
+            (
+                f"DataLoader: ours, README batched recipe, {name}",
+                rates["batched"],
+                rates["batched"] / base,
+            )
+        )
+        targets.append(
+            (f"DataLoader, README recipe vs MNIST-style, {name}", rates["batched"] / base, 1.0)
+        )
+        del loaders
+
+    print(f"\n{'path':72} {'items/s':>10} {'ratio':>7}")
+    for name, rate, ratio in rows:
+        print(f"{name:72} {rate:10,.0f} {ratio:6.2f}x")
+    print(f"\n{'target':72} {'measured':>10} {'target':>7}")
+    met = True
+    for name, ratio, target in targets:
+        ok = ratio >= target
+        met &= ok
+        print(f"{name:72} {ratio:9.2f}x {f'>= {target:.1f}x':>7}  {'met' if ok else 'MISSED'}")
+    print("all targets met" if met else "SOME TARGETS MISSED")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
