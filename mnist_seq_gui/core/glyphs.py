@@ -55,7 +55,8 @@ class GlyphTables:
         self.counts: list[int] = bank.counts.tolist()
         # Keyed by (dtype is uint8, white_on_black): plain bools hash fastest.
         self._glyphs: dict[tuple[bool, bool], list[np.ndarray]] = {}
-        self._blocks: dict[tuple[int, bool, bool], np.ndarray] = {}
+        # (dtype is uint8, white_on_black) -> gap -> read-only (28, gap) background.
+        self._blocks: dict[tuple[bool, bool], dict[int, np.ndarray]] = {}
 
     def table(self, dtype: np.dtype, white_on_black: bool) -> np.ndarray:
         """(N, 28, 28) every digit in output polarity and dtype (read-only)."""
@@ -74,14 +75,14 @@ class GlyphTables:
         return glyphs
 
     def background(self, gap: int, dtype: np.dtype, white_on_black: bool) -> np.ndarray:
-        key = (gap, dtype is UINT8, white_on_black)
-        block = self._blocks.get(key)
+        kept = self._blocks.setdefault((dtype is UINT8, white_on_black), {})
+        block = kept.get(gap)
         if block is None:
             value = 0 if white_on_black else 255 if dtype == UINT8 else 1
             block = np.full((DIGIT_SIZE, gap), value, dtype=dtype)
             block.flags.writeable = False
             if gap <= _MAX_KEPT_GAP:
-                self._blocks[key] = block
+                kept[gap] = block
         return block
 
     def render_equal(
@@ -107,10 +108,14 @@ class GlyphTables:
     ) -> np.ndarray:
         """(28, W) pixels: the digits `indices` left to right with `gaps` (all >= 0) between."""
         glyphs = self.glyphs(dtype, white_on_black)
+        kept = self._blocks.get((dtype is UINT8, white_on_black), {})
         pieces = [glyphs[indices[0]]]
         for index, gap in zip(indices[1:], gaps):
             if gap:
-                pieces.append(self.background(gap, dtype, white_on_black))
+                block = kept.get(gap)
+                if block is None:
+                    block = self.background(gap, dtype, white_on_black)
+                pieces.append(block)
             pieces.append(glyphs[index])
         return np.concatenate(pieces, axis=1) if len(pieces) > 1 else pieces[0].copy()
 

@@ -14,7 +14,7 @@ import functools
 import numpy as np
 from numpy.typing import DTypeLike
 
-from .glyphs import glyph_tables, output_dtype
+from .glyphs import GlyphTables, glyph_tables, output_dtype
 from .idx import DIGIT_SIZE
 from .keyed_random import (
     MAX_SEED,
@@ -156,36 +156,32 @@ def compose_plain(
     else:
         index_key = keys[STREAM_INDEX]
     if indices is None:
-        counts = glyphs.counts
-        if not all(map(counts.__getitem__, digits)):
+        if not all(map(glyphs.counts.__getitem__, digits)):
             bank.check_available(np.asarray(digits))  # raises, naming every missing digit
-        order, starts = glyphs.order, glyphs.starts
-        indices = tuple(
-            [
-                order[starts[d] + ((u * counts[d]) >> 32)]
-                for d, u in zip(digits, keyed_row(index_key, item, n))
-            ]
-        )
-    if n == 1:
-        return glyphs.render_equal(indices, 0, dtype, white_on_black), indices, ()
-    if layout != RANDOM:
-        pixels = glyphs.render_equal(indices, layout, dtype, white_on_black)
+        indices = _pick(glyphs, digits, keyed_row(index_key, item, n))
+    if layout != RANDOM or n == 1:
+        pixels = glyphs.render_equal(indices, max(layout, 0), dtype, white_on_black)
         return pixels, indices, (layout,) * (n - 1)
     if keys is None:
         size_key = stream_key(seed_mix, STREAM_GAPS)
         order_key = stream_key(seed_mix, STREAM_GAP_ORDER)
     else:
         size_key, order_key = keys[STREAM_GAPS], keys[STREAM_GAP_ORDER]
-    gaps = tuple(
-        random_gap_row(
-            width - DIGIT_SIZE * n,
-            min_spacing,
-            max_spacing,
-            keyed_row(size_key, item, n - 1),
-            keyed_row(order_key, item, n - 1),
-        )
-    )
+    gaps = _random_gaps(n, width, min_spacing, max_spacing, size_key, order_key, item)
     return glyphs.render(indices, gaps, dtype, white_on_black), indices, gaps
+
+
+def _pick(glyphs: GlyphTables, digits: tuple[int, ...], draws: list[int]) -> tuple[int, ...]:
+    """MNIST indices for `digits` from uint32 draws, as DigitBank.pick chooses them."""
+    order, starts, counts = glyphs.order, glyphs.starts, glyphs.counts
+    return tuple([order[starts[d] + ((u * counts[d]) >> 32)] for d, u in zip(digits, draws)])
+
+
+def _random_gaps(
+    n: int, width: int, lo: int, hi: int, size_key: int, order_key: int, item: int
+) -> tuple[int, ...]:
+    sizes, order = keyed_row(size_key, item, n - 1), keyed_row(order_key, item, n - 1)
+    return tuple(random_gap_row(width - DIGIT_SIZE * n, lo, hi, sizes, order))
 
 
 class PlainItems:
@@ -210,13 +206,23 @@ class PlainItems:
         seed: int,
         dtype: DTypeLike,
     ) -> None:
-        self.bank = bank
         self.min_length, self.max_length = int(min_length), int(max_length)
-        self.layout = (int(width), int(min_spacing), int(max_spacing), str(rule))
+        self.width, self.min_spacing, self.max_spacing = (
+            int(width),
+            int(min_spacing),
+            int(max_spacing),
+        )
         self.white_on_black = bool(white_on_black)
         self.seed = seed_int(seed)
         self.dtype = output_dtype(dtype)
         self.keys = stream_keys(self.seed)
+        # Every length's layout, checked once (SpacingError if one has none).
+        self.layouts = {
+            n: plain_layout(n, self.width, self.min_spacing, self.max_spacing, str(rule))
+            for n in range(self.min_length, self.max_length + 1)
+        }
+        bank.check_available(np.arange(10))  # items may hold any digit
+        self.glyphs = glyph_tables(bank)
 
     def digits(self, item: int) -> tuple[int, ...]:
         """Item `item`'s digits: row `item` of random_sequences, cut to its length."""
@@ -231,20 +237,22 @@ class PlainItems:
         self, item: int
     ) -> tuple[np.ndarray, tuple[int, ...], tuple[int, ...], tuple[int, ...]]:
         digits = self.digits(item)
-        width, lo, hi, rule = self.layout
-        pixels, indices, gaps = compose_plain(
-            self.bank,
-            digits,
-            width,
-            lo,
-            hi,
-            rule,
-            self.white_on_black,
-            self.seed,
-            self.dtype,
-            item=item,
-            keys=self.keys,
-        )
+        n = len(digits)
+        keys, glyphs = self.keys, self.glyphs
+        indices = _pick(glyphs, digits, keyed_row(keys[STREAM_INDEX], item, n))
+        layout = self.layouts[n]
+        if layout != RANDOM or n == 1:
+            gap = max(layout, 0)
+            pixels = glyphs.render_equal(indices, gap, self.dtype, self.white_on_black)
+            return (
+                pixels,
+                digits,
+                indices,
+                tuple(range(0, n * (DIGIT_SIZE + gap), DIGIT_SIZE + gap)),
+            )
+        width, lo, hi = self.width, self.min_spacing, self.max_spacing
+        gaps = _random_gaps(n, width, lo, hi, keys[STREAM_GAPS], keys[STREAM_GAP_ORDER], item)
+        pixels = glyphs.render(indices, gaps, self.dtype, self.white_on_black)
         left = [0]
         for gap in gaps:
             left.append(left[-1] + DIGIT_SIZE + gap)
