@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import weakref
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -51,6 +51,22 @@ def _as_items(index: Any, count: int) -> np.ndarray:
     return items
 
 
+FIELDS = ("image", "label", "length", "digits", "boxes", "mnist_indices", "item")
+
+
+def _check_fields(fields: Sequence[str] | None) -> tuple[str, ...]:
+    """The item fields asked for, in the order given (all of FIELDS if None)."""
+    if fields is None:
+        return FIELDS
+    chosen = (fields,) if isinstance(fields, str) else tuple(fields)
+    unknown = [name for name in chosen if name not in FIELDS]
+    if unknown or not chosen or len(set(chosen)) != len(chosen):
+        raise DatasetError(
+            f"fields {list(chosen)!r} must be distinct names from: {', '.join(FIELDS)}"
+        )
+    return chosen
+
+
 class SequenceDataset:
     """A map-style dataset of digit-sequence images; item i depends only on (config, i).
 
@@ -60,6 +76,8 @@ class SequenceDataset:
     `mnist_indices` (max_length,) int64 padded with -1, and `item` (i). Every field has
     a fixed shape, so PyTorch's default collate stacks them. `ds[a:b]` and `ds[array]`
     return the same keys with a leading batch axis, built by the vectorised core.
+    `fields` keeps only the named keys (e.g. ("image", "digits", "length") for CTC
+    training): a DataLoader then moves fewer tensors between processes.
     """
 
     def __init__(
@@ -67,12 +85,14 @@ class SequenceDataset:
         config: DatasetConfig | None = None,
         *,
         bank: DigitBank | None = None,
+        fields: Sequence[str] | None = None,
         **config_fields: Any,
     ) -> None:
         if config is None:
             config = DatasetConfig(**config_fields)
         elif config_fields:
             raise TypeError("pass either a DatasetConfig or its fields, not both")
+        self.fields = _check_fields(fields)
         self._attach(config, bank)
 
     def _attach(self, config: DatasetConfig, bank: DigitBank | None) -> None:
@@ -112,9 +132,11 @@ class SequenceDataset:
     def __getstate__(self) -> dict[str, Any]:
         # DataLoader workers reload the digits from the config instead of receiving
         # the bank and its cached pixel tables through a pipe.
-        return {"config": self.config, "bank": self.bank if self._own_bank else None}
+        bank = self.bank if self._own_bank else None
+        return {"config": self.config, "bank": bank, "fields": self.fields}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
+        self.fields = state.get("fields", FIELDS)
         self._attach(state["config"], state["bank"])
 
     def __len__(self) -> int:
@@ -142,28 +164,23 @@ class SequenceDataset:
                 raise IndexError(
                     f"index {index} is out of range for a dataset of {len(self):,} items"
                 )
-            return self._item(i)
-        return self.batch(_as_items(index, len(self)))
+            item = self._item(i)
+        else:
+            item = self.batch(_as_items(index, len(self)))
+        if self.fields is FIELDS:
+            return item
+        return {key: item[key] for key in self.fields}
 
     def __getitems__(self, indices: list[int]) -> list[dict[str, Any]]:
         """The items `indices` as a list, as a PyTorch DataLoader fetches a batch: made by
         one vectorised batch and split, so they equal ds[i] for each i."""
         batch = self[np.asarray(indices, dtype=np.int64)]
-        labels = batch["label"].tolist()
-        lengths = batch["length"].tolist()
-        items = batch["item"].tolist()
-        return [
-            {
-                "image": batch["image"][r],
-                "label": labels[r],
-                "length": lengths[r],
-                "digits": batch["digits"][r],
-                "boxes": batch["boxes"][r],
-                "mnist_indices": batch["mnist_indices"][r],
-                "item": items[r],
-            }
-            for r in range(len(items))
-        ]
+        # Python scalars for the fields an item holds as int or str, views for the rest.
+        columns = {
+            key: value.tolist() if key in ("label", "length", "item") else value
+            for key, value in batch.items()
+        }
+        return [{key: column[r] for key, column in columns.items()} for r in range(len(indices))]
 
     def _item(self, i: int) -> dict[str, Any]:
         """Item i on the core's one-image path: row i of `batch`, field for field."""

@@ -84,6 +84,31 @@ def test_items_do_not_share_memory_with_each_other_or_the_tables():
         np.testing.assert_array_equal(again[key], value, err_msg=key)
 
 
+def test_fields_keep_only_the_named_keys_everywhere():
+    import pickle
+
+    from mnist_seq_gui.dataset import FIELDS, DatasetError
+
+    full = SequenceDataset(
+        count=40, seed=4, min_length=2, max_length=5, rule="random", max_spacing=90
+    )
+    some = SequenceDataset(full.config, fields=("digits", "image", "length"))
+    for got in (
+        some[3],
+        some[0:5],
+        some.__getitems__([1, 2])[1],
+        pickle.loads(pickle.dumps(some))[3],
+    ):
+        assert list(got) == ["digits", "image", "length"]
+    np.testing.assert_array_equal(some[3]["image"], full[3]["image"])
+    np.testing.assert_array_equal(some[0:5]["digits"], full[0:5]["digits"])
+    assert SequenceDataset(full.config, fields="image")[0].keys() == {"image"}
+    assert SequenceDataset(full.config).fields == FIELDS
+    for bad in (("image", "pixels"), (), ("image", "image")):
+        with pytest.raises(DatasetError, match="fields"):
+            SequenceDataset(full.config, fields=bad)
+
+
 torch = pytest.importorskip("torch")
 
 
