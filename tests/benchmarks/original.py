@@ -23,18 +23,49 @@ refuses float sizes since 1.12).
 
 from __future__ import annotations
 
+import os
 import random
+import struct
+import sys
+from array import array
 
 import numpy as np
+
+
+def load(
+    path: str = "data",
+    name_img: str = "t10k-images.idx3-ubyte",
+    name_lbl: str = "t10k-labels.idx1-ubyte",
+):
+    """load.py's MNIST.load, as it reads the raw IDX files under the current folder."""
+    path_img = os.path.join(os.getcwd(), path, name_img)
+    path_lbl = os.path.join(os.getcwd(), path, name_lbl)
+    with open(path_lbl, "rb") as f:
+        magic, size = struct.unpack(">II", f.read(8))
+        if magic != 2049:
+            sys.exit(f"Magic number mismatch, expected 2049, got {magic}")
+        labels = array("B", f.read())
+    with open(path_img, "rb") as f:
+        magic, size, rows, cols = struct.unpack(">IIII", f.read(16))
+        if magic != 2051:
+            sys.exit(f"Magic number mismatch, expected 2051, got {magic}")
+        # list(): Python 3's map is lazy, which np.asarray would not expand.
+        image_data = list(map(lambda pixel: (255 - pixel) / 255.0, array("B", f.read())))
+        images = np.asarray(image_data, dtype=np.float32).reshape(size, rows, cols)
+    return images, labels
 
 
 class OriginalSequence:
     """mnist_sequence.MNIST_Sequence: images as float32 at load, a label map of lists."""
 
-    def __init__(self, images_uint8: np.ndarray, labels: np.ndarray) -> None:
-        # load.py: map(lambda pixel: (255 - pixel) / 255.0, ...) -> float32
-        self.images = ((255 - images_uint8.astype(np.int64)) / 255.0).astype(np.float32)
-        self.labels = labels.tolist()
+    def __init__(self, images_uint8: np.ndarray | None = None, labels=None) -> None:
+        if images_uint8 is None:
+            self.images, self.labels = load()
+        else:
+            # load.py's conversion, done with numpy (the same float32 values, quicker to
+            # set up; in-process benchmarks do not time the load)
+            self.images = ((255 - images_uint8.astype(np.int64)) / 255.0).astype(np.float32)
+            self.labels = labels.tolist()
         self.label_map: list[list[int]] = [[] for _ in range(10)]
         for i in range(len(self.labels)):
             self.label_map[self.labels[i]].append(i)
@@ -67,9 +98,9 @@ class OriginalSequence:
 
 
 class OriginalAPI:
-    """mnist_sequence_api.MNIST_Sequence_API."""
+    """mnist_sequence_api.MNIST_Sequence_API (with no arguments it loads ./data)."""
 
-    def __init__(self, images_uint8: np.ndarray, labels: np.ndarray) -> None:
+    def __init__(self, images_uint8: np.ndarray | None = None, labels=None) -> None:
         self.sequence_object = OriginalSequence(images_uint8, labels)
 
     def generate_mnist_sequence(self, digits, spacing_range, image_width: int) -> np.ndarray:
@@ -92,3 +123,28 @@ class OriginalAPI:
             inputs.append(seq)
             labels.append(seq_values)
         return np.array(inputs), np.array(labels)
+
+    def save_image(self, img_data: np.ndarray, sequence) -> None:
+        from PIL import Image
+
+        sequence_image = Image.fromarray(img_data)
+        img_name = "-".join(list(map(str, sequence)))
+        sequence_image.save(img_name + ".png")
+        print(f"Image for the sequence {img_name} is generated and saved as {img_name}.png.")
+
+
+def original_cli(argv: list[str]) -> None:
+    """mnist_sequence_cli.main: sequence, min spacing, max spacing, width -> ./<d-i-g>.png."""
+    from PIL import Image  # noqa: F401  (the original API module imports it at load)
+
+    arguments = list(argv)
+    if len(arguments) == 4:
+        sequence, min_spacing = list(map(int, list(arguments[0]))), int(arguments[1])
+        max_spacing, image_width = int(arguments[2]), int(arguments[3])
+        api_object = OriginalAPI()
+        img_data = api_object.generate_mnist_sequence(
+            sequence, (min_spacing, max_spacing), image_width
+        )
+        api_object.save_image(img_data, sequence)
+    else:
+        print("Incorrect number of arguments.")

@@ -333,3 +333,18 @@ def test_lengths_are_checked():
     full = compose_batch(BANK, digits, 112, 0, 60, "random", seed=3, lengths=[4, 4, 4])
     plain = compose_batch(BANK, digits, 112, 0, 60, "random", seed=3)
     np.testing.assert_array_equal(full.pixels, plain.pixels)
+
+
+@pytest.mark.parametrize("rule", ["uniform", "random"])
+def test_first_float_images_of_a_bank_equal_the_later_ones(rule):
+    """A new bank makes its first float32 images from the uint8 table, then builds the
+    float32 one: the pixels before and after must be the same."""
+    from mnist_seq_gui.core import DigitBank
+
+    fresh = DigitBank(BANK.images, BANK.labels, source="a fresh copy")
+    spec = SequenceSpec((3, 1, 4, 1, 5), 172, 0, 12, rule)
+    warm = [compose(BANK, spec, seed).pixels for seed in range(80)]
+    cold = [compose(fresh, spec, seed).pixels for seed in range(80)]
+    for a, b in zip(cold, warm):
+        assert a.dtype == b.dtype == np.float32 and a.flags.c_contiguous
+        np.testing.assert_array_equal(a, b)
