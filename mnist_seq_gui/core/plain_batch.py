@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
@@ -60,6 +59,9 @@ def run_spans(work: Callable[[range], None], spans: list[range]) -> None:
         for span in spans:
             work(span)
         return
+    # Imported here: it pulls in logging (about 10 ms), which one-image runs never need.
+    from concurrent.futures import ThreadPoolExecutor
+
     with ThreadPoolExecutor(max_workers=len(spans)) as pool:
         for _ in pool.map(work, spans):
             pass

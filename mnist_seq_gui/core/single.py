@@ -32,6 +32,7 @@ from .spacing import check_rule, check_spacing_range, check_width
 _MASK64 = (1 << 64) - 1
 _GOLDEN = 0x9E3779B97F4A7C15
 _SLOT_STEP = 0xD1B54A32D192ED03
+_INDEX_STREAM = STREAM_INDEX * _GOLDEN  # as stream_key mixes it in
 _MIX1, _MIX2 = 0xBF58476D1CE4E5B9, 0x94D049BB133111EB  # SplitMix64's finaliser constants
 RANDOM = -1  # plain_layout's answer for the random rule (gaps drawn per image)
 
@@ -152,7 +153,7 @@ def compose_plain(
     glyphs = glyph_tables(bank)
     if keys is None:
         seed_mix = _mix_int(seed)
-        index_key = stream_key(seed_mix, STREAM_INDEX)
+        index_key = _mix_int(seed_mix ^ _INDEX_STREAM)
     else:
         index_key = keys[STREAM_INDEX]
     if indices is None:
@@ -160,8 +161,8 @@ def compose_plain(
             bank.check_available(np.asarray(digits))  # raises, naming every missing digit
         indices = _pick(glyphs, digits, keyed_row(index_key, item, n))
     if layout != RANDOM or n == 1:
-        pixels = glyphs.render_equal(indices, max(layout, 0), dtype, white_on_black)
-        return pixels, indices, (layout,) * (n - 1)
+        gaps = (layout,) * (n - 1)
+        return glyphs.render(indices, gaps, dtype, white_on_black), indices, gaps
     if keys is None:
         size_key = stream_key(seed_mix, STREAM_GAPS)
         order_key = stream_key(seed_mix, STREAM_GAP_ORDER)
@@ -243,7 +244,7 @@ class PlainItems:
         layout = self.layouts[n]
         if layout != RANDOM or n == 1:
             gap = max(layout, 0)
-            pixels = glyphs.render_equal(indices, gap, self.dtype, self.white_on_black)
+            pixels = glyphs.render(indices, (gap,) * (n - 1), self.dtype, self.white_on_black)
             return (
                 pixels,
                 digits,
