@@ -149,11 +149,13 @@ def _by_rows(
     wide_all = np.empty((chunk * DIGIT_SIZE * n, piece), np.uint8)
     which_all = np.empty((chunk, DIGIT_SIZE, n), np.intp)
     row_in_digit = np.arange(DIGIT_SIZE, dtype=np.intp)[None, :, None]
+    first_rows = indices[span.start : span.stop] * DIGIT_SIZE  # each digit's first table row
     for start in range(span.start, span.stop, chunk):
         stop = min(start + chunk, span.stop)
         which = which_all[: stop - start]
-        np.multiply(indices[start:stop, None, :], DIGIT_SIZE, out=which)
-        which += row_in_digit
+        # Table row of every (image, row, slot) piece, in one pass over the buffer.
+        firsts = first_rows[start - span.start : stop - span.start, None, :]
+        np.add(firsts, row_in_digit, out=which)
         wide = wide_all[: which.size]
         # mode="clip": the indices are valid by construction, and "raise" would make
         # numpy buffer the output of every call.
