@@ -141,3 +141,24 @@ def test_dataloader_recipes_give_the_same_batches(recipe):
                 continue
             assert a[key].dtype == b[key].dtype == c[key].dtype, key
             assert torch.equal(a[key], b[key]) and torch.equal(a[key], c[key]), key
+
+
+def test_readme_recipe_gives_the_float32_values_and_fields():
+    """uint8 batches through a BatchSampler, / 255 on the consumer's side: the same
+    tensors as the float32 data set, with only the fields asked for."""
+    from torch.utils.data import BatchSampler, DataLoader, SequentialSampler
+
+    recipe = dict(count=150, min_length=3, max_length=8, rule="random", max_spacing=80, seed=1)
+    ds = SequenceDataset(**recipe, dtype="uint8", fields=("image", "digits", "length"))
+    sampler = BatchSampler(SequentialSampler(ds), batch_size=64, drop_last=False)
+    batches = list(DataLoader(ds, sampler=sampler, batch_size=None, num_workers=2))
+    reference = SequenceDataset(**recipe)[:]
+    assert [list(b) for b in batches] == [["image", "digits", "length"]] * 3
+    images = torch.cat([b["image"].float().div_(255) for b in batches])
+    assert torch.equal(images, torch.from_numpy(reference["image"]))
+    assert torch.equal(
+        torch.cat([b["digits"] for b in batches]), torch.from_numpy(reference["digits"])
+    )
+    assert torch.equal(
+        torch.cat([b["length"] for b in batches]), torch.from_numpy(reference["length"])
+    )
