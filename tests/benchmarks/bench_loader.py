@@ -33,11 +33,11 @@ import argparse
 import os
 import platform
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 try:
@@ -46,6 +46,7 @@ try:
 except ImportError:  # pragma: no cover - the benchmark needs torch
     sys.exit("bench_loader.py needs torch: pip install the CPU wheel (see BRIEF/README)")
 from PIL import Image
+from report import best_rates, print_targets
 
 from mnist_seq_gui.core import bundled_bank
 from mnist_seq_gui.dataset import SequenceDataset
@@ -89,16 +90,6 @@ class MnistStyle(Dataset):
         img = Image.fromarray(img.numpy(), mode="L")
         img = self.transform(img)
         return img, target
-
-
-def best_rates(fns: dict, count: int, repeats: int) -> dict[str, float]:
-    best = dict.fromkeys(fns, float("inf"))
-    for _ in range(repeats):
-        for name, fn in fns.items():
-            start = time.perf_counter()
-            fn()
-            best[name] = min(best[name], time.perf_counter() - start)
-    return {name: count / seconds for name, seconds in best.items()}
 
 
 def epoch(loader: DataLoader, to_float: bool = False) -> None:
@@ -189,13 +180,13 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\n{'path':72} {'items/s':>10} {'ratio':>7}")
     for name, rate, ratio in rows:
         print(f"{name:72} {rate:10,.0f} {ratio:6.2f}x")
-    print(f"\n{'target':72} {'measured':>10} {'target':>7}")
-    met = True
-    for name, ratio, target in targets:
-        ok = ratio >= target
-        met &= ok
-        print(f"{name:72} {ratio:9.2f}x {f'>= {target:.1f}x':>7}  {'met' if ok else 'MISSED'}")
-    print("all targets met" if met else "SOME TARGETS MISSED")
+    print_targets(
+        [
+            (name, f"{ratio:.2f}x", f">= {goal:.1f}x", ratio >= goal)
+            for name, ratio, goal in targets
+        ],
+        72,
+    )
     return 0
 
 
