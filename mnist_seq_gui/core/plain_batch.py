@@ -9,6 +9,8 @@ on several threads (numpy releases the GIL in every step that moves pixels):
   one `np.take`, then written with one assignment into a strided view whose second
   axis is the column offset (`view[image, offset - lowest]` is the 28 x 28 block at
   that offset), so images with different offsets need no grouping, sorting or loop.
+  Rows of several lengths (data-set items) take this way too, each slot writing only
+  the rows long enough to have a digit there.
 
 float32 is composed in uint8 and divided by 255 while in cache: the gathers move a
 quarter of the bytes, and the values are exactly those of the glyph tables.
@@ -25,7 +27,7 @@ from .idx import DIGIT_SIZE
 from .source import DigitBank
 
 # Pixels of uint8 per step: large enough to amortise numpy's per-call cost, small
-# enough that a step's buffers stay in a core's cache (measured on 2 to 1 MiB caches).
+# enough that a step's buffers stay in a core's cache (1 MiB of L2 on the machine measured).
 _STEP_BYTES = 1 << 20
 # The rows way keeps a table of every digit row plus its gap: past this gap the
 # table grows large and the windows way is as fast.
@@ -96,7 +98,8 @@ def render_plain(
 ) -> None:
     """Fill `out` (N, 28, W), uint8 or float32, C-contiguous: digit indices[r, j] at
     column offsets[r, j], background elsewhere. Offsets are >= 0, increasing along a
-    row, at least 28 apart, and the last digit ends inside W (the caller checks)."""
+    row, at least 28 apart (digits never overlap: each block is copied, not blended),
+    and the last digit ends inside W (the caller checks)."""
 
     def work(block: slice) -> None:
         render_block(bank, indices[block], offsets[block], white_on_black, out[block])

@@ -150,6 +150,8 @@ def compose_plain(
     """
     n = len(digits)
     layout = plain_layout(n, width, min_spacing, max_spacing, rule)
+    if min_spacing < 0:
+        raise ValueError("overlapping digits (negative spacing) are not a plain layout")
     glyphs = glyph_tables(bank)
     if keys is None:
         seed_mix = _mix_int(seed)
@@ -217,6 +219,8 @@ class PlainItems:
         self.seed = seed_int(seed)
         self.dtype = output_dtype(dtype)
         self.keys = stream_keys(self.seed)
+        if self.min_spacing < 0:
+            raise ValueError("overlapping digits (negative spacing) are not a plain layout")
         # Every length's layout, checked once (SpacingError if one has none).
         self.layouts = {
             n: plain_layout(n, self.width, self.min_spacing, self.max_spacing, str(rule))
