@@ -30,6 +30,9 @@ sys.path.insert(0, str(ROOT))
 
 from mnist_seq_gui.core import bundled_data_dir  # noqa: E402
 
+sys.path.insert(0, str(HERE))
+from report import load_note  # noqa: E402
+
 ARGS = ["01234", "0", "10", "160"]
 LAUNCHER = """
 import sys
@@ -107,6 +110,7 @@ def main(argv: list[str] | None = None) -> int:
     base, ours = statistics.median(times["original"]), statistics.median(times["ours"])
     ratio = ours / base
     print(f"one image from the command line ({' '.join(ARGS)}), median of {args.runs} runs")
+    print(f"at end: {load_note()}")
     print(f"{'command':40} {'wall time':>10} {'peak RSS':>10}")
     for kind, label in (("original", "original mnist_sequence_cli.py"), ("ours", "mnist-seq")):
         print(f"{label:40} {statistics.median(times[kind]):9.2f}s {max(peaks[kind]):7.0f} MiB")

@@ -47,7 +47,7 @@ try:
 except ImportError:  # pragma: no cover - the benchmark needs torch
     sys.exit("bench_loader.py needs torch: pip install the CPU wheel (see BRIEF/README)")
 from PIL import Image
-from report import best_rates, print_targets
+from report import best_rates, load_note, print_targets
 
 from mnist_seq_gui.core import bundled_bank
 from mnist_seq_gui.dataset import BLANK, SequenceDataset
@@ -120,6 +120,7 @@ def main(argv: list[str] | None = None) -> int:
         f"torch {torch.__version__}",
         flush=True,
     )
+    print(f"at start: {load_note()}", flush=True)
 
     rows, targets = [], []
     for name, recipe in RECIPES.items():
@@ -183,6 +184,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\n{'path':72} {'items/s':>10} {'ratio':>7}")
     for name, rate, ratio in rows:
         print(f"{name:72} {rate:10,.0f} {ratio:6.2f}x")
+    print(f"at end: {load_note()}")
     print_targets(
         [
             (name, f"{ratio:.2f}x", f">= {goal:.1f}x", ratio >= goal)

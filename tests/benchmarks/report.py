@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Mapping
 
@@ -29,3 +30,13 @@ def print_targets(targets: list[tuple[str, str, str, bool]], width: int) -> bool
     met = all(ok for *_, ok in targets)
     print("all targets met" if met else "SOME TARGETS MISSED")
     return met
+
+
+def load_note() -> str:
+    """The machine's load average, printed with every report: these figures are only
+    comparable between runs on an equally busy machine (ratios hold up better)."""
+    try:
+        one, five, fifteen = os.getloadavg()
+    except OSError:  # pragma: no cover - not every OS reports it
+        return "load average unknown"
+    return f"load average {one:.2f} {five:.2f} {fifteen:.2f} (1, 5, 15 min)"
