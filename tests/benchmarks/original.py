@@ -14,11 +14,12 @@ What the original does (its load.py, mnist_sequence.py and mnist_sequence_api.py
   generate_data loops over images, drawing each sequence with np.random.randint and
   collecting the images in a list that becomes one array with np.array at the end.
 
-Two changes let it run on Python 3 and today's numpy, and change no work done per
-image: load.py's `np.asarray(map(...))` needs `list(map(...))` on Python 3 (done here
-with numpy at load, which gives the same float32 values and is not timed), and the
-uniform gap, a float in the original, is made an int before it sizes an array (numpy
-refuses float sizes since 1.12).
+Three changes let it run on Python 3 and today's numpy, and change no work done per
+image: load.py's `np.asarray(map(...))` needs `list(map(...))` on Python 3 (`load`
+below; the in-process benchmarks convert with numpy instead, the same float32 values,
+untimed), the uniform gap, a float in the original, is made an int before it sizes an
+array (numpy refuses float sizes since 1.12), and generate_data, whose width argument
+refers to an undefined name, takes the width as an argument.
 """
 
 from __future__ import annotations
