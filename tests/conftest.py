@@ -10,9 +10,11 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import pytest
 from PySide6.QtCore import QSettings, QThread
 
-# Importing the GUI package first applies its guard against PySide6's reference-count
-# fault (see mnist_seq_gui/gui/_refcount_guard.py) before the fixtures below call Qt.
-import mnist_seq_gui.gui  # noqa: F401
+# The guard against PySide6 6.12.0 losing references (mnist_seq_gui/gui/_refcount_guard.py)
+# runs before the fixtures below call Qt, as the entry point runs it before Qt starts.
+from mnist_seq_gui.gui._refcount_guard import guard_singletons  # noqa: E402
+
+guard_singletons()
 
 # The offscreen platform reports this on every top-level window it shows; it is the
 # plugin describing itself, not a problem in our code, so it must not fail a test

@@ -22,6 +22,7 @@ from PySide6.QtGui import (
     QPalette,
     QPen,
     QPixmap,
+    QWheelEvent,
 )
 from PySide6.QtWidgets import QFrame, QScrollArea, QToolTip, QWidget
 
@@ -259,7 +260,13 @@ class ImageCanvas(QWidget):
 
 
 class PreviewView(QScrollArea):
-    """Scrollable preview; `image()` is the image shown, at 1:1."""
+    """Scrollable preview; `image()` is the image shown, at 1:1.
+
+    Zooming keeps the image point at the centre of the view where it was; Ctrl+wheel
+    asks for a zoom step (`zoomStepRequested`, +1 in, -1 out).
+    """
+
+    zoomStepRequested = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -283,7 +290,40 @@ class PreviewView(QScrollArea):
         return self.canvas.zoom()
 
     def set_zoom(self, zoom: int) -> None:
+        centre = self.centre_in_image()
         self.canvas.set_zoom(zoom)
+        # Size the canvas now (not on the next layout pass) so the scroll bars can be set.
+        self.canvas.resize(self.viewport().size().expandedTo(self.canvas.minimumSize()))
+        if centre is not None:
+            self.centre_on(*centre)
+
+    def centre_in_image(self) -> tuple[float, float] | None:
+        """The image point (in image pixels) at the centre of the view, if any."""
+        if self.canvas.image().isNull():
+            return None
+        dpr = self.canvas.devicePixelRatioF()
+        k = self.canvas.device_scale(dpr)
+        origin = self.canvas.image_origin(dpr, k)
+        middle = self.viewport().rect().center()
+        x = (self.horizontalScrollBar().value() + middle.x()) * dpr
+        y = (self.verticalScrollBar().value() + middle.y()) * dpr
+        return (x - origin.x()) / k, (y - origin.y()) / k
+
+    def centre_on(self, x: float, y: float) -> None:
+        """Scroll so that image point (x, y) is at the centre of the view, where possible."""
+        point = self.canvas.widget_point_of(x, y)
+        middle = self.viewport().rect().center()
+        self.horizontalScrollBar().setValue(point.x() - middle.x())
+        self.verticalScrollBar().setValue(point.y() - middle.y())
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            steps = event.angleDelta().y()
+            if steps:
+                self.zoomStepRequested.emit(1 if steps > 0 else -1)
+            event.accept()
+            return
+        super().wheelEvent(event)
 
     def effective_zoom(self) -> float:
         return self.canvas.effective_zoom()
