@@ -8,7 +8,7 @@ menus are built in gui/actions.py, files handled in gui/document.py.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QCloseEvent, QResizeEvent
+from PySide6.QtGui import QCloseEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -65,6 +65,7 @@ class MainWindow(QMainWindow):
         self._result: RenderResult | None = None
         self._error_box: QMessageBox | None = None
         self._closed = False
+        self._sized = False  # the splitter got its first sizes
         self._export_dialog = None
         self.document = Document(self)
         self.document.folder = session.save_dir
@@ -138,7 +139,7 @@ class MainWindow(QMainWindow):
         splitter.addWidget(self.panel_scroll)
         splitter.addWidget(right)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([self.panel_scroll.minimumWidth() + 40, PREFERRED_SIZE[0]])
+        self.splitter = splitter
         self.setCentralWidget(splitter)
 
     def _create_status_bar(self) -> None:
@@ -331,6 +332,15 @@ class MainWindow(QMainWindow):
         self.zoom_in_action.setEnabled(has_image and zoom < ZOOM_STEPS[-1])
         self.zoom_out_action.setEnabled(has_image and zoom > ZOOM_STEPS[0])
         self.fit_action.setChecked(self.preview.zoom() == FIT)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._sized:
+            # The panel gets about a third of the window, never less than it needs.
+            self._sized = True
+            total = self.splitter.width()
+            panel = min(max(self.panel_scroll.minimumWidth(), round(total * 0.36)), 420)
+            self.splitter.setSizes([panel, total - panel])
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

@@ -18,9 +18,11 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
     QGridLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QSlider,
     QSpinBox,
     QToolButton,
@@ -62,6 +64,7 @@ class NumberRow:
         spin.setSuffix(p.suffix)
         spin.setKeyboardTracking(False)
         spin.setAlignment(Qt.AlignmentFlag.AlignRight)
+        spin.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self.spin = spin
         panel.describe(self.slider, _plain(p.label), p.tip)
         panel.describe(self.spin, _plain(p.label), p.tip)
@@ -151,6 +154,7 @@ class ParametersPanel(QWidget):
         self.width_spin.setSuffix(" px")
         self.width_spin.setKeyboardTracking(False)
         self.width_spin.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.width_spin.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         for widget in (self.width_slider, self.width_spin):
             self.describe(widget, "Width", "Image width in pixels")
         self.source_combo = QComboBox()
@@ -182,20 +186,22 @@ class ParametersPanel(QWidget):
         row = 0
 
         def add(label: str, buddy: QWidget, *widgets: QWidget) -> None:
+            # Two columns (label | field); a field of several widgets is one row box, so
+            # the field column is as narrow as its widest row, not the sum of columns.
             nonlocal row
             grid.addWidget(self._label(label, buddy), row, 0)
-            if len(widgets) == 1:
-                grid.addWidget(widgets[0], row, 1, 1, 2)
-            else:
-                for column, widget in enumerate(widgets, start=1):
-                    grid.addWidget(widget, row, column)
+            box = QHBoxLayout()
+            box.setSpacing(6)
+            for widget in widgets:
+                box.addWidget(widget, 1 if isinstance(widget, (QSlider, SeedSpin)) else 0)
+            grid.addLayout(box, row, 1)
             row += 1
 
         add("&Sequence", self.sequence_edit, self.sequence_edit)
         add("S&eed", self.seed_spin, self.seed_spin, self.reroll_button)
         add("Sa&mple", self.item_spin, self.item_spin)
         add("&Rule", self.rule_combo, self.rule_combo)
-        grid.addWidget(self.white_on_black_check, row, 1, 1, 2)
+        grid.addWidget(self.white_on_black_check, row, 1)
         row += 1
         for name in ("min_spacing", "max_spacing"):
             r = self.rows[name]
@@ -230,8 +236,10 @@ class ParametersPanel(QWidget):
             r = NumberRow(self, name, p)
             self.rows[name] = r
             grid.addWidget(self._label(p.label, r.spin), row, 0)
-            grid.addWidget(r.slider, row, 1)
-            grid.addWidget(r.spin, row, 2)
+            box = QHBoxLayout()
+            box.addWidget(r.slider, 1)
+            box.addWidget(r.spin)
+            grid.addLayout(box, row, 1)
         self.variation_box.setVisible(False)
         self.variation_button.toggled.connect(self.show_variation)
         self.variation_button.setVisible(bool(params("variation")))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSize, Signal
 from PySide6.QtGui import QValidator
-from PySide6.QtWidgets import QAbstractSpinBox, QWidget
+from PySide6.QtWidgets import QAbstractSpinBox, QSizePolicy, QWidget
 
 from ..core import MAX_SEED
 
@@ -27,6 +27,8 @@ class SeedSpin(QAbstractSpinBox):
         # Not QLineEdit.isModified(): the spin box clears it on Return.
         self.lineEdit().textEdited.connect(lambda _text: setattr(self, "_typed", True))
         self.setAccelerated(True)
+        # May shrink below the width of a 19-digit number on small screens (it scrolls).
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setCorrectionMode(QAbstractSpinBox.CorrectionMode.CorrectToPreviousValue)
         self.editingFinished.connect(self._commit_text)
 
