@@ -106,9 +106,7 @@ _KEYS = (
 _SOFTWARE_KEY = "Software"
 
 
-def composition_text(
-    comp: Composition, source: str | None = None, item: int = 0
-) -> dict[str, str]:
+def composition_text(comp: Composition, source: str | None = None, item: int = 0) -> dict[str, str]:
     """The parameters of a composition as PNG text chunks (`item` only when not 0)."""
     from . import __version__
 

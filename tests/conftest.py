@@ -12,7 +12,7 @@ from PySide6.QtCore import QSettings, QThread
 
 # The guard against PySide6 6.12.0 losing references (mnist_seq_gui/gui/_refcount_guard.py)
 # runs before the fixtures below call Qt, as the entry point runs it before Qt starts.
-from mnist_seq_gui.gui._refcount_guard import guard_singletons  # noqa: E402
+from mnist_seq_gui.gui._refcount_guard import guard_singletons
 
 guard_singletons()
 

@@ -422,7 +422,10 @@ def test_9_without_a_display_help_works_and_a_start_says_why_in_one_line(tmp_pat
 
 
 def test_9_without_pyside6_a_start_says_what_to_install(tmp_path):
-    code = "import sys; sys.modules['PySide6'] = None; import runpy; runpy.run_module('mnist_seq_gui', run_name='__main__')"
+    code = (
+        "import sys, runpy; sys.modules['PySide6'] = None; "
+        "runpy.run_module('mnist_seq_gui', run_name='__main__')"
+    )
     done = subprocess.run(
         [sys.executable, "-c", code],
         env=_gui_env(tmp_path),

@@ -12,9 +12,9 @@ from PySide6.QtGui import QImage, QKeySequence
 from PySide6.QtWidgets import QWidget
 
 from mnist_seq_gui.core import SequenceSpec, compose, valid_widths
+from mnist_seq_gui.gui.drawing import compose_recipe
 from mnist_seq_gui.gui.image_view import FIT, PreviewView
 from mnist_seq_gui.gui.main_window import MainWindow
-from mnist_seq_gui.gui.drawing import compose_recipe
 from mnist_seq_gui.gui.qimage import rgb_array
 from mnist_seq_gui.gui.render_thread import RenderResult
 
