@@ -19,12 +19,27 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, PngImagePlugin
 
-from .core import MAX_SEED, Composition, SequenceSpec
-from .core.errors import MnistSeqError
+from .core import (
+    MAX_SEED,
+    Composition,
+    InputError,
+    OutputError,
+    SequenceSpec,
+    parse_sequence,
+)
 
-
-class OutputError(MnistSeqError):
-    """A file that cannot be written (missing or read-only folder, full disk)."""
+__all__ = [
+    "OutputError",
+    "SavedRecipe",
+    "atomic_output",
+    "composition_text",
+    "encode_png",
+    "read_composition_text",
+    "read_recipe",
+    "to_uint8",
+    "write_bytes_atomic",
+    "write_png",
+]
 
 
 def _describe_os_error(path: Path, exc: OSError) -> str:
@@ -147,15 +162,15 @@ class SavedRecipe:
 
 
 def _text_chunks(path: Path) -> dict[str, str]:
-    """A PNG's text chunks, without decoding its pixels; MnistSeqError for anything odd."""
+    """A PNG's text chunks, without decoding its pixels; InputError for anything odd."""
     try:
         info = path.stat()
     except OSError as exc:
-        raise MnistSeqError(f"cannot open {path}: {exc.strerror or exc}") from None
+        raise InputError(f"cannot open {path}: {exc.strerror or exc}") from None
     if not stat.S_ISREG(info.st_mode):
-        raise MnistSeqError(f"cannot open {path}: it is not a regular file")
+        raise InputError(f"cannot open {path}: it is not a regular file")
     if info.st_size > _MAX_RECIPE_FILE:
-        raise MnistSeqError(
+        raise InputError(
             f"{path} is {info.st_size:,} bytes, far more than a PNG saved by mnist-seq; "
             "open a PNG that mnist-seq saved"
         )
@@ -165,7 +180,7 @@ def _text_chunks(path: Path) -> dict[str, str]:
             # `image.text` would decode the whole image to find any after it.
             return {k: v for k, v in image.info.items() if isinstance(v, str)}
     except Exception as exc:  # Pillow raises many kinds (bombs, truncated chunks, limits)
-        raise MnistSeqError(f"cannot open {path}: {exc}") from None
+        raise InputError(f"cannot open {path}: {exc}") from None
 
 
 def read_recipe(path: str | os.PathLike) -> SavedRecipe:
@@ -174,13 +189,13 @@ def read_recipe(path: str | os.PathLike) -> SavedRecipe:
     text = _text_chunks(path)
     missing = [k for k in _KEYS if k not in text]
     if missing:
-        raise MnistSeqError(
+        raise InputError(
             f"{path} was not saved by mnist-seq (no {', '.join(missing)}); "
             "open a PNG that mnist-seq saved"
         )
     try:
         spec = SequenceSpec(
-            digits=text["sequence"],
+            digits=parse_sequence(text["sequence"]),
             width=int(text["width"]),
             min_spacing=int(text["min_spacing"]),
             max_spacing=int(text["max_spacing"]),
@@ -191,10 +206,10 @@ def read_recipe(path: str | os.PathLike) -> SavedRecipe:
         item = int(text.get("item", "0"))
         indices = tuple(int(i) for i in text["mnist_indices"].split(","))
     except ValueError as exc:
-        raise MnistSeqError(f"{path}: its saved parameters are damaged ({exc})") from None
+        raise InputError(f"{path}: its saved parameters are damaged ({exc})") from None
     for name, value in (("seed", seed), ("item", item)):
         if not 0 <= value <= MAX_SEED:
-            raise MnistSeqError(f"{path}: its {name} {value} is outside 0..{MAX_SEED}")
+            raise InputError(f"{path}: its {name} {value} is outside 0..{MAX_SEED}")
     source = text.get("source")
     if source is None or source.startswith(_BUNDLED_SOURCE):
         source = None

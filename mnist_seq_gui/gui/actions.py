@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtGui import QAction, QGuiApplication, QIcon, QKeySequence
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtGui import QAction, QIcon, QKeySequence
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from .. import __version__
 from .image_view import FIT
@@ -25,7 +25,7 @@ def _action(
     window: MainWindow,
     text: str,
     tip: str,
-    slot: Callable,
+    slot: Callable[[], object],
     keys: QKeySequence.StandardKey | list[QKeySequence] | None = None,
     icon: str | None = None,
 ) -> QAction:
@@ -155,9 +155,7 @@ def create_actions(w: MainWindow) -> None:
     w.about_action = _action(
         w, "&About mnist-seq", "Version, data source and licence", lambda: about(w)
     )
-    w.about_qt_action = _action(
-        w, "About &Qt", "The Qt library's about box", QGuiApplication.instance().aboutQt
-    )
+    w.about_qt_action = _action(w, "About &Qt", "The Qt library's about box", QApplication.aboutQt)
 
 
 def create_menus(w: MainWindow) -> None:

@@ -14,9 +14,13 @@ import importlib.util
 import os
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from .. import __version__
 from .desktop import APP_ID, ICON_NAME, icon_path, install_desktop
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
 
 ORGANIZATION = "mnist-seq"
 APPLICATION = APP_ID
@@ -96,12 +100,13 @@ def display_problem(environ: dict[str, str] | None = None) -> str | None:
     return None
 
 
-def build_application(argv: Sequence[str] | None = None):
+def build_application(argv: Sequence[str] | None = None) -> QApplication:
     """The QApplication with the names QSettings and the desktop use."""
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
-    app = QApplication.instance()
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else None
     if app is None:
         app = QApplication(list(sys.argv if argv is None else argv))
     app.setOrganizationName(ORGANIZATION)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QGuiApplication, QImage
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from ..core import MnistSeqError, file_stem
 from ..files import composition_text, read_recipe, write_png
@@ -191,7 +191,7 @@ class Document(QObject):
         self.window.show_status(f"Copied the {size} image", STATUS_MS)
 
 
-def error_box(parent, title: str, text: str) -> QMessageBox:
+def error_box(parent: QWidget, title: str, text: str) -> QMessageBox:
     """A window-modal warning that does not block the caller (tests, timers)."""
     box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, parent)
     box.setObjectName("errorDialog")

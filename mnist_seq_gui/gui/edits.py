@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..core import nearest_valid_widths
-from .recipe import DIGIT_CHARS, DIGIT_SIZE, FIELDS, Recipe, width_range
+from ..core import DIGIT_CHARS, DIGIT_SIZE, nearest_valid_widths
+from .recipe import FIELDS, Recipe, width_range
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -32,10 +33,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core import MAX_SEED, MAX_WIDTH, RULES, MnistSeqError
+from ..core import MAX_SEED, MAX_WIDTH, RULES, MnistSeqError, new_seed
 from ..dataset import DTYPES, FORMATS, MAX_LENGTH, NPZ_NAME, DatasetConfig, ExportResult
 from .export_thread import ExportThread
-from .recipe import Recipe, new_seed
+from .recipe import Recipe
 
 _AUTO_WIDTH = 27  # one below the narrowest image; shown as "auto"
 _MAX_COUNT = 100_000_000
@@ -419,6 +420,6 @@ class ExportDialog(QDialog):
         self.stop_and_wait()
         super().done(result)
 
-    def closeEvent(self, event) -> None:
+    def closeEvent(self, event: QCloseEvent) -> None:
         self.stop_and_wait()
         super().closeEvent(event)

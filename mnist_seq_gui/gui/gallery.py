@@ -11,7 +11,16 @@ import math
 from collections.abc import Sequence
 
 from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPaintEvent, QPen, QResizeEvent
+from PySide6.QtGui import (
+    QColor,
+    QHelpEvent,
+    QImage,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -179,7 +188,7 @@ class GalleryCanvas(QWidget):
         super().mousePressEvent(event)
 
     def event(self, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.ToolTip:
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
             index = self.sample_at(event.pos())
             if 0 <= index < len(self._tips):
                 QToolTip.showText(event.globalPos(), self._tips[index], self)
@@ -191,9 +200,16 @@ class GalleryCanvas(QWidget):
 
 
 class _Scroll(QScrollArea):
+    """Tells the canvas how much room it has whenever the view is resized."""
+
+    def __init__(self, canvas: GalleryCanvas) -> None:
+        super().__init__()
+        self.canvas = canvas
+        self.setWidget(canvas)
+
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        self.widget().set_room(self.viewport().size())
+        self.canvas.set_room(self.viewport().size())
 
 
 class GalleryView(QWidget):
@@ -223,15 +239,13 @@ class GalleryView(QWidget):
         header.addWidget(self.count_spin)
         header.addWidget(self.note, 1)
         self.canvas = GalleryCanvas()
-        self.scroll = _Scroll()
-        self.scroll.setWidget(self.canvas)
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.StyledPanel)
-        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self.scroll_area = _Scroll(self.canvas)
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.StyledPanel)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(header)
-        layout.addWidget(self.scroll, 1)
+        layout.addWidget(self.scroll_area, 1)
         self.count_spin.valueChanged.connect(self.countChanged)
         self.sampleClicked = self.canvas.sampleClicked
         self.sampleHovered = self.canvas.sampleHovered
@@ -240,6 +254,6 @@ class GalleryView(QWidget):
         return self.count_spin.value()
 
     def set_samples(self, images: Sequence[QImage], tips: Sequence[str], note: str) -> None:
-        self.canvas.set_room(self.scroll.viewport().size())
+        self.canvas.set_room(self.scroll_area.viewport().size())
         self.canvas.set_samples(images, tips)
         self.note.setText(note)

@@ -15,6 +15,7 @@ from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtGui import (
     QBrush,
     QColor,
+    QHelpEvent,
     QImage,
     QMouseEvent,
     QPainter,
@@ -248,7 +249,7 @@ class ImageCanvas(QWidget):
         super().mousePressEvent(event)
 
     def event(self, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.ToolTip:
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
             index = self.digit_at(event.pos())
             if 0 <= index < len(self._tips):
                 QToolTip.showText(event.globalPos(), self._tips[index], self)

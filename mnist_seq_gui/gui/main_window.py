@@ -7,13 +7,17 @@ menus are built in gui/actions.py, files handled in gui/document.py.
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QCloseEvent, QResizeEvent, QShowEvent
+from PySide6.QtGui import QAction, QCloseEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QScrollArea,
     QSplitter,
@@ -32,17 +36,47 @@ from .model import RecipeModel
 from .parameters_panel import ParametersPanel
 from .problem_bar import ProblemBar
 from .recipe import Problem, Recipe, sentence
-from .render_thread import ComposeFn, GalleryThread, RenderRequest, RenderResult, RenderThread
+from .render_thread import (
+    ComposeFn,
+    GalleryResult,
+    GalleryThread,
+    RenderRequest,
+    RenderResult,
+    RenderThread,
+)
 from .samples import Samples
 from .settings import Session, read_session, write_session
 from .shortcuts import ShortcutPassthrough
 from .status_bar import StatusBar
+
+if TYPE_CHECKING:
+    from .export_dialog import ExportDialog
 
 PREFERRED_SIZE = (1100, 700)
 
 
 class MainWindow(QMainWindow):
     """The explorer's main window."""
+
+    # Made by gui/actions.py.
+    open_action: QAction
+    save_action: QAction
+    save_as_action: QAction
+    export_action: QAction
+    quit_action: QAction
+    copy_action: QAction
+    reroll_action: QAction
+    zoom_in_action: QAction
+    zoom_out_action: QAction
+    actual_size_action: QAction
+    fit_action: QAction
+    gallery_action: QAction
+    about_action: QAction
+    about_qt_action: QAction
+    file_menu: QMenu
+    edit_menu: QMenu
+    view_menu: QMenu
+    help_menu: QMenu
 
     imageShown = Signal(int)  # id of the request whose image is now shown
     galleryShown = Signal(int)  # id of the gallery request now shown
@@ -66,7 +100,7 @@ class MainWindow(QMainWindow):
         self._error_box: QMessageBox | None = None
         self._closed = False
         self._sized = False  # the splitter got its first sizes
-        self._export_dialog = None
+        self._export_dialog: ExportDialog | None = None
         self.document = Document(self)
         self.document.folder = session.save_dir
         self.samples = Samples(self)
@@ -258,7 +292,7 @@ class MainWindow(QMainWindow):
         """True when the gallery shows the samples of the newest request."""
         return 0 < self._latest_gallery_id == self._shown_gallery_id
 
-    def _on_gallery(self, result) -> None:
+    def _on_gallery(self, result: GalleryResult) -> None:
         if result.request_id != self._latest_gallery_id or self._closed:
             return
         self._shown_gallery_id = result.request_id
@@ -294,13 +328,13 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ files
 
-    def open_file(self, path) -> bool:
+    def open_file(self, path: str | Path) -> bool:
         return self.document.open_file(path)
 
     def save(self) -> bool:
         return self.document.save()
 
-    def save_to(self, path) -> bool:
+    def save_to(self, path: str | Path) -> bool:
         return self.document.save_to(path)
 
     # ------------------------------------------------------------------ messages

@@ -30,8 +30,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core import MAX_SEED, MAX_WIDTH
-from .recipe import DIGIT_SIZE, Param, Recipe, param, params
+from ..core import DIGIT_SIZE, MAX_SEED, MAX_WIDTH
+from .recipe import Param, Recipe, param, params
 from .seed_spin import SeedSpin
 
 BUNDLED_TEXT = "Bundled MNIST test set"
@@ -54,13 +54,16 @@ class NumberRow:
         high = p.high if p.slider_high is None else p.slider_high
         self.slider.setRange(round(p.low * self.scale), round(high * self.scale))
         self.slider.setSingleStep(max(1, round(p.step * self.scale)))
+        spin: QSpinBox | QDoubleSpinBox
         if p.decimals:
-            spin: QAbstractSpinBox = QDoubleSpinBox()
+            spin = QDoubleSpinBox()
             spin.setDecimals(p.decimals)
+            spin.setRange(p.low, p.high)
+            spin.setSingleStep(p.step)
         else:
             spin = QSpinBox()
-        spin.setRange(p.low, p.high)
-        spin.setSingleStep(p.step)
+            spin.setRange(int(p.low), int(p.high))
+            spin.setSingleStep(int(p.step))
         spin.setSuffix(p.suffix)
         spin.setKeyboardTracking(False)
         spin.setAlignment(Qt.AlignmentFlag.AlignRight)
@@ -80,7 +83,7 @@ class NumberRow:
             if top > self.slider.maximum():  # a file may use more than the slider offers
                 self.slider.setMaximum(top)
             self.slider.setValue(top)
-            self.spin.setValue(value)
+            self.spin.setValue(value)  # type: ignore[arg-type]
 
 
 class ParametersPanel(QWidget):
@@ -171,12 +174,13 @@ class ParametersPanel(QWidget):
             ("width", self.width_slider),
         ):
             widget.setObjectName(f"{name}Slider")
-        for name, widget in (
+        spins: tuple[tuple[str, QWidget], ...] = (
             ("minSpacing", self.min_spacing_spin),
             ("maxSpacing", self.max_spacing_spin),
             ("width", self.width_spin),
-        ):
-            widget.setObjectName(f"{name}Spin")
+        )
+        for name, spin in spins:
+            spin.setObjectName(f"{name}Spin")
 
         grid = QGridLayout()
         grid.setContentsMargins(0, 0, 0, 0)

@@ -11,12 +11,10 @@ store it under its name, and `from_mapping` checks its range.
 from __future__ import annotations
 
 import dataclasses
-import secrets
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..core import (
-    MAX_SEED,
     MAX_WIDTH,
     MnistSeqError,
     SequenceSpec,
@@ -25,14 +23,7 @@ from ..core import (
     valid_widths,
 )
 
-DIGIT_SIZE = 28  # the core's digit size; taken from the core once it exports it
 SPACING_SLIDER_MAX = 200  # the spacing sliders' span; the spin boxes accept more
-DIGIT_CHARS = frozenset("0123456789")
-
-
-def new_seed() -> int:
-    """A fresh seed from the operating system's entropy."""
-    return secrets.randbelow(MAX_SEED + 1)
 
 
 @dataclass(frozen=True)

@@ -128,7 +128,9 @@ class LatestWinsThread(QThread):
                 self.done.emit(result)
 
 
-def image_job(banks: BankCache, compose_fn: ComposeFn = compose_recipe):
+def image_job(
+    banks: BankCache, compose_fn: ComposeFn = compose_recipe
+) -> Callable[[RenderRequest], RenderResult]:
     """The main image: recipe -> RenderResult (bank loading is not counted as render time)."""
 
     def job(request: RenderRequest) -> RenderResult:
@@ -142,7 +144,7 @@ def image_job(banks: BankCache, compose_fn: ComposeFn = compose_recipe):
     return job
 
 
-def gallery_job(banks: BankCache):
+def gallery_job(banks: BankCache) -> Callable[[RenderRequest], GalleryResult]:
     """Gallery samples: recipe + count -> GalleryResult, one batch."""
 
     def job(request: RenderRequest) -> GalleryResult:

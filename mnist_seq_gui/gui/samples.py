@@ -12,9 +12,10 @@ import numpy as np
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QFileDialog
 
-from ..core import MnistSeqError
+from ..core import MnistSeqError, new_seed
 from .document import STATUS_MS
-from .recipe import Recipe, new_seed
+from .model import RecipeModel
+from .recipe import Recipe
 from .render_thread import GalleryResult, RenderResult
 
 if TYPE_CHECKING:
@@ -35,7 +36,7 @@ class Samples(QObject):
         self._gallery: GalleryResult | None = None
 
     @property
-    def model(self):
+    def model(self) -> RecipeModel:
         return self.window.model
 
     def can_reroll(self) -> bool:

@@ -53,13 +53,13 @@ class SeedSpin(QAbstractSpinBox):
         else:
             self.lineEdit().setText(str(self._value))
 
-    def validate(self, text: str, pos: int) -> QValidator.State:
-        text = text.strip()
-        if not text:
-            return QValidator.State.Intermediate
-        if not set(text) <= _DIGITS or len(text) > 20 or int(text) > self._maximum:
-            return QValidator.State.Invalid
-        return QValidator.State.Acceptable
+    def validate(self, text: str, pos: int) -> tuple[QValidator.State, str, int]:
+        stripped = text.strip()
+        if not stripped:
+            return QValidator.State.Intermediate, text, pos
+        if not set(stripped) <= _DIGITS or len(stripped) > 20 or int(stripped) > self._maximum:
+            return QValidator.State.Invalid, text, pos
+        return QValidator.State.Acceptable, text, pos
 
     def fixup(self, text: str) -> str:
         return str(self._value)

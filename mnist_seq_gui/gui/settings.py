@@ -7,6 +7,7 @@ the status bar and the default, never an exception at every start.
 
 from __future__ import annotations
 
+from collections.abc import Container
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,13 +44,15 @@ class Session:
     notes: tuple[str, ...] = ()
 
 
-def _choice(settings: QSettings, key: str, allowed, default, notes: list[str]):
+def _choice(
+    settings: QSettings, key: str, allowed: Container[int], default: int, notes: list[str]
+) -> int:
     raw = settings.value(key, default)
     try:
         value = int(str(raw).strip()) if len(str(raw)) <= 20 else None
     except ValueError:
         value = None
-    if value not in allowed:
+    if value is None or value not in allowed:
         name = key.split("/")[-1]
         notes.append(f"settings: {name} {str(raw)[:40]!r} is not usable; using the default")
         return default

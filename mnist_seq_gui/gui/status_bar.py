@@ -20,7 +20,7 @@ class StatusBar(QStatusBar):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("statusBar")
-        self._permanent: list[QWidget] = []
+        self._permanent: list[QLabel] = []
         self.messageChanged.connect(lambda _text: self.update())
 
     def add_label(self, name: str) -> QLabel:

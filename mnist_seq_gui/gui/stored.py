@@ -1,7 +1,8 @@
 """Recipes to and from stored values (settings, a file's text), checked field by field.
 
 A damaged or absurd value never raises: it becomes a note ("settings: width
-2147483648 is outside 28..100,000; using 124") and the field keeps its default.
+2,147,483,648 is out of range; use 28..100,000; using 124") and the field keeps its
+default.
 """
 
 from __future__ import annotations
@@ -9,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..core import MAX_SEED, MAX_WIDTH, RULES
-from .recipe import DEFAULT, DIGIT_CHARS, DIGIT_SIZE, FIELDS, Recipe, param
+from ..core import DIGIT_CHARS, DIGIT_SIZE, MAX_SEED, MAX_WIDTH, RULES, InputError, whole_number
+from .recipe import DEFAULT, FIELDS, Recipe, param
 
 # Ranges of fields that have no Param (no slider) but are checked when restored.
 LIMITS: dict[str, tuple[int, int]] = {
@@ -20,50 +21,61 @@ LIMITS: dict[str, tuple[int, int]] = {
 }
 
 
-def _whole(value: Any) -> int:
-    if isinstance(value, bool):
-        raise ValueError("not a whole number")
-    if isinstance(value, int):
-        return value
-    text = str(value).strip()
-    if not text or len(text) > 40:  # also keeps int() away from huge strings
-        raise ValueError("not a whole number")
-    return int(text, 10)
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
-def _flag(value: Any) -> bool:
+def _whole(name: str, value: Any, low: int | None = None, high: int | None = None) -> int:
+    """Stored text or an int -> an int in [low, high] (the core's one whole-number check)."""
+    if isinstance(value, str):
+        text = value.strip()
+        # The length cap keeps int() away from enormous strings.
+        if not text or len(text) > 40 or not text.lstrip("-").isdigit():
+            raise InputError(f"{name} {_shown(value)} is not a whole number")
+        value = int(text, 10)
+    return whole_number(name, value, low, high)
+
+
+def _flag(name: str, value: Any) -> bool:
     if value in (True, "true", "True", "1", 1):
         return True
     if value in (False, "false", "False", "0", 0):
         return False
-    raise ValueError("not true or false")
+    raise InputError(f"{name} {_shown(value)} is not true or false")
 
 
 def _coerce(name: str, value: Any) -> Any:
-    """One stored value as the field's type and range; ValueError with the reason."""
+    """One stored value as the field's type and range; InputError saying what is wrong."""
+    label = name.replace("_", " ")
     if name == "sequence":
         text = str(value)
-        if not text or set(text) - DIGIT_CHARS:
-            raise ValueError("not a sequence of digits 0-9")
+        if not text or not set(text) <= set(DIGIT_CHARS):
+            raise InputError(f"sequence {_shown(value)} is not a sequence of digits 0-9")
         return text
     if name == "rule":
         if value not in RULES:
-            raise ValueError(f"not one of {', '.join(RULES)}")
+            raise InputError(f"rule {_shown(value)} is not one of {', '.join(RULES)}")
         return str(value)
     if name == "white_on_black":
-        return _flag(value)
+        return _flag(label, value)
     if name == "source":
         return None if value in (None, "") else str(value)
     if name == "indices":
         if value in (None, ""):
             return None
         items = value.split(",") if isinstance(value, str) else list(value)
-        return tuple(_whole(i) for i in items)
+        return tuple(_whole("MNIST index", i, 0) for i in items)
     p = param(name)
     low, high = LIMITS.get(name) or (p.low, p.high)  # type: ignore[union-attr]
-    number = _whole(value) if isinstance(FIELDS[name].default, int) else float(value)
-    if not low <= number <= high:
-        raise ValueError(f"outside {low:,}..{high:,}")
+    if isinstance(FIELDS[name].default, int):
+        return _whole(label, value, int(low), int(high))
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise InputError(f"{label} {_shown(value)} is not a number") from None
+    if not low <= number <= high:  # also refuses NaN
+        raise InputError(f"{label} {number:g} is out of range; use {low:g}..{high:g}")
     return number
 
 
@@ -73,7 +85,7 @@ def from_mapping(
     """A recipe from stored values (settings, a file's text); bad values keep `base`'s.
 
     Unknown keys are ignored. Each bad value gives a note such as
-    "settings: width 2147483648 is outside 28..100,000; using 124".
+    "settings: width 2,147,483,648 is out of range; use 28..100,000; using 124".
     """
     changes: dict[str, Any] = {}
     notes: list[str] = []
@@ -83,9 +95,8 @@ def from_mapping(
         raw = values[name]
         try:
             changes[name] = _coerce(name, raw)
-        except (TypeError, ValueError, OverflowError) as exc:
-            shown = repr(raw) if len(repr(raw)) <= 40 else repr(raw)[:37] + "..."
-            notes.append(f"{what}: {name} {shown} is {exc}; using {getattr(base, name)!r}")
+        except InputError as exc:
+            notes.append(f"{what}: {exc}; using {_shown(getattr(base, name))}")
     recipe = base.replace(**changes)
     if recipe.min_spacing > recipe.max_spacing:
         notes.append(f"{what}: min spacing was above max spacing; using {base.min_spacing}")
