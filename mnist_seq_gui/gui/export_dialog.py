@@ -35,45 +35,11 @@ from PySide6.QtWidgets import (
 
 from ..core import MAX_SEED, MAX_WIDTH, RULES, MnistSeqError, new_seed
 from ..dataset import DTYPES, FORMATS, MAX_LENGTH, NPZ_NAME, DatasetConfig, ExportResult
+from .export_checks import folder_problem, in_gui_words
 from .export_thread import ExportThread
-from .recipe import Recipe
 
 _AUTO_WIDTH = 27  # one below the narrowest image; shown as "auto"
 _MAX_COUNT = 100_000_000
-
-
-def defaults_from_recipe(recipe: Recipe, count: int = 10_000) -> dict[str, Any]:
-    """Dialog defaults from the explorer's recipe: same length, layout, seed and digits.
-
-    The explorer's gallery shows items 0..K-1 of exactly this data set.
-    """
-    return {
-        "count": count,
-        "min_length": len(recipe.sequence) or 5,
-        "max_length": len(recipe.sequence) or 5,
-        "width": recipe.width,
-        "min_spacing": recipe.min_spacing,
-        "max_spacing": recipe.max_spacing,
-        "rule": recipe.rule,
-        "white_on_black": recipe.white_on_black,
-        "seed": recipe.seed,
-        "source": recipe.source,
-    }
-
-
-def in_gui_words(message: str) -> str:
-    """A dataset message written for the command line, in this dialog's words."""
-    for cli, gui in (
-        ("pass --overwrite", 'tick "Replace an earlier export"'),
-        ("use the random mode (--mode random)", "use the random rule"),
-        ("use the random rule (--rule random)", "use the random rule"),
-        ("(--mode random)", ""),
-        ("(--rule random)", ""),
-        ("(1 entries)", "(1 entry)"),
-        ("mode ", "rule "),
-    ):
-        message = message.replace(cli, gui)
-    return message
 
 
 class ExportDialog(QDialog):
@@ -278,7 +244,7 @@ class ExportDialog(QDialog):
         out_text = self.out_edit.text().strip()
         if not out_text:
             return self._refuse("Choose an output folder.", error=False)
-        problem = self._folder_problem(Path(out_text).expanduser())
+        problem = folder_problem(Path(out_text).expanduser(), self.overwrite_check.isChecked())
         if problem:
             return self._refuse(problem, error=True)
         self._set_status(
@@ -293,20 +259,6 @@ class ExportDialog(QDialog):
         self._set_status(text, error)
         self.export_button.setEnabled(False)
         return False
-
-    def _folder_problem(self, out: Path) -> str | None:
-        """What stops an export into `out`, in this dialog's words, or None."""
-        try:
-            if out.exists() and not out.is_dir():
-                return f"{out} is a file; choose a folder."
-            if out.is_dir() and not self.overwrite_check.isChecked() and any(out.iterdir()):
-                return (
-                    f"{out} is not empty; choose an empty folder, or tick "
-                    '"Replace an earlier export" to replace an export made there before.'
-                )
-        except OSError as exc:
-            return f"{out} cannot be read: {exc.strerror or exc}."
-        return None
 
     def _set_status(self, text: str, error: bool) -> None:
         self.status_label.setText(text)

@@ -13,9 +13,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
-    QComboBox,
-    QHBoxLayout,
-    QLabel,
     QMainWindow,
     QMenu,
     QMessageBox,
@@ -31,7 +28,8 @@ from .actions import create_actions, create_menus
 from .document import STATUS_MS, Document, error_box
 from .drawing import BankCache, compose_recipe, gallery_key
 from .gallery import GalleryView
-from .image_view import FIT, ZOOM_STEPS, PreviewView
+from .image_page import ImagePage
+from .image_view import FIT, ZOOM_STEPS
 from .model import RecipeModel
 from .parameters_panel import ParametersPanel
 from .problem_bar import ProblemBar
@@ -129,35 +127,13 @@ class MainWindow(QMainWindow):
         self.panel_scroll.setMinimumWidth(self.panel.minimumSizeHint().width() + scrollbar)
 
         self.problem_bar = ProblemBar()
-        self.preview = PreviewView()
-        self.preview.setObjectName("previewView")
-        self.preview.setAccessibleName("Preview")
-        hint = "Hover a digit to see its MNIST index; click it to draw another sample of it"
-        self.preview.setToolTip(hint)
-        self.preview.setStatusTip(hint)
-        self.zoom_combo = QComboBox()
-        self.zoom_combo.setObjectName("zoomCombo")
-        self.zoom_combo.setAccessibleName("Zoom")
-        self.zoom_combo.setToolTip("Preview zoom (whole factors stay crisp)")
-        self.zoom_combo.addItem("Fit", FIT)
-        for step in ZOOM_STEPS:
-            self.zoom_combo.addItem(f"{step}\u00d7", step)
-        zoom_label = QLabel("&Zoom")
-        zoom_label.setBuddy(self.zoom_combo)
-        header = QHBoxLayout()
-        header.setContentsMargins(0, 0, 0, 0)
-        header.addWidget(zoom_label)
-        header.addWidget(self.zoom_combo)
-        header.addStretch(1)
-        image_page = QWidget()
-        image_layout = QVBoxLayout(image_page)
-        image_layout.setContentsMargins(4, 4, 4, 4)
-        image_layout.addLayout(header)
-        image_layout.addWidget(self.preview, 1)
+        self.image_page = ImagePage()
+        self.preview = self.image_page.preview
+        self.zoom_combo = self.image_page.zoom_combo
         self.gallery = GalleryView()
         self.tabs = QTabWidget()
         self.tabs.setObjectName("viewTabs")
-        self.tabs.addTab(image_page, "&Image")
+        self.tabs.addTab(self.image_page, "&Image")
         self.tabs.addTab(self.gallery, "&Gallery")
 
         right = QWidget()
@@ -192,12 +168,9 @@ class MainWindow(QMainWindow):
         self.panel.sourceBrowseRequested.connect(self.samples.choose_source)
         self.problem_bar.widthOffered.connect(lambda w: self.model.set("width", w))
         self.problem_bar.randomRuleOffered.connect(lambda: self.model.set("rule", "random"))
-        self.zoom_combo.currentIndexChanged.connect(self._on_zoom_combo)
+        self.image_page.zoomChanged.connect(self.update_actions)
         self.preview.digitHovered.connect(self.samples.digit_hovered)
         self.preview.digitClicked.connect(self.samples.reroll_digit)
-        self.preview.zoomStepRequested.connect(
-            lambda step: self.zoom_in() if step > 0 else self.zoom_out()
-        )
         self.preview.canvas.scaleChanged.connect(self.update_actions)
         self.tabs.currentChanged.connect(lambda _i: self._request_gallery())
         self.gallery.countChanged.connect(lambda _n: self._request_gallery())
@@ -212,7 +185,6 @@ class MainWindow(QMainWindow):
             )
         self.resize(self.size().boundedTo(screen.size()))
         self.set_zoom(session.zoom)
-        self.preview.set_zoom(session.zoom)
         self.gallery.count_spin.setValue(session.gallery_count)
         self.tabs.setCurrentIndex(1 if session.gallery_shown else 0)
         self.panel.show_variation(session.variation_shown)
@@ -306,25 +278,13 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ zoom
 
     def set_zoom(self, zoom: int) -> None:
-        index = self.zoom_combo.findData(zoom)
-        if index >= 0:
-            self.zoom_combo.setCurrentIndex(index)  # fires _on_zoom_combo
-
-    def _on_zoom_combo(self, _index: int) -> None:
-        self.preview.set_zoom(int(self.zoom_combo.currentData()))
-        self.update_actions()
+        self.image_page.set_zoom(zoom)
 
     def zoom_in(self) -> None:
-        current = self.preview.effective_zoom()
-        bigger = [z for z in ZOOM_STEPS if z > current + 1e-9]
-        if bigger:
-            self.set_zoom(bigger[0])
+        self.image_page.zoom_in()
 
     def zoom_out(self) -> None:
-        current = self.preview.effective_zoom()
-        smaller = [z for z in ZOOM_STEPS if z < current - 1e-9]
-        if smaller:
-            self.set_zoom(smaller[-1])
+        self.image_page.zoom_out()
 
     # ------------------------------------------------------------------ files
 
@@ -384,7 +344,8 @@ class MainWindow(QMainWindow):
 
     def export_dataset(self) -> None:
         """Open the export dialog, prefilled with the current recipe."""
-        from .export_dialog import ExportDialog, defaults_from_recipe
+        from .export_checks import defaults_from_recipe
+        from .export_dialog import ExportDialog
 
         if self._export_dialog is not None:
             self._export_dialog.raise_()

@@ -14,7 +14,8 @@ from mnist_seq_gui.dataset import (
     SequenceDataset,
     load_npz,
 )
-from mnist_seq_gui.gui.export_dialog import ExportDialog, defaults_from_recipe
+from mnist_seq_gui.gui.export_checks import defaults_from_recipe
+from mnist_seq_gui.gui.export_dialog import ExportDialog
 from mnist_seq_gui.gui.recipe import Recipe
 
 
