@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from .. import __version__
+from ..core import MnistSeqError
 from .desktop import APP_ID, ICON_NAME, icon_path, install_desktop
 
 if TYPE_CHECKING:
@@ -142,7 +143,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.install_desktop:
         try:
             written = install_desktop()
-        except OSError as exc:
+        except (OSError, MnistSeqError) as exc:
             print(f"{APP_ID}: error: {exc}", file=sys.stderr)
             return 2
         for path in written:
