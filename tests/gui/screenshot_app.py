@@ -77,7 +77,8 @@ def main() -> int:
         origin = canvas.image_origin(dpr, k)
         corner = canvas.mapTo(window, QPoint(0, 0))  # whole logical pixels
         screen = window.screen()
-        shot = screen.grabWindow(0)  # the whole screen: what does not fit is cut off
+        # Tests grab the whole screen (what does not fit is cut off); the README the window.
+        shot = screen.grabWindow(window.winId() if args.readme else 0)
         shot.save(str(out))
         recipe = window.result().recipe
         frame = window.frameGeometry()
