@@ -10,12 +10,10 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt, Signal
+from PySide6.QtCore import QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
-    QHelpEvent,
     QImage,
-    QMouseEvent,
     QPainter,
     QPaintEvent,
     QPen,
@@ -27,10 +25,11 @@ from PySide6.QtWidgets import (
     QLabel,
     QScrollArea,
     QSpinBox,
-    QToolTip,
     QVBoxLayout,
     QWidget,
 )
+
+from .pointing import PointingCanvas
 
 MIN_SAMPLES, MAX_SAMPLES = 4, 64
 GAP = 8  # logical pixels between samples and around the grid
@@ -55,29 +54,27 @@ def grid_layout(
     return 1, columns, math.ceil(count / columns)
 
 
-class GalleryCanvas(QWidget):
+class GalleryCanvas(PointingCanvas):
     """Paints the samples; reports the one under the mouse."""
-
-    sampleClicked = Signal(int)
-    sampleHovered = Signal(int)  # -1 when over none
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("galleryCanvas")
-        self.setMouseTracking(True)
         self._images: tuple[QImage, ...] = ()
-        self._tips: tuple[str, ...] = ()
         self._current = -1
-        self._hover = -1
         self._room = QSize(0, 0)  # the visible area the grid should fit
 
     def images(self) -> tuple[QImage, ...]:
         return self._images
 
     def set_samples(self, images: Sequence[QImage], tips: Sequence[str]) -> None:
-        self._images, self._tips = tuple(images), tuple(tips)
-        self._hover = -1
+        self._images, self.tips = tuple(images), tuple(tips)
+        self.hover = -1
         self._relayout()
+
+    def current(self) -> int:
+        """The framed sample (the one the main preview shows), or -1."""
+        return self._current
 
     def set_current(self, index: int) -> None:
         """Frame the sample the main preview shows (-1: none)."""
@@ -124,6 +121,9 @@ class GalleryCanvas(QWidget):
             self.setMinimumSize(0, 0)
         self.update()
 
+    def item_at(self, pos: QPoint) -> int:
+        return self.sample_at(pos)
+
     def sample_at(self, pos: QPoint) -> int:
         dpr = self.devicePixelRatioF()
         point = QPoint(round(pos.x() * dpr), round(pos.y() * dpr))
@@ -151,52 +151,14 @@ class GalleryCanvas(QWidget):
         frame = max(1, round(dpr))
         for i, image in enumerate(self._images):
             rect = self.sample_rect(i)
-            if i in (self._current, self._hover):
-                colour = QColor(0x2A, 0x82, 0xDA) if i == self._hover else QColor(0xE0, 0x8A, 0)
+            if i in (self._current, self.hover):
+                colour = QColor(0x2A, 0x82, 0xDA) if i == self.hover else QColor(0xE0, 0x8A, 0)
                 pen = QPen(colour, 2 * frame)
                 pen.setJoinStyle(Qt.PenJoinStyle.MiterJoin)
                 painter.setPen(pen)
                 painter.drawRect(rect.adjusted(-frame, -frame, frame, frame))
             painter.drawImage(rect, image)
         painter.end()
-
-    def mouseMoveEvent(self, event: QMouseEvent) -> None:
-        index = self.sample_at(event.position().toPoint())
-        if index != self._hover:
-            self._hover = index
-            self.setCursor(
-                Qt.CursorShape.PointingHandCursor if index >= 0 else Qt.CursorShape.ArrowCursor
-            )
-            self.update()
-            self.sampleHovered.emit(index)
-        super().mouseMoveEvent(event)
-
-    def leaveEvent(self, event: QEvent) -> None:
-        if self._hover != -1:
-            self._hover = -1
-            self.update()
-            self.sampleHovered.emit(-1)
-        super().leaveEvent(event)
-
-    def mousePressEvent(self, event: QMouseEvent) -> None:
-        if event.button() == Qt.MouseButton.LeftButton:
-            index = self.sample_at(event.position().toPoint())
-            if index >= 0:
-                self.sampleClicked.emit(index)
-                event.accept()
-                return
-        super().mousePressEvent(event)
-
-    def event(self, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
-            index = self.sample_at(event.pos())
-            if 0 <= index < len(self._tips):
-                QToolTip.showText(event.globalPos(), self._tips[index], self)
-            else:
-                QToolTip.hideText()
-                event.ignore()
-            return True
-        return super().event(event)
 
 
 class _Scroll(QScrollArea):
@@ -247,8 +209,8 @@ class GalleryView(QWidget):
         layout.addLayout(header)
         layout.addWidget(self.scroll_area, 1)
         self.count_spin.valueChanged.connect(self.countChanged)
-        self.sampleClicked = self.canvas.sampleClicked
-        self.sampleHovered = self.canvas.sampleHovered
+        self.sampleClicked = self.canvas.clicked
+        self.sampleHovered = self.canvas.hovered  # -1 when over none
 
     def count(self) -> int:
         return self.count_spin.value()

@@ -11,13 +11,11 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt, Signal
+from PySide6.QtCore import QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtGui import (
     QBrush,
     QColor,
-    QHelpEvent,
     QImage,
-    QMouseEvent,
     QPainter,
     QPaintEvent,
     QPalette,
@@ -25,7 +23,9 @@ from PySide6.QtGui import (
     QPixmap,
     QWheelEvent,
 )
-from PySide6.QtWidgets import QFrame, QScrollArea, QToolTip, QWidget
+from PySide6.QtWidgets import QFrame, QScrollArea, QWidget
+
+from .pointing import PointingCanvas
 
 FIT = 0  # zoom value meaning "largest whole zoom that fits the window"
 ZOOM_STEPS: tuple[int, ...] = (1, 2, 3, 4, 5, 6, 8, 10, 12, 16, 20, 24, 32)
@@ -46,23 +46,18 @@ def _checker_pixmap() -> QPixmap:
     return tile
 
 
-class ImageCanvas(QWidget):
+class ImageCanvas(PointingCanvas):
     """Paints one QImage at an integer zoom; reports the digit under the mouse."""
 
-    digitHovered = Signal(int)  # position in the sequence, -1 when over no digit
-    digitClicked = Signal(int)
     scaleChanged = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("previewCanvas")
-        self.setMouseTracking(True)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self._image = QImage()
         self._boxes: tuple[Box, ...] = ()
-        self._tips: tuple[str, ...] = ()
         self._zoom = FIT
-        self._hover = -1
         self._checker: QBrush | None = None  # QPixmap needs the GUI app: made on first paint
 
     # -- state -------------------------------------------------------------------------
@@ -78,9 +73,9 @@ class ImageCanvas(QWidget):
         resized = image.size() != self._image.size()
         self._image = image
         self._boxes = tuple(tuple(int(v) for v in b) for b in boxes)  # type: ignore[misc]
-        self._tips = tuple(tips)
-        if self._hover >= len(self._boxes):
-            self._set_hover(-1)
+        self.tips = tuple(tips)
+        if self.hover >= len(self._boxes):
+            self.set_hover(-1)
         if resized:
             self._update_minimum_size()
         self.update()
@@ -150,6 +145,9 @@ class ImageCanvas(QWidget):
             return x, y
         return None
 
+    def item_at(self, pos: QPoint) -> int:
+        return self.digit_at(pos)
+
     def digit_at(self, pos: QPoint) -> int:
         """Position in the sequence of the digit under `pos`, or -1."""
         pixel = self.image_pixel_at(pos)
@@ -209,8 +207,8 @@ class ImageCanvas(QWidget):
                 self._image,
                 QRect(first, 0, last - first, height),
             )
-        if 0 <= self._hover < len(self._boxes):
-            x0, y0, x1, y1 = self._boxes[self._hover]
+        if 0 <= self.hover < len(self._boxes):
+            x0, y0, x1, y1 = self._boxes[self.hover]
             pen = QPen(QColor(0x2A, 0x82, 0xDA), 2 * frame)
             pen.setJoinStyle(Qt.PenJoinStyle.MiterJoin)
             painter.setPen(pen)
@@ -219,45 +217,6 @@ class ImageCanvas(QWidget):
                 QRect(origin.x() + x0 * k, origin.y() + y0 * k, (x1 - x0) * k, (y1 - y0) * k)
             )
         painter.end()
-
-    # -- mouse -------------------------------------------------------------------------
-
-    def _set_hover(self, index: int) -> None:
-        if index != self._hover:
-            self._hover = index
-            self.setCursor(
-                Qt.CursorShape.PointingHandCursor if index >= 0 else Qt.CursorShape.ArrowCursor
-            )
-            self.update()
-            self.digitHovered.emit(index)
-
-    def mouseMoveEvent(self, event: QMouseEvent) -> None:
-        self._set_hover(self.digit_at(event.position().toPoint()))
-        super().mouseMoveEvent(event)
-
-    def leaveEvent(self, event: QEvent) -> None:
-        self._set_hover(-1)
-        super().leaveEvent(event)
-
-    def mousePressEvent(self, event: QMouseEvent) -> None:
-        if event.button() == Qt.MouseButton.LeftButton:
-            index = self.digit_at(event.position().toPoint())
-            if index >= 0:
-                self.digitClicked.emit(index)
-                event.accept()
-                return
-        super().mousePressEvent(event)
-
-    def event(self, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
-            index = self.digit_at(event.pos())
-            if 0 <= index < len(self._tips):
-                QToolTip.showText(event.globalPos(), self._tips[index], self)
-            else:
-                QToolTip.hideText()
-                event.ignore()
-            return True
-        return super().event(event)
 
 
 class PreviewView(QScrollArea):
@@ -277,8 +236,8 @@ class PreviewView(QScrollArea):
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setMinimumHeight(28 + 2 * MARGIN + 4)
-        self.digitHovered = self.canvas.digitHovered
-        self.digitClicked = self.canvas.digitClicked
+        self.digitHovered = self.canvas.hovered  # position in the sequence, or -1
+        self.digitClicked = self.canvas.clicked
 
     def image(self) -> QImage:
         """The shown image, 1:1 (28 x W greyscale)."""

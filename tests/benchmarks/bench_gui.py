@@ -80,11 +80,9 @@ def make_window():
     return app, window
 
 
-def bench_latency(app, window) -> tuple[list[float], list[float]]:
-    from PySide6.QtCore import QEvent, QEventLoop, QObject
-
-    shown_at: dict[int, float] = {}
-    painted_at: list[float] = []
+def paint_watch(painted_at: list[float]):
+    """An event filter noting the time of every paint of the widget it watches."""
+    from PySide6.QtCore import QEvent, QObject
 
     class PaintWatch(QObject):
         def eventFilter(self, obj, event):
@@ -92,7 +90,15 @@ def bench_latency(app, window) -> tuple[list[float], list[float]]:
                 painted_at.append(time.perf_counter())
             return False
 
-    watch = PaintWatch()
+    return PaintWatch()
+
+
+def bench_latency(app, window) -> tuple[list[float], list[float]]:
+    from PySide6.QtCore import QEventLoop
+
+    shown_at: dict[int, float] = {}
+    painted_at: list[float] = []
+    watch = paint_watch(painted_at)
     window.preview.canvas.installEventFilter(watch)
     window.imageShown.connect(lambda i: shown_at.__setitem__(i, time.perf_counter()))
     slider = window.panel.width_slider
@@ -116,21 +122,14 @@ def bench_latency(app, window) -> tuple[list[float], list[float]]:
 
 def bench_gallery(app, window) -> list[float]:
     """Reroll -> all samples shown and painted, with the gallery tab open."""
-    from PySide6.QtCore import QEvent, QEventLoop, QObject
+    from PySide6.QtCore import QEventLoop
 
     painted_at: list[float] = []
-
-    class PaintWatch(QObject):
-        def eventFilter(self, obj, event):
-            if event.type() == QEvent.Type.Paint:
-                painted_at.append(time.perf_counter())
-            return False
-
+    watch = paint_watch(painted_at)
     window.gallery.count_spin.setValue(GALLERY_SAMPLES)
     window.gallery_action.trigger()
     while not window.gallery_is_current():
         app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 5)
-    watch = PaintWatch()
     window.gallery.canvas.installEventFilter(watch)
     times = []
     for _ in range(GALLERY_REFRESHES):

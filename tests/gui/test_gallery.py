@@ -61,7 +61,7 @@ def test_clicking_a_sample_makes_it_the_image_with_the_same_pixels(qtbot, window
     assert np.array_equal(shown_pixels(window), sample)
     # Back in the gallery, that sample is framed as the current one.
     window.gallery_action.trigger()
-    qtbot.waitUntil(lambda: canvas._current == target, timeout=TIMEOUT_MS)
+    qtbot.waitUntil(lambda: canvas.current() == target, timeout=TIMEOUT_MS)
 
 
 def test_reroll_refreshes_every_sample(qtbot, window):
