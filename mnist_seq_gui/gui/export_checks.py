@@ -35,10 +35,6 @@ def in_gui_words(message: str) -> str:
     """A dataset message written for the command line, in this dialog's words."""
     for cli, gui in (
         ("pass --overwrite", 'tick "Replace an earlier export"'),
-        ("use the random mode (--mode random)", "use the random rule"),
-        ("use the random rule (--rule random)", "use the random rule"),
-        ("(--mode random)", ""),
-        ("(--rule random)", ""),
         ("(1 entries)", "(1 entry)"),
     ):
         message = message.replace(cli, gui)

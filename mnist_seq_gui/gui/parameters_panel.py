@@ -87,7 +87,7 @@ class NumberRow:
 
 
 class ParametersPanel(QWidget):
-    """Sequence, seed, rule, polarity, spacing, width, digit source and variation."""
+    """Sequence, seed, sample, rule, white on black, spacing, width, digits, variation."""
 
     edited = Signal(str, object)  # recipe field, new value
     rerollRequested = Signal()
