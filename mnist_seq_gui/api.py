@@ -7,6 +7,7 @@ yet every image can be reproduced from the seed recorded in its Composition.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,6 @@ from .core import (
     NO_VARIATION,
     Composition,
     SequenceError,
-    SequenceSpec,
     SpacingError,
     Variation,
     as_digits,
@@ -27,11 +27,14 @@ from .core import (
     compose_batch,
     file_stem,
     load_bank,
-    new_seed,
+    new_seeds,
     random_sequences,
+    sequence_spec,
     valid_widths,
 )
 from .files import composition_text, write_png
+
+_SEED_BLOCK = 64
 
 
 def _spacing_pair(spacing_range: Any) -> tuple[int, int]:
@@ -65,9 +68,16 @@ class MNIST_Sequence_API:
         self.bank = load_bank(data_dir)
         self.pool = check_pool(pool)
         self._rng = np.random.default_rng(seed)
+        self._seeds: list[int] = []
 
     def _next_seed(self, seed: int | None) -> int:
-        return new_seed(self._rng) if seed is None else seed
+        if seed is not None:
+            return seed
+        if not self._seeds:
+            # A block of seeds costs about what one does: the same seeds, in the same
+            # order, as one new_seed(self._rng) per call.
+            self._seeds = new_seeds(self._rng, _SEED_BLOCK)[::-1]
+        return self._seeds.pop()
 
     def compose(
         self,
@@ -84,16 +94,10 @@ class MNIST_Sequence_API:
     ) -> Composition:
         """Like generate_mnist_sequence, returning the pixels with their metadata."""
         lo, hi = _spacing_pair(spacing_range)
-        spec = SequenceSpec(
-            as_digits(digits),
-            image_width,
-            lo,
-            hi,
-            rule,
-            white_on_black,
-            self.pool if pool is None else pool,
-            NO_VARIATION if variation is None else variation,
-        )
+        spec = sequence_spec(digits, image_width, lo, hi, rule, white_on_black)
+        pool = self.pool if pool is None else pool
+        if pool != "all" or variation is not None:
+            spec = dataclasses.replace(spec, pool=pool, variation=variation or NO_VARIATION)
         return compose(self.bank, spec, self._next_seed(seed), dtype=dtype)
 
     def generate_mnist_sequence(

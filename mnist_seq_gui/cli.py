@@ -108,7 +108,7 @@ def _target(output: str | None, stem: str) -> Path:
 
 
 def _save(bank: DigitBank, spec: SequenceSpec, seed: int, target: Path) -> str:
-    comp = compose(bank, spec, seed)
+    comp = compose(bank, spec, seed, dtype="uint8")  # a PNG holds bytes: no float detour
     path = write_png(target, comp.pixels, composition_text(comp, bank.source))
     height, width = comp.pixels.shape
     return f"wrote {path.resolve()} ({width} x {height} px, seed {seed})"

@@ -5,7 +5,7 @@ names from `mnist_seq_gui.core`, never from its modules. Nothing here imports Qt
 Pillow (an import-linter contract in pyproject.toml holds both rules).
 """
 
-from .canvas import INK_THRESHOLD, render_canvas
+from .canvas import INK_THRESHOLD, ink_boxes_of, render_canvas
 from .checks import span_text, whole_number
 from .composition import (
     BatchComposition,
@@ -14,6 +14,7 @@ from .composition import (
     compose,
     compose_batch,
     render_batch,
+    sequence_spec,
 )
 from .errors import (
     Cancelled,
@@ -26,9 +27,10 @@ from .errors import (
     StyleError,
 )
 from .idx import DIGIT_SIZE
-from .keyed_random import MAX_SEED, check_seed, new_seed
+from .keyed_random import MAX_SEED, check_seed, new_seed, new_seeds
 from .layout import PLACEMENTS, batch_offsets, boxes_from_offsets, free_width
 from .sequence import DIGIT_CHARS, as_digits, file_stem, parse_sequence, random_sequences
+from .single import PlainItems
 from .source import POOLS, DigitBank, bundled_bank, bundled_data_dir, check_pool, load_bank
 from .spacing import (
     MAX_WIDTH,
@@ -69,6 +71,7 @@ __all__ = [
     "InputError",
     "MnistSeqError",
     "OutputError",
+    "PlainItems",
     "SequenceError",
     "SequenceSpec",
     "SpacingError",
@@ -90,14 +93,17 @@ __all__ = [
     "draw_styles",
     "file_stem",
     "free_width",
+    "ink_boxes_of",
     "lengths_layout_problem",
     "load_bank",
     "nearest_valid_widths",
     "new_seed",
+    "new_seeds",
     "parse_sequence",
     "random_sequences",
     "render_batch",
     "render_canvas",
+    "sequence_spec",
     "span_text",
     "uniform_gap",
     "valid_widths",

@@ -94,8 +94,9 @@ def ink_boxes_of(
         return ink
     if bank is None:
         raise ValueError("made without its bank: the ink boxes of its digits are unknown")
-    out = np.take(digit_ink_boxes(bank), indices, axis=0)
+    out = np.take(digit_ink_boxes(bank), indices, axis=0, mode="clip")
     out += cells
+    out[indices < 0] = -1  # past a row's length
     return out
 
 
@@ -122,13 +123,15 @@ def render_canvas(
     dtype: DTypeLike = np.uint8,
     overlap: bool = False,
     threads: int | None = None,
+    active: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """(N, H, W) pixels and (N, n, 4) ink boxes: digit indices[r, j] in the cell at
     (x[r, j], y[r, j]), styled by draws (None: unchanged).
 
     Cells must lie inside the canvas; with overlap=False they must not overlap, with
     overlap=True only neighbours may. float32 output is the uint8 result / 255.
-    threads: at most this many (default: one per core).
+    threads: at most this many (default: one per core). active: (N, n) bool, if given,
+    leaves out the digits it marks False (their boxes are left undefined).
     """
     dtype = np.dtype(dtype)
     if dtype not in (np.dtype(np.uint8), np.dtype(np.float32)):
@@ -164,9 +167,10 @@ def render_canvas(
     # parity of slot no two cells meet: threads may write at once, and a gather-
     # combine-scatter is exact.
     slot = np.tile(np.arange(n), n_items)
-    passes = [slot % 2 == 0, slot % 2 == 1] if overlap and n > 1 else [slice(None)]
+    passes = [slot % 2 == 0, slot % 2 == 1] if overlap and n > 1 else [np.full(len(slot), True)]
+    shown = None if active is None else active.reshape(-1)
     for chosen in passes:
-        where = np.arange(len(sources))[chosen]
+        where = np.flatnonzero(chosen if shown is None else chosen & shown)
         blocks = plan(None if keys is None else keys[where], style, len(where))
         lock = threading.Lock()
         chosen_levels = None if levels is None else levels[where]

@@ -71,9 +71,20 @@ def check_free_width(n: int, width: int, max_spacing: int) -> None:
 
 
 def draw_free(
-    n: int, width: int, min_spacing: int, max_spacing: int, rule: str, seed: int, items: ArrayLike
+    n: int,
+    width: int,
+    min_spacing: int,
+    max_spacing: int,
+    rule: str,
+    seed: int,
+    items: ArrayLike,
+    rows: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """(gaps (N, n-1), left edges (N, n)) of free placement; row r from (seed, items[r])."""
+    """(gaps (N, n-1), left edges (N, n)) of free placement; row r from (seed, items[r]).
+
+    rows: each row's number of digits (None: n); a row's draws are those of a batch of
+    its own length, and gaps and edges past it are left as drawn for the caller to mask.
+    """
     items = np.asarray(items, dtype=np.uint64).reshape(-1)
     span = max_spacing - min_spacing + 1
     if n <= 1:
@@ -84,6 +95,7 @@ def draw_free(
     else:
         gaps = below(keyed_uint32(seed, items, STREAM_FREE_GAPS, n - 1), span) + min_spacing
     offsets = batch_offsets(gaps)
-    room = width - (offsets[:, -1] + DIGIT_SIZE)  # >= 0 by check_free_width
+    last = offsets[:, -1] if rows is None else offsets[np.arange(len(items)), rows - 1]
+    room = width - (last + DIGIT_SIZE)  # >= 0 by check_free_width
     left = below(keyed_uint32(seed, items, STREAM_FREE_X, 1)[:, 0], room + 1)
     return gaps, offsets + left[:, None]

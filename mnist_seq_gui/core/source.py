@@ -222,9 +222,8 @@ class DigitBank:
             return self
         key = ("pool", name)
         if key not in self._tables:
-            bank = DigitBank(self.images, self.labels, self.source, self.pools, name)
-            object.__setattr__(bank, "_tables", self._tables)  # same images, same tables
-            self._tables[key] = bank
+            # Tables of its own: some hold the label index, which differs between pools.
+            self._tables[key] = DigitBank(self.images, self.labels, self.source, self.pools, name)
         return self._tables[key]
 
     @property

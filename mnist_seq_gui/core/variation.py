@@ -139,30 +139,6 @@ class Variation:
 NO_VARIATION = Variation()  # shared: a Variation is immutable
 
 
-def render_one(
-    bank: DigitBank, spec: Any, indices: np.ndarray, gaps: Any, dtype: DTypeLike, seed: int
-) -> tuple[np.ndarray, tuple[int, ...], np.ndarray]:
-    """(pixels (H, W), y offsets, ink boxes (n, 4)) of item 0 of a SequenceSpec's batch."""
-    gaps = np.asarray(gaps, dtype=np.int64).reshape(1, -1)
-    x = np.zeros((1, gaps.shape[1] + 1), dtype=np.int64)
-    x[:, 1:] = np.cumsum(gaps + DIGIT_SIZE, axis=1)
-    indices = np.asarray(indices, dtype=np.int64).reshape(1, -1)
-    items = np.zeros(1, dtype=np.uint64)
-    pixels, y, ink = render_varied(
-        bank,
-        indices,
-        x,
-        spec.width,
-        spec.variation,
-        spec.white_on_black,
-        dtype,
-        seed,
-        items,
-        spec.min_spacing < 0,
-    )
-    return pixels[0], tuple(y[0].tolist()), ink[0]
-
-
 def render_varied(
     bank: DigitBank,
     indices: np.ndarray,
@@ -174,12 +150,14 @@ def render_varied(
     seed: int,
     items: np.ndarray,
     overlap: bool,
+    active: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(pixels (N, H, W), y offsets (N, n), ink boxes (N, n, 4)) of a varied batch.
 
     Digit indices[r, j] has its cell's left edge at x[r, j]; with `overlap`, neighbours
-    may overlap. Row r depends only on (seed, items[r]): vertical offsets, styles and
-    noise are keyed draws like the digits and gaps.
+    may overlap; `active` (N, n) bool, if given, leaves out the digits it marks False.
+    Row r depends only on (seed, items[r]): vertical offsets, styles and noise are keyed
+    draws like the digits and gaps.
     """
     n = indices.shape[1]
     y = draw_offsets_y(*variation.y_range, seed, items, n)
@@ -197,6 +175,7 @@ def render_varied(
         white_on_black=white_on_black,
         dtype=np.uint8 if finish else dtype,
         overlap=overlap,
+        active=active,
     )
     if finish:
         background = 0 if white_on_black else 255

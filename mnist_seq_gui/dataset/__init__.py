@@ -37,7 +37,7 @@ from .export import (
     prepare_output,
 )
 from .formats import EXPORTERS, FORMATS, export
-from .items import SequenceDataset, bank_fingerprint, label_strings
+from .items import FIELDS, SequenceDataset, bank_fingerprint, label_strings
 from .npz import export_npz, load_npz, npz_images
 from .png import export_png, metadata_lines, png_name
 from .shards import shard_folder, write_shard
@@ -47,6 +47,7 @@ __all__ = [
     "CONFIG_NAME",
     "DTYPES",
     "EXPORTERS",
+    "FIELDS",
     "FORMATS",
     "MAX_COUNT",
     "MAX_LENGTH",

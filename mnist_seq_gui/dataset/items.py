@@ -10,12 +10,20 @@ from __future__ import annotations
 
 import hashlib
 import weakref
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import numpy as np
 
-from ..core import DigitBank, compose_batch, load_bank, random_sequences
+from ..core import (
+    DIGIT_SIZE,
+    DigitBank,
+    PlainItems,
+    compose_batch,
+    ink_boxes_of,
+    load_bank,
+    random_sequences,
+)
 from .config import BLANK, NO_BOX, DatasetConfig, DatasetError
 
 _FINGERPRINTS: weakref.WeakKeyDictionary[DigitBank, str] = weakref.WeakKeyDictionary()
@@ -51,16 +59,35 @@ def _as_items(index: Any, count: int) -> np.ndarray:
     return items
 
 
+FIELDS = ("image", "label", "length", "digits", "boxes", "mnist_indices", "item", "ink_boxes")
+
+
+def _check_fields(fields: Sequence[str] | None) -> tuple[str, ...]:
+    """The item fields asked for, in the order given (all of FIELDS if None)."""
+    if fields is None:
+        return FIELDS
+    chosen = (fields,) if isinstance(fields, str) else tuple(fields)
+    unknown = [name for name in chosen if name not in FIELDS]
+    if unknown or not chosen or len(set(chosen)) != len(chosen):
+        raise DatasetError(
+            f"fields {list(chosen)!r} must be distinct names from: {', '.join(FIELDS)}"
+        )
+    return chosen
+
+
 class SequenceDataset:
     """A map-style dataset of digit-sequence images; item i depends only on (config, i).
 
     `ds[i]` is a dict: `image` (H, W) float32 or uint8 (H is 28 unless the variation
     asks for more), `label` (str, leading zeros kept, e.g. "007"), `length`, `digits`
     (max_length,) int64 padded with BLANK (10), `boxes` (max_length, 4) int64 cells
-    (x0, y0, x1, y1), end-exclusive, padded with -1, `ink_boxes` the same for each
-    digit's ink, `mnist_indices` (max_length,) int64 padded with -1, and `item` (i). Every field has
+    (x0, y0, x1, y1), end-exclusive, padded with -1, `mnist_indices` (max_length,)
+    int64 padded with -1, `item` (i) and `ink_boxes`, like `boxes` for each digit's
+    ink (core/canvas.py, INK_THRESHOLD). Every field has
     a fixed shape, so PyTorch's default collate stacks them. `ds[a:b]` and `ds[array]`
     return the same keys with a leading batch axis, built by the vectorised core.
+    `fields` keeps only the named keys (e.g. ("image", "digits", "length") for CTC
+    training): a DataLoader then moves fewer tensors between processes.
     """
 
     def __init__(
@@ -68,12 +95,14 @@ class SequenceDataset:
         config: DatasetConfig | None = None,
         *,
         bank: DigitBank | None = None,
+        fields: Sequence[str] | None = None,
         **config_fields: Any,
     ) -> None:
         if config is None:
             config = DatasetConfig(**config_fields)
         elif config_fields:
             raise TypeError("pass either a DatasetConfig or its fields, not both")
+        self.fields = _check_fields(fields)
         self._attach(config, bank)
 
     def _attach(self, config: DatasetConfig, bank: DigitBank | None) -> None:
@@ -91,18 +120,39 @@ class SequenceDataset:
                 f"(sha256 {fingerprint[:12]}... instead of {config.source_sha256[:12]}...); "
                 "pass the same source"
             )
-        bank.pool(config.pool).check_available(np.arange(10))
+        drawn_from = bank.pool(config.pool)
+        drawn_from.check_available(np.arange(10))
         self.config = config
         self.bank = bank
         assert config.width is not None  # DatasetConfig resolves a missing width
         self._width = config.width
+        # ds[i] of a plain recipe goes the core's one-image way; ds[a:b], ds[list] and
+        # every item of a varied recipe, its batch way.
+        plain = config.variation.is_plain and config.min_spacing >= 0
+        if not plain or config.placement != "fill":
+            self._items = None
+            return
+        self._items = PlainItems(
+            drawn_from,
+            config.min_length,
+            config.max_length,
+            config.width,
+            config.min_spacing,
+            config.max_spacing,
+            config.rule,
+            config.white_on_black,
+            config.seed,
+            config.dtype,
+        )
 
     def __getstate__(self) -> dict[str, Any]:
         # DataLoader workers reload the digits from the config instead of receiving
         # the bank and its cached pixel tables through a pipe.
-        return {"config": self.config, "bank": self.bank if self._own_bank else None}
+        bank = self.bank if self._own_bank else None
+        return {"config": self.config, "bank": bank, "fields": self.fields}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
+        self.fields = state.get("fields", FIELDS)
         self._attach(state["config"], state["bank"])
 
     def __len__(self) -> int:
@@ -130,13 +180,56 @@ class SequenceDataset:
                 raise IndexError(
                     f"index {index} is out of range for a dataset of {len(self):,} items"
                 )
-            batch = self.batch(np.asarray([i], dtype=np.int64))
-            item = {key: value[0] for key, value in batch.items()}
-            item["label"] = str(item["label"])
-            item["length"] = int(item["length"])
-            item["item"] = int(item["item"])
+            item = self._item(i) if self._items is not None else self._batch_item(i)
+        else:
+            item = self.batch(_as_items(index, len(self)))
+        if self.fields is FIELDS:
             return item
-        return self.batch(_as_items(index, len(self)))
+        return {key: item[key] for key in self.fields}
+
+    def __getitems__(self, indices: list[int]) -> list[dict[str, Any]]:
+        """The items `indices` as a list, as a PyTorch DataLoader fetches a batch: made by
+        one vectorised batch and split, so they equal ds[i] for each i."""
+        batch = self[np.asarray(indices, dtype=np.int64)]
+        # Python scalars for the fields an item holds as int or str, views for the rest.
+        columns = {
+            key: value.tolist() if key in ("label", "length", "item") else value
+            for key, value in batch.items()
+        }
+        return [{key: column[r] for key, column in columns.items()} for r in range(len(indices))]
+
+    def _batch_item(self, i: int) -> dict[str, Any]:
+        """Item i as row 0 of a batch of one."""
+        batch = self.batch(np.asarray([i], dtype=np.int64))
+        item = {key: value[0] for key, value in batch.items()}
+        item.update(label=str(item["label"]), length=int(item["length"]), item=i)
+        return item
+
+    def _item(self, i: int) -> dict[str, Any]:
+        """Item i on the core's one-image path: row i of `batch`, field for field."""
+        assert self._items is not None
+        pixels, digits, indices, left = self._items(i)
+        n, pad = len(digits), self.config.max_length - len(digits)
+        # One array holds the three padded int64 fields; each field is a view of it.
+        packed = np.array(
+            [*digits, *[BLANK] * pad, *indices, *[NO_BOX] * pad]
+            + [v for x in left for v in (x, 0, x + DIGIT_SIZE, DIGIT_SIZE)]
+            + [NO_BOX] * (4 * pad),
+            dtype=np.int64,
+        )
+        longest = n + pad
+        boxes = packed[2 * longest :].reshape(longest, 4)
+        mnist_indices = packed[longest : 2 * longest]
+        return {
+            "image": pixels,
+            "label": "".join(map(str, digits)),
+            "length": n,
+            "digits": packed[:longest],
+            "boxes": boxes,
+            "mnist_indices": mnist_indices,
+            "item": i,
+            "ink_boxes": ink_boxes_of(self.bank, mnist_indices, boxes, None),
+        }
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
         for i in range(len(self)):
@@ -151,44 +244,31 @@ class SequenceDataset:
         cfg = self.config
         items = np.asarray(items, dtype=np.int64).reshape(-1)
         keys = items.astype(np.uint64)
-        n_items, longest, width = len(items), cfg.max_length, self.width
+        longest, width = cfg.max_length, self.width
         lengths, drawn = random_sequences(cfg.seed, keys, cfg.min_length, longest)
-        digits = np.full((n_items, longest), BLANK, dtype=np.int64)
-        indices = np.full((n_items, longest), NO_BOX, dtype=np.int64)
-        boxes = np.full((n_items, longest, 4), NO_BOX, dtype=np.int64)
-        ink_boxes = boxes.copy()
-        height = cfg.variation.height
-        distinct = np.unique(lengths).tolist()
-        # With one length the core's array is the answer; with several, rows are
-        # rendered per length and placed back in item order.
-        images = np.empty(
-            (n_items if len(distinct) != 1 else 0, height, width), dtype=np.dtype(cfg.dtype)
+        # One pass for every length: row r shows its first lengths[r] digits.
+        made = compose_batch(
+            self.bank,
+            drawn,
+            width,
+            cfg.min_spacing,
+            cfg.max_spacing,
+            cfg.rule,
+            cfg.white_on_black,
+            seed=cfg.seed,
+            items=keys,
+            dtype=cfg.dtype,
+            lengths=lengths,
+            pool=cfg.pool,
+            variation=cfg.variation,
+            placement=cfg.placement,
         )
-        for n in distinct:
-            rows = slice(None) if len(distinct) == 1 else np.flatnonzero(lengths == n)
-            group = compose_batch(
-                self.bank,
-                drawn[rows, :n],
-                width,
-                cfg.min_spacing,
-                cfg.max_spacing,
-                cfg.rule,
-                cfg.white_on_black,
-                seed=cfg.seed,
-                items=keys[rows],
-                dtype=cfg.dtype,
-                pool=cfg.pool,
-                variation=cfg.variation,
-                placement=cfg.placement,
-            )
-            if len(distinct) == 1:
-                images = group.pixels
-            else:
-                images[rows] = group.pixels
-            digits[rows, :n] = group.digits
-            indices[rows, :n] = group.indices
-            boxes[rows, :n] = group.boxes
-            ink_boxes[rows, :n] = group.ink_boxes
+        shown = np.arange(longest) < lengths[:, None]
+        digits = np.where(shown, drawn, BLANK)
+        indices = np.where(shown, made.indices, NO_BOX)
+        boxes = np.where(shown[:, :, None], made.boxes, NO_BOX)
+        ink_boxes = np.where(shown[:, :, None], made.ink_boxes, NO_BOX)
+        images = made.pixels
         return {
             "image": images,
             "label": label_strings(digits, lengths),

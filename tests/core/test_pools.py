@@ -93,3 +93,16 @@ def test_unknown_pool_and_a_pool_without_a_digit_say_what_to_do():
     bank = DigitBank(BANK.images, BANK.labels, "real digits", {"train": rest, "test": sevens})
     with pytest.raises(SequenceError, match=r"train pool has no images of digit\(s\) 7"):
         compose_batch(bank.pool("train"), np.array([[7, 7]]), 56)
+
+
+def test_single_images_and_items_from_a_pool_stay_in_it():
+    from mnist_seq_gui.core import SequenceSpec, compose
+    from mnist_seq_gui.dataset import SequenceDataset
+
+    compose(BANK, SequenceSpec((1, 2, 3), 84), 0)  # the whole bank's tables exist first
+    test = set(BANK.pools["test"].tolist())
+    for seed in range(200):
+        comp = compose(BANK, SequenceSpec((1, 2, 3), 84, pool="test"), seed)
+        assert set(comp.indices) <= test
+    ds = SequenceDataset(count=300, pool="test", seed=3)
+    assert {int(v) for i in range(300) for v in ds[i]["mnist_indices"] if v >= 0} <= test
