@@ -5,7 +5,7 @@ names from `mnist_seq_gui.core`, never from its modules. Nothing here imports Qt
 Pillow (an import-linter contract in pyproject.toml holds both rules).
 """
 
-from .canvas import INK_THRESHOLD, ink_boxes_of, render_canvas
+from .canvas import INK_THRESHOLD, digit_ink_boxes, ink_boxes_of, render_canvas
 from .checks import span_text, whole_number
 from .composition import (
     BatchComposition,
@@ -90,6 +90,7 @@ __all__ = [
     "check_width",
     "compose",
     "compose_batch",
+    "digit_ink_boxes",
     "draw_styles",
     "file_stem",
     "free_width",

@@ -81,7 +81,8 @@ def digit_ink_boxes(bank: DigitBank) -> np.ndarray:
     """
 
     def make() -> np.ndarray:
-        return ink_boxes(np.ascontiguousarray(bank.images)) - np.array([0, 0, CELL, CELL])
+        boxes = ink_boxes(np.ascontiguousarray(bank.images)) - np.array([0, 0, CELL, CELL])
+        return boxes.astype(np.int16)  # small to gather: values lie in -28..28
 
     return bank.cached("ink boxes less cell", make)
 
@@ -94,9 +95,9 @@ def ink_boxes_of(
         return ink
     if bank is None:
         raise ValueError("made without its bank: the ink boxes of its digits are unknown")
-    out = np.take(digit_ink_boxes(bank), indices, axis=0, mode="clip")
-    out += cells
-    out[indices < 0] = -1  # past a row's length
+    out = cells + np.take(digit_ink_boxes(bank), indices, axis=0, mode="clip")
+    if not np.all(indices >= 0):
+        out[indices < 0] = -1  # past a row's length
     return out
 
 

@@ -20,7 +20,7 @@ from ..core import (
     DigitBank,
     PlainItems,
     compose_batch,
-    ink_boxes_of,
+    digit_ink_boxes,
     load_bank,
     random_sequences,
 )
@@ -132,6 +132,9 @@ class SequenceDataset:
         if not plain or config.placement != "fill":
             self._items = None
             return
+        # Each digit's ink box in its cell, as Python ints (core/canvas.py, INK_THRESHOLD).
+        cell = np.array([0, 0, DIGIT_SIZE, DIGIT_SIZE])
+        self._ink_rows = (digit_ink_boxes(drawn_from) + cell).tolist()
         self._items = PlainItems(
             drawn_from,
             config.min_length,
@@ -210,25 +213,29 @@ class SequenceDataset:
         assert self._items is not None
         pixels, digits, indices, left = self._items(i)
         n, pad = len(digits), self.config.max_length - len(digits)
-        # One array holds the three padded int64 fields; each field is a view of it.
+        cells: list[int] = []
+        ink: list[int] = []
+        rows = self._ink_rows
+        for k, x in zip(indices, left):
+            x0, y0, x1, y1 = rows[k]
+            cells += (x, 0, x + DIGIT_SIZE, DIGIT_SIZE)
+            ink += (x0 + x, y0, x1 + x, y1)
+        tail = [NO_BOX] * (4 * pad)
+        # One array holds the four padded int64 fields; each field is a view of it.
         packed = np.array(
-            [*digits, *[BLANK] * pad, *indices, *[NO_BOX] * pad]
-            + [v for x in left for v in (x, 0, x + DIGIT_SIZE, DIGIT_SIZE)]
-            + [NO_BOX] * (4 * pad),
+            [*digits, *([BLANK] * pad), *indices, *([NO_BOX] * pad), *cells, *tail, *ink, *tail],
             dtype=np.int64,
         )
         longest = n + pad
-        boxes = packed[2 * longest :].reshape(longest, 4)
-        mnist_indices = packed[longest : 2 * longest]
         return {
             "image": pixels,
             "label": "".join(map(str, digits)),
             "length": n,
             "digits": packed[:longest],
-            "boxes": boxes,
-            "mnist_indices": mnist_indices,
+            "boxes": packed[2 * longest : 6 * longest].reshape(longest, 4),
+            "mnist_indices": packed[longest : 2 * longest],
             "item": i,
-            "ink_boxes": ink_boxes_of(self.bank, mnist_indices, boxes, None),
+            "ink_boxes": packed[6 * longest :].reshape(longest, 4),
         }
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
@@ -267,7 +274,7 @@ class SequenceDataset:
         digits = np.where(shown, drawn, BLANK)
         indices = np.where(shown, made.indices, NO_BOX)
         boxes = np.where(shown[:, :, None], made.boxes, NO_BOX)
-        ink_boxes = np.where(shown[:, :, None], made.ink_boxes, NO_BOX)
+        ink_boxes = made.ink_boxes  # NO_BOX past each row's length already
         images = made.pixels
         return {
             "image": images,

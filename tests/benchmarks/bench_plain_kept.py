@@ -2,9 +2,9 @@
 
     python tests/benchmarks/bench_plain_kept.py [--baseline REV] [--quick]
 
-The baseline's package is taken from git (`git archive REV`, default the tag
-`structure-landed`, the layout before per-digit style, pools and overlap were added)
-and loaded beside this checkout's under another name; both then make the same plain
+The baseline's package is taken from git (`git archive REV`, default `main`: run on the
+branch that adds variation, it shows what the change costs plain recipes) and loaded
+beside this checkout's under another name; both then make the same plain
 images, runs interleaved (order alternating), best of several. Target: every path of
 this checkout within 10% of the baseline (ratio <= 1.10).
 """
@@ -52,7 +52,7 @@ def extract(rev: str, into: Path) -> Path:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--baseline", default="structure-landed", help="git revision")
+    parser.add_argument("--baseline", default="main", help="git revision (default: main)")
     parser.add_argument("--quick", action="store_true", help="smaller counts")
     args = parser.parse_args()
     scale = 10 if args.quick else 1
