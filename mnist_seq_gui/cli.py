@@ -27,7 +27,7 @@ from .core import (
     load_bank,
     parse_sequence,
 )
-from .files import OutputError, composition_text, write_png
+from .files import OutputError, composition_text, output_path, write_png
 
 PROG = "mnist-seq"
 EXIT_BAD_INPUT = 2
@@ -135,8 +135,7 @@ def _seed(args) -> int:
 def _target(output: str | None, stem: str) -> Path:
     if output is None:
         return Path(f"{stem}.png")
-    path = Path(output).expanduser()
-    return path / f"{stem}.png" if path.is_dir() else path
+    return output_path(output, f"{stem}.png")
 
 
 def _save(bank, spec: SequenceSpec, seed: int, target: Path) -> str:
