@@ -174,10 +174,9 @@ def encode_png(
 
 def write_bytes_atomic(path: str | os.PathLike, data: bytes) -> Path:
     """Write `data` to `path` atomically; OutputError with the reason on failure."""
-    path = Path(path)
-    with atomic_output(path) as tmp:
+    with atomic_output(path) as tmp:  # the path as given: a trailing slash must be seen
         tmp.write_bytes(data)
-    return path
+    return Path(path)
 
 
 def write_png(
