@@ -9,26 +9,29 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+from numpy.typing import DTypeLike
 
 from .core import (
-    MAX_SEED,
     Composition,
+    SequenceError,
     SequenceSpec,
+    SpacingError,
     as_digits,
     compose,
     compose_batch,
     file_stem,
     load_bank,
+    new_seed,
+    random_sequences,
     valid_widths,
 )
-from .core.errors import SequenceError, SpacingError
-from .core.keyed_random import STREAM_DIGITS, below, keyed_uint32
 from .files import composition_text, write_png
 
 
-def _spacing_pair(spacing_range) -> tuple[int, int]:
+def _spacing_pair(spacing_range: Any) -> tuple[int, int]:
     try:
         lo, hi = spacing_range
     except (TypeError, ValueError):
@@ -45,23 +48,25 @@ class MNIST_Sequence_API:
     MNIST test set when None. seed: seeds the object's Generator, for runs that repeat.
     """
 
-    def __init__(self, data_dir: str | os.PathLike | None = None, seed: int | None = None):
+    def __init__(
+        self, data_dir: str | os.PathLike[str] | None = None, seed: int | None = None
+    ) -> None:
         self.bank = load_bank(data_dir)
         self._rng = np.random.default_rng(seed)
 
     def _next_seed(self, seed: int | None) -> int:
-        return int(self._rng.integers(0, MAX_SEED, endpoint=True)) if seed is None else seed
+        return new_seed(self._rng) if seed is None else seed
 
     def compose(
         self,
-        digits,
-        spacing_range,
+        digits: Any,
+        spacing_range: tuple[int, int],
         image_width: int,
         *,
         seed: int | None = None,
         rule: str = "uniform",
         white_on_black: bool = False,
-        dtype=np.float32,
+        dtype: DTypeLike = np.float32,
     ) -> Composition:
         """Like generate_mnist_sequence, returning the pixels with their metadata."""
         lo, hi = _spacing_pair(spacing_range)
@@ -69,7 +74,7 @@ class MNIST_Sequence_API:
         return compose(self.bank, spec, self._next_seed(seed), dtype=dtype)
 
     def generate_mnist_sequence(
-        self, digits, spacing_range, image_width: int, **options
+        self, digits: Any, spacing_range: tuple[int, int], image_width: int, **options: Any
     ) -> np.ndarray:
         """A (28, image_width) float32 image in [0, 1]: dark digits on white by default.
 
@@ -77,14 +82,16 @@ class MNIST_Sequence_API:
         """
         return self.compose(digits, spacing_range, image_width, **options).pixels
 
-    def save_image(self, img: np.ndarray, sequence, directory: str | os.PathLike = ".") -> Path:
+    def save_image(
+        self, img: np.ndarray, sequence: Any, directory: str | os.PathLike[str] = "."
+    ) -> Path:
         """Write `img` unscaled as an 8-bit greyscale PNG named like '3-5-0.png'."""
         img = np.asarray(img)
         if img.ndim != 2 or img.shape[0] != 28:
             raise SequenceError(f"image of shape {img.shape} is not a 28 x W sequence image")
         return write_png(Path(directory) / f"{file_stem(as_digits(sequence))}.png", img)
 
-    def save_composition(self, comp: Composition, directory: str | os.PathLike = ".") -> Path:
+    def save_composition(self, comp: Composition, directory: str | os.PathLike[str] = ".") -> Path:
         """Write a composition as PNG, its parameters in the PNG's text chunks."""
         path = Path(directory) / f"{file_stem(comp.spec.digits)}.png"
         return write_png(path, comp.pixels, composition_text(comp, self.bank.source))
@@ -93,12 +100,12 @@ class MNIST_Sequence_API:
         self,
         num_samples: int,
         seq_len: int,
-        spacing_range=(0, 0),
+        spacing_range: tuple[int, int] = (0, 0),
         image_width: int | None = None,
         *,
         seed: int | None = None,
         rule: str = "uniform",
-        dtype=np.float32,
+        dtype: DTypeLike = np.float32,
     ) -> tuple[np.ndarray, np.ndarray]:
         """(images (N, 28, W), labels (N, seq_len)) of random digit sequences, vectorised.
 
@@ -118,7 +125,7 @@ class MNIST_Sequence_API:
             image_width = widths[0] if widths else 28 * seq_len + (seq_len - 1) * lo
         seed = self._next_seed(seed)
         items = np.arange(num_samples, dtype=np.uint64)
-        labels = below(keyed_uint32(seed, items, STREAM_DIGITS, seq_len), 10)
+        _, labels = random_sequences(seed, items, seq_len, seq_len)
         batch = compose_batch(
             self.bank, labels, image_width, lo, hi, rule, seed=seed, items=items, dtype=dtype
         )

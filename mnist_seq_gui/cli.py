@@ -1,9 +1,9 @@
 """`mnist-seq`: the original positional form plus options.
 
     mnist-seq 01 0 10 66            -> writes 0-1.png (66 x 28) in the current folder
-    mnist-seq 2024 0 10 160 --mode random --seed 7 --output out/
+    mnist-seq 2024 0 10 160 --rule random --seed 7 --output out/
     mnist-seq --examples            -> the original project's three example images
-    mnist-seq dataset --help        -> training data (see dataset_cli)
+    mnist-seq dataset --help        -> training data (see dataset/cli.py)
 
 Bad input prints one line on stderr and exits with status 2; nothing is written.
 """
@@ -11,66 +11,35 @@ Bad input prints one line on stderr and exits with status 2; nothing is written.
 from __future__ import annotations
 
 import argparse
-import secrets
 import sys
 from pathlib import Path
 
 from . import __version__
+from .cli_common import (
+    OneLineParser,
+    UsageError,
+    add_polarity_option,
+    add_rule_option,
+    guarded,
+    parse_seed,
+    parse_whole,
+)
 from .core import (
     MAX_SEED,
     MAX_WIDTH,
-    RULES,
-    MnistSeqError,
+    DigitBank,
+    OutputError,
     SequenceSpec,
     compose,
     file_stem,
     load_bank,
     parse_sequence,
 )
-from .files import OutputError, composition_text, output_path, write_png
+from .files import composition_text, output_path, write_png
 
 PROG = "mnist-seq"
-EXIT_BAD_INPUT = 2
-EXIT_INTERRUPTED = 130
 # The original project's examples: (digits, width), spacing 0..10.
 EXAMPLES = ((range(8), 224), (range(9), 292), (range(10), 280))
-
-
-class UsageError(MnistSeqError):
-    """A command line that does not parse."""
-
-
-class OneLineParser(argparse.ArgumentParser):
-    """argparse that reports a bad command line in one line (raised as UsageError)."""
-
-    def error(self, message: str):
-        raise UsageError(f"{message} (see {self.prog} --help)")
-
-
-def whole(name: str, text: str, minimum: int = 0, maximum: int | None = None) -> int:
-    """Parse a whole number within [minimum, maximum] or raise UsageError naming it."""
-    try:
-        value = int(text, 10)
-    except ValueError:
-        raise UsageError(f"{name} {text!r} is not a whole number") from None
-    if value < minimum or (maximum is not None and value > maximum):
-        upper = " or more" if maximum is None else f"..{maximum:,}"
-        raise UsageError(f"{name} {value:,} is out of range; use {minimum}{upper}")
-    return value
-
-
-def guarded(prog: str, run_fn, argv: list[str], interrupted: str = "interrupted") -> int:
-    """Run a command: bad input -> one line on stderr and status 2; Ctrl+C -> status 130."""
-    try:
-        return run_fn(argv)
-    except SystemExit as exc:  # --help and --version
-        return exc.code if isinstance(exc.code, int) else 0
-    except MnistSeqError as exc:
-        print(f"{prog}: error: {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    except KeyboardInterrupt:
-        print(f"{prog}: {interrupted}", file=sys.stderr)
-        return EXIT_INTERRUPTED
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -83,9 +52,9 @@ def build_parser() -> argparse.ArgumentParser:
         ),
         epilog=(
             f"examples: '{PROG} 01 0 10 66' writes 0-1.png; "
-            f"'{PROG} 2024 2 8 140 --mode random --seed 7'. "
-            "Uniform mode needs (width - 28 x digits) / (digits - 1) to be a whole number "
-            "within the spacing range; random mode draws each gap within it."
+            f"'{PROG} 2024 2 8 140 --rule random --seed 7'. "
+            "The uniform rule needs (width - 28 x digits) / (digits - 1) to be a whole number "
+            "within the spacing range; the random rule draws each gap within it."
         ),
     )
     parser.add_argument("sequence", nargs="?", help="the digits to draw, e.g. 2024")
@@ -99,17 +68,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="file to write, or an existing folder to write <sequence>.png into "
         "(default: ./<d-i-g-i-t-s>.png)",
     )
-    parser.add_argument(
-        "--mode",
-        choices=RULES,
-        default="uniform",
-        help="uniform: equal gaps, the original rule (default); random: each gap drawn in range",
+    add_rule_option(
+        parser,
+        "uniform: equal gaps, the original rule (default); random: each gap drawn in range",
     )
-    parser.add_argument(
-        "--white-on-black",
-        action="store_true",
-        help="MNIST's own polarity (white digits on black) instead of dark digits on white",
-    )
+    add_polarity_option(parser)
     parser.add_argument(
         "--data",
         metavar="DIR",
@@ -126,19 +89,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _seed(args) -> int:
-    if args.seed is None:
-        return secrets.randbelow(MAX_SEED + 1)
-    return whole("seed", args.seed, 0, MAX_SEED)
-
-
 def _target(output: str | None, stem: str) -> Path:
     if output is None:
         return Path(f"{stem}.png")
     return output_path(output, f"{stem}.png")
 
 
-def _save(bank, spec: SequenceSpec, seed: int, target: Path) -> str:
+def _save(bank: DigitBank, spec: SequenceSpec, seed: int, target: Path) -> str:
     comp = compose(bank, spec, seed)
     path = write_png(target, comp.pixels, composition_text(comp, bank.source))
     height, width = comp.pixels.shape
@@ -155,10 +112,10 @@ def run(argv: list[str]) -> int:
         folder = Path(args.output or ".").expanduser()
         if not folder.is_dir():
             raise OutputError(f"cannot write examples: folder {folder} does not exist")
-        seed = _seed(args)
+        seed = parse_seed(args.seed)
         bank = load_bank(args.data)
         specs = [
-            SequenceSpec(tuple(digits), width, 0, 10, args.mode, args.white_on_black)
+            SequenceSpec(tuple(digits), width, 0, 10, args.rule, args.white_on_black)
             for digits, width in EXAMPLES
         ]
         for spec in specs:
@@ -171,11 +128,11 @@ def run(argv: list[str]) -> int:
             f"e.g. {PROG} 01 0 10 66"
         )
     digits = parse_sequence(args.sequence)
-    lo = whole("min spacing", args.min_spacing, 0, MAX_WIDTH)
-    hi = whole("max spacing", args.max_spacing, 0, MAX_WIDTH)
-    width = whole("width", args.image_width, 1, MAX_WIDTH)
-    spec = SequenceSpec(digits, width, lo, hi, args.mode, args.white_on_black)
-    seed = _seed(args)
+    lo = parse_whole("min spacing", args.min_spacing, 0, MAX_WIDTH)
+    hi = parse_whole("max spacing", args.max_spacing, 0, MAX_WIDTH)
+    width = parse_whole("width", args.image_width, 1, MAX_WIDTH)
+    spec = SequenceSpec(digits, width, lo, hi, args.rule, args.white_on_black)
+    seed = parse_seed(args.seed)
     target = _target(args.output, file_stem(digits))
     bank = load_bank(args.data)
     print(_save(bank, spec, seed, target))
@@ -186,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
     """Console entry point: returns the exit status."""
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv and argv[0] == "dataset":
-        from .dataset_cli import main as dataset_main
+        from .dataset.cli import main as dataset_main
 
         return dataset_main(argv[1:])
     return guarded(PROG, run, argv)

@@ -21,12 +21,20 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, PngImagePlugin
 
-from .core import Composition, SequenceSpec
-from .core.errors import MnistSeqError
+from .core import Composition, InputError, OutputError, SequenceSpec
 
-
-class OutputError(MnistSeqError):
-    """A file that cannot be written (missing or read-only folder, full disk)."""
+__all__ = [
+    "OutputError",
+    "atomic_output",
+    "check_target",
+    "composition_text",
+    "encode_png",
+    "output_path",
+    "read_composition_text",
+    "to_uint8",
+    "write_bytes_atomic",
+    "write_png",
+]
 
 
 # Temporary files are named ".<target>.<random>.part": hidden, and recognisably ours.
@@ -228,10 +236,10 @@ def read_composition_text(path: str | os.PathLike) -> tuple[SequenceSpec, int, t
         with Image.open(path) as image:
             text = dict(getattr(image, "text", {}) or {})
     except (OSError, SyntaxError) as exc:
-        raise MnistSeqError(f"cannot open {path}: {exc}") from None
+        raise InputError(f"cannot open {path}: {exc}") from None
     missing = [k for k in _KEYS if k not in text]
     if missing:
-        raise MnistSeqError(
+        raise InputError(
             f"{path} was not saved by mnist-seq (no {', '.join(missing)}); "
             "open a PNG that mnist-seq saved"
         )
@@ -247,5 +255,5 @@ def read_composition_text(path: str | os.PathLike) -> tuple[SequenceSpec, int, t
         seed = int(text["seed"])
         indices = tuple(int(i) for i in text["mnist_indices"].split(","))
     except ValueError as exc:
-        raise MnistSeqError(f"{path}: its saved parameters are damaged ({exc})") from None
+        raise InputError(f"{path}: its saved parameters are damaged ({exc})") from None
     return spec, seed, indices

@@ -107,3 +107,14 @@ def test_other_data_folder(tmp_path):
     api = MNIST_Sequence_API(tmp_path)
     assert api.bank.source.endswith("train-images-idx3-ubyte.gz")
     assert api.generate_mnist_sequence([4, 2], (0, 0), 56).shape == (28, 56)
+
+
+def test_generate_data_draws_the_digits_a_fixed_length_dataset_draws():
+    from mnist_seq_gui.dataset import SequenceDataset
+
+    images, labels = MNIST_Sequence_API().generate_data(200, 6, (0, 4), seed=77, rule="random")
+    ds = SequenceDataset(count=200, min_length=6, max_length=6, max_spacing=4, rule="random",
+                         width=images.shape[2], seed=77)  # fmt: skip
+    batch = ds[:]
+    np.testing.assert_array_equal(labels, batch["digits"])
+    np.testing.assert_array_equal(images, batch["image"])

@@ -1,47 +1,86 @@
 """The pure-numpy core: IDX reading, the digit bank, spacing rules, composition.
 
-Nothing under this package imports Qt.
+This package's `__all__` is the only door into the core: code outside it imports these
+names from `mnist_seq_gui.core`, never from its modules. Nothing here imports Qt or
+Pillow (an import-linter contract in pyproject.toml holds both rules).
 """
 
-from .compose import (
+from .checks import span_text, whole_number
+from .composition import (
     BatchComposition,
     Composition,
     SequenceSpec,
     batch_offsets,
+    boxes_from_offsets,
     compose,
     compose_batch,
     render_batch,
 )
-from .errors import DataError, MnistSeqError, SequenceError, SpacingError
-from .keyed_random import MAX_SEED
-from .sequence import as_digits, file_stem, parse_sequence
+from .errors import (
+    Cancelled,
+    DataError,
+    InputError,
+    MnistSeqError,
+    OutputError,
+    SequenceError,
+    SpacingError,
+)
+from .idx import DIGIT_SIZE
+from .keyed_random import MAX_SEED, check_seed, new_seed
+from .sequence import DIGIT_CHARS, as_digits, file_stem, parse_sequence, random_sequences
 from .source import DigitBank, bundled_bank, bundled_data_dir, load_bank
-from .spacing import MAX_WIDTH, RULES, check_width, nearest_valid_widths, uniform_gap, valid_widths
+from .spacing import (
+    MAX_WIDTH,
+    RULES,
+    check_rule,
+    check_spacing_range,
+    check_width,
+    lengths_layout_problem,
+    nearest_valid_widths,
+    uniform_gap,
+    valid_widths,
+    widths_for_lengths,
+)
 
 __all__ = [
+    "DIGIT_CHARS",
+    "DIGIT_SIZE",
     "MAX_SEED",
     "MAX_WIDTH",
     "RULES",
     "BatchComposition",
+    "Cancelled",
     "Composition",
     "DataError",
     "DigitBank",
+    "InputError",
     "MnistSeqError",
+    "OutputError",
     "SequenceError",
     "SequenceSpec",
     "SpacingError",
     "as_digits",
     "batch_offsets",
+    "boxes_from_offsets",
     "bundled_bank",
     "bundled_data_dir",
+    "check_rule",
+    "check_seed",
+    "check_spacing_range",
     "check_width",
     "compose",
     "compose_batch",
     "file_stem",
+    "lengths_layout_problem",
     "load_bank",
     "nearest_valid_widths",
+    "new_seed",
     "parse_sequence",
+    "random_sequences",
     "render_batch",
+    "span_text",
     "uniform_gap",
     "valid_widths",
+    "whole_number",
+    "widths_for_lengths",
 ]

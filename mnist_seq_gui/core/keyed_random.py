@@ -7,7 +7,11 @@ operations. The mixer is SplitMix64's finaliser, applied twice.
 
 from __future__ import annotations
 
+import secrets
+
 import numpy as np
+
+from .checks import whole_number
 
 MAX_SEED = 2**63 - 1
 _MASK64 = (1 << 64) - 1
@@ -37,13 +41,16 @@ def _mix_int(x: int) -> int:
     return x ^ (x >> 31)
 
 
-def check_seed(seed: int) -> int:
+def check_seed(seed: object) -> int:
     """Seeds are integers in 0..2**63-1 (they must fit a signed 64-bit field)."""
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-        raise ValueError(f"seed {seed!r} is not an integer; use a whole number 0..{MAX_SEED}")
-    if not 0 <= int(seed) <= MAX_SEED:
-        raise ValueError(f"seed {seed} is out of range; use a whole number 0..{MAX_SEED}")
-    return int(seed)
+    return whole_number("seed", seed, 0, MAX_SEED)
+
+
+def new_seed(rng: np.random.Generator | None = None) -> int:
+    """A fresh seed in 0..MAX_SEED: from `rng` when given (repeatable runs), else the OS."""
+    if rng is None:
+        return secrets.randbelow(MAX_SEED + 1)
+    return int(rng.integers(0, MAX_SEED, endpoint=True))
 
 
 def keyed_uint32(seed: int, items: np.ndarray, stream: int, width: int) -> np.ndarray:

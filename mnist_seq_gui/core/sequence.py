@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import numbers
+from typing import Any
 
 import numpy as np
 
 from .errors import SequenceError
+from .keyed_random import STREAM_DIGITS, STREAM_LENGTH, below, keyed_uint32
 
-_ASCII_DIGITS = frozenset("0123456789")
+DIGIT_CHARS = "0123456789"  # the only characters a typed sequence may hold
+_ASCII_DIGITS = frozenset(DIGIT_CHARS)
 
 
 def parse_sequence(text: str) -> tuple[int, ...]:
@@ -24,7 +27,7 @@ def parse_sequence(text: str) -> tuple[int, ...]:
     return tuple(int(ch) for ch in text)
 
 
-def as_digits(digits) -> tuple[int, ...]:
+def as_digits(digits: Any) -> tuple[int, ...]:
     """A list-like of integers 0..9 ([3, 5, 0], range(8), a numpy array) -> tuple of ints."""
     if isinstance(digits, str):
         return parse_sequence(digits)
@@ -44,8 +47,10 @@ def as_digits(digits) -> tuple[int, ...]:
             raise SequenceError(
                 f"digit {item!r} at position {position} is not a number; use integers 0..9"
             )
-        if isinstance(item, numbers.Integral) or float(item).is_integer():
+        if isinstance(item, numbers.Integral):
             value = int(item)
+        elif float(item).is_integer():
+            value = int(float(item))
         else:
             raise SequenceError(
                 f"digit {item!r} at position {position} is not a whole number; use integers 0..9"
@@ -61,3 +66,22 @@ def as_digits(digits) -> tuple[int, ...]:
 def file_stem(digits: tuple[int, ...]) -> str:
     """(3, 5, 0) -> '3-5-0', the original's file naming."""
     return "-".join(str(d) for d in digits)
+
+
+def random_sequences(
+    seed: int, items: np.ndarray, min_length: int, max_length: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The random length and digits of each item: ((N,) lengths, (N, max_length) digits).
+
+    Row r depends only on (seed, items[r]); digits past an item's length are drawn
+    too (and ignored), so the digits of a length-n item are a prefix that does not
+    depend on max_length. The API's generate_data and the data sets both draw here.
+    """
+    keys = np.asarray(items).astype(np.uint64).reshape(-1)
+    if min_length == max_length:
+        lengths = np.full(len(keys), max_length, dtype=np.int64)
+    else:
+        span = max_length - min_length + 1
+        lengths = min_length + below(keyed_uint32(seed, keys, STREAM_LENGTH, 1)[:, 0], span)
+    digits = below(keyed_uint32(seed, keys, STREAM_DIGITS, max_length), 10)
+    return lengths, digits

@@ -11,10 +11,12 @@ A single digit has no gaps, so under either rule its only valid width is 28.
 from __future__ import annotations
 
 import bisect
+from collections.abc import Sequence
 from typing import Literal
 
 import numpy as np
 
+from .checks import whole_number
 from .errors import SpacingError
 from .idx import DIGIT_SIZE
 
@@ -23,10 +25,8 @@ RULES: tuple[str, ...] = ("uniform", "random")
 MAX_WIDTH = 100_000
 
 
-def _check_int(name: str, value) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise SpacingError(f"{name} {value!r} is not a whole number of pixels")
-    return int(value)
+def _check_int(name: str, value: object) -> int:
+    return whole_number(name, value, error=SpacingError)
 
 
 def check_spacing_range(min_spacing: int, max_spacing: int) -> tuple[int, int]:
@@ -42,8 +42,8 @@ def check_spacing_range(min_spacing: int, max_spacing: int) -> tuple[int, int]:
     return lo, hi
 
 
-def check_rule(rule: str) -> str:
-    if rule not in RULES:
+def check_rule(rule: object) -> str:
+    if not isinstance(rule, str) or rule not in RULES:
         raise SpacingError(f"spacing rule {rule!r} is unknown; use one of: {', '.join(RULES)}")
     return rule
 
@@ -60,7 +60,7 @@ def valid_widths(n: int, min_spacing: int, max_spacing: int, rule: str = "unifor
     return range(first, last + 1, step)
 
 
-def nearest_valid_widths(width: int, widths: range) -> list[int]:
+def nearest_valid_widths(width: int, widths: Sequence[int]) -> list[int]:
     """The valid widths next to `width`: itself if valid, else its neighbours below and above."""
     pos = bisect.bisect_left(widths, width)
     if pos < len(widths) and widths[pos] == width:
@@ -148,3 +148,46 @@ def random_gaps(
         slack -= gaps[:, j]
     order = np.argsort(order_draws, axis=1, kind="stable")
     return np.take_along_axis(gaps, order, axis=1) + min_spacing
+
+
+def widths_for_lengths(lengths: range, min_spacing: int, max_spacing: int, rule: str) -> list[int]:
+    """Widths valid for every length in `lengths`, ascending (an intersection of ranges)."""
+    ranges = [valid_widths(n, min_spacing, max_spacing, rule) for n in lengths]
+    if any(len(r) == 0 for r in ranges):
+        return []
+    first = max(r[0] for r in ranges)
+    last = min(r[-1] for r in ranges)
+    shortest = min(ranges, key=len)
+    return [w for w in shortest if first <= w <= last and all(w in r for r in ranges)]
+
+
+def lengths_layout_problem(
+    width: int | None, lengths: range, min_spacing: int, max_spacing: int, rule: str
+) -> str | None:
+    """One line naming the lengths that `width` cannot hold, or None if all fit.
+
+    `width=None` asks whether any single width fits every length.
+    """
+    lo, hi = min_spacing, max_spacing
+    common = widths_for_lengths(lengths, lo, hi, rule)
+    if width is not None:
+        failing = [n for n in lengths if width not in valid_widths(n, lo, hi, rule)]
+        if not failing:
+            return None
+        listed = ", ".join(str(n) for n in failing)
+        what = f"width {width} has no {rule} layout for length(s) {listed}"
+    elif common:
+        return None
+    else:
+        what = f"no single width fits every length {lengths[0]}..{lengths[-1]}"
+    if common:
+        fix = "use width " + " or ".join(str(w) for w in nearest_valid_widths(width or 0, common))
+    elif rule == "uniform":
+        fix = "use the random rule, whose gaps need not be equal"
+    elif lengths[0] > 1:
+        # The shortest item must stretch to the width the longest needs at least.
+        need = DIGIT_SIZE * (lengths[-1] - lengths[0]) + (lengths[-1] - 1) * lo
+        fix = f"allow max spacing {-(-need // (lengths[0] - 1))} or more, or fewer lengths"
+    else:
+        fix = "a single digit fits only width 28; use lengths of 2 or more"
+    return f"{what} with spacing {lo}..{hi}; {fix}"

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from .. import __version__
 from ..core import (
+    DIGIT_SIZE,
     MAX_SEED,
     MnistSeqError,
     SequenceSpec,
@@ -45,7 +46,6 @@ from ..core import (
     parse_sequence,
     valid_widths,
 )
-from ..core.idx import DIGIT_SIZE
 from ..files import composition_text, read_composition_text, write_png
 from .export_dialog import ExportDialog, defaults_from_spec
 from .image_view import FIT, ZOOM_STEPS, PreviewView

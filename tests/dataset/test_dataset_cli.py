@@ -5,7 +5,6 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
-import time
 
 import numpy as np
 import pytest
@@ -18,19 +17,18 @@ from mnist_seq_gui.dataset import (
     export_npz,
     load_npz,
 )
-from mnist_seq_gui.dataset_cli import main
-
-from ._helpers import REPO_ROOT, run_cli, subprocess_env
+from mnist_seq_gui.dataset.cli import main
 
 
-def test_cli_writes_the_dataset_the_library_describes(tmp_path):
-    result = run_cli(
-        "--count", "500", "--length", "3-8", "--spacing", "0", "80", "--mode", "random",
+@pytest.mark.parametrize("rule_flag", ["--rule", "--mode"])  # --mode: the old name still works
+def test_cli_writes_the_dataset_the_library_describes(tmp_path, run_main, rule_flag):
+    ran = run_main(main, [
+        "--count", "500", "--length", "3-8", "--spacing", "0", "80", rule_flag, "random",
         "--seed", "42", "--out", str(tmp_path / "out"),
-    )  # fmt: skip
-    assert result.returncode == 0, result.stderr
-    assert "wrote 500 images" in result.stdout and "seed 42" in result.stdout
-    assert "500/500 100%" in result.stderr  # the progress bar
+    ])  # fmt: skip
+    assert ran.status == 0, ran.err
+    assert "wrote 500 images" in ran.out and "seed 42" in ran.out
+    assert "500/500 100%" in ran.err  # the progress bar
     data = load_npz(tmp_path / "out" / NPZ_NAME)
     config = DatasetConfig.from_dict(data["config"]["config"])
     assert (config.count, config.min_length, config.max_length, config.seed) == (500, 3, 8, 42)
@@ -70,7 +68,7 @@ def test_a_random_seed_is_chosen_recorded_and_printed(tmp_path, capsys):
         (["--count", "5", "--length", "8-3"], "length range 8-3 is reversed; write 3-8"),
         (["--count", "5", "--length", "3-8", "--spacing", "0", "10", "--width", "200"],
          "no uniform layout for length(s) 3, 4, 5, 6, 7, 8"),
-        (["--count", "5", "--length", "3-8", "--spacing", "0", "10", "--mode", "random"],
+        (["--count", "5", "--length", "3-8", "--spacing", "0", "10", "--rule", "random"],
          "allow max spacing 70 or more"),
         (["--count", "5", "--shard", "3/2", "--seed", "1"], "shard 3/2 does not exist"),
         (["--count", "5", "--shard", "1/2"], "--shard needs --seed"),
@@ -99,30 +97,34 @@ def test_a_non_empty_folder_needs_overwrite(tmp_path, capsys):
     assert sorted(p.name for p in tmp_path.iterdir()) == [NPZ_NAME, "keep.txt"]
 
 
-def test_status_2_from_a_separate_process(tmp_path):
-    result = run_cli("--count", "0", "--out", str(tmp_path / "x"))
+def test_status_2_from_a_separate_process(tmp_path, run_module):
+    result = run_module("mnist_seq_gui.dataset.cli", "--count", "0", "--out", str(tmp_path / "x"))
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
         "mnist-seq dataset: error: count 0 is out of range; use 1 or more"
     ]
 
 
-def test_ctrl_c_leaves_no_partial_file_and_a_rerun_is_identical(tmp_path):
+@pytest.mark.slow
+def test_ctrl_c_leaves_no_partial_file_and_a_rerun_is_identical(
+    tmp_path, repo_root, subprocess_env
+):
     out = tmp_path / "out"
     out.mkdir()
     args = ["--count", "150000", "--seed", "5", "--out", str(out)]
     process = subprocess.Popen(
-        [sys.executable, "-m", "mnist_seq_gui.dataset_cli", *args],
+        [sys.executable, "-m", "mnist_seq_gui.dataset.cli", *args],
         stderr=subprocess.PIPE,
         stdout=subprocess.PIPE,
-        env=subprocess_env(),
-        cwd=REPO_ROOT,
+        env=subprocess_env,
+        cwd=repo_root,
     )
     # Wait until the export is under way (the bar has started), then press Ctrl+C.
     seen = b""
-    deadline = time.monotonic() + 60
-    while b"img/s" not in seen and time.monotonic() < deadline:
-        seen += process.stderr.read1(200)
+    while b"img/s" not in seen:
+        chunk = process.stderr.read1(200)
+        assert chunk, "the export ended before its progress bar started"
+        seen += chunk
     process.send_signal(signal.SIGINT)
     _, err = process.communicate(timeout=60)
     assert process.returncode == 130, err

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-import mnist_seq_gui.dataset as dataset_module
+import mnist_seq_gui.dataset.png as png_module
 from mnist_seq_gui.dataset import (
     BLANK,
     CONFIG_NAME,
@@ -30,9 +30,6 @@ from mnist_seq_gui.dataset import (
     png_name,
 )
 
-from ._helpers import expected_digit
-
-VARIABLE = dict(min_length=3, max_length=8, rule="random", min_spacing=0, max_spacing=80)
 _FIELDS = {
     "images": "image",
     "labels": "label",
@@ -60,8 +57,8 @@ def _member_payloads(path: Path) -> dict[str, bytes]:
 
 
 @pytest.mark.parametrize("dtype", ["uint8", "float32"])
-def test_npz_loads_back_equal_to_the_dataset(tmp_path, bank, dtype):
-    ds = SequenceDataset(count=700, seed=21, dtype=dtype, **VARIABLE)
+def test_npz_loads_back_equal_to_the_dataset(tmp_path, bank, dtype, mixed_lengths, expected_digit):
+    ds = SequenceDataset(count=700, seed=21, dtype=dtype, **mixed_lengths)
     result = export_npz(ds, tmp_path / "out")
     assert result.files == (tmp_path / "out" / NPZ_NAME,)
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [NPZ_NAME]
@@ -89,15 +86,15 @@ def test_npz_loads_back_equal_to_the_dataset(tmp_path, bank, dtype):
             )
 
 
-def test_npz_rerun_is_byte_identical(tmp_path):
-    ds = SequenceDataset(count=300, seed=2, dtype="uint8", **VARIABLE)
+def test_npz_rerun_is_byte_identical(tmp_path, mixed_lengths):
+    ds = SequenceDataset(count=300, seed=2, dtype="uint8", **mixed_lengths)
     export_npz(ds, tmp_path / "a")
     export_npz(SequenceDataset(ds.config), tmp_path / "b")
     assert (tmp_path / "a" / NPZ_NAME).read_bytes() == (tmp_path / "b" / NPZ_NAME).read_bytes()
 
 
-def test_npz_shards_partition_and_concatenate_to_the_unsharded_export(tmp_path):
-    ds = SequenceDataset(count=1001, seed=6, dtype="uint8", **VARIABLE)
+def test_npz_shards_partition_and_concatenate_to_the_unsharded_export(tmp_path, mixed_lengths):
+    ds = SequenceDataset(count=1001, seed=6, dtype="uint8", **mixed_lengths)
     export_npz(ds, tmp_path / "all")
     whole = _member_payloads(tmp_path / "all" / NPZ_NAME)
     parts = []
@@ -114,8 +111,8 @@ def test_npz_shards_partition_and_concatenate_to_the_unsharded_export(tmp_path):
         assert b"".join(p[name] for p in parts) == whole[name], name
 
 
-def test_imagefolder_loads_back_with_our_own_reader(tmp_path, bank):
-    ds = SequenceDataset(count=300, seed=9, **VARIABLE)  # float32: PNGs hold round(255 x)
+def test_imagefolder_loads_back_with_our_own_reader(tmp_path, bank, mixed_lengths, expected_digit):
+    ds = SequenceDataset(count=300, seed=9, **mixed_lengths)  # float32: PNGs hold round(255 x)
     export_png(ds, tmp_path / "out", workers=1)
     out = tmp_path / "out"
     lines = (out / METADATA_NAME).read_text(encoding="utf-8").splitlines()
@@ -142,8 +139,8 @@ def test_imagefolder_loads_back_with_our_own_reader(tmp_path, bank):
             )
 
 
-def test_png_pool_equals_single_process_and_shards_add_up(tmp_path):
-    ds = SequenceDataset(count=600, seed=4, dtype="uint8", **VARIABLE)
+def test_png_pool_equals_single_process_and_shards_add_up(tmp_path, mixed_lengths):
+    ds = SequenceDataset(count=600, seed=4, dtype="uint8", **mixed_lengths)
     export_png(ds, tmp_path / "single", workers=1)
     export_png(ds, tmp_path / "pool", workers=2)
     single = _files(tmp_path / "single")
@@ -162,11 +159,14 @@ def test_png_pool_equals_single_process_and_shards_add_up(tmp_path):
     assert union == single
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["npz", "png"])
 @pytest.mark.parametrize("stop", [KeyboardInterrupt, "cancel"])
-def test_an_interrupted_export_leaves_no_files_and_a_rerun_is_identical(tmp_path, fmt, stop):
+def test_an_interrupted_export_leaves_no_files_and_a_rerun_is_identical(
+    tmp_path, fmt, stop, mixed_lengths
+):
     count = 6000 if fmt == "npz" else 1500  # several chunks either way
-    ds = SequenceDataset(count=count, seed=1, dtype="uint8", **VARIABLE)
+    ds = SequenceDataset(count=count, seed=1, dtype="uint8", **mixed_lengths)
     exporter = export_npz if fmt == "npz" else export_png
     options = {} if fmt == "npz" else {"workers": 2}
     calls = []
@@ -234,11 +234,13 @@ def test_more_shards_than_items_is_refused(tmp_path):
 
 
 @pytest.mark.parametrize("method", ["fork", "forkserver", "spawn"])
-def test_png_workers_write_the_same_files_however_they_start(tmp_path, monkeypatch, method):
+def test_png_workers_write_the_same_files_however_they_start(
+    tmp_path, monkeypatch, method, mixed_lengths
+):
     if method not in multiprocessing.get_all_start_methods():
         pytest.skip(f"{method} is not available here")
-    ds = SequenceDataset(count=300, seed=12, dtype="uint8", **VARIABLE)
+    ds = SequenceDataset(count=300, seed=12, dtype="uint8", **mixed_lengths)
     export_png(ds, tmp_path / "single", workers=1)
-    monkeypatch.setattr(dataset_module, "_start_method", lambda: method)
+    monkeypatch.setattr(png_module, "_start_method", lambda: method)
     export_png(ds, tmp_path / method, workers=2)
     assert _files(tmp_path / method) == _files(tmp_path / "single")

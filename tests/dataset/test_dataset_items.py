@@ -23,10 +23,6 @@ from mnist_seq_gui.dataset import (
     Shard,
 )
 
-from ._helpers import expected_digit, subprocess_env, write_idx_pair
-
-VARIABLE = dict(min_length=3, max_length=8, rule="random", min_spacing=0, max_spacing=80)
-
 # Computed in a separate interpreter: a digest of every field of some items.
 _DIGEST_SCRIPT = """
 import hashlib, sys
@@ -59,9 +55,9 @@ def _same(a: dict, b: dict) -> None:
         np.testing.assert_array_equal(np.asarray(a[key]), np.asarray(b[key]), err_msg=key)
 
 
-def test_items_identical_across_instances_orders_and_batches():
-    one = SequenceDataset(count=300, seed=99, **VARIABLE)
-    two = SequenceDataset(count=300, seed=99, **VARIABLE)
+def test_items_identical_across_instances_orders_and_batches(mixed_lengths):
+    one = SequenceDataset(count=300, seed=99, **mixed_lengths)
+    two = SequenceDataset(count=300, seed=99, **mixed_lengths)
     forward = [one[i] for i in range(300)]
     backward = [two[i] for i in reversed(range(300))][::-1]
     for a, b in zip(forward, backward, strict=True):
@@ -78,13 +74,13 @@ def test_items_identical_across_instances_orders_and_batches():
     assert isinstance(forward[0]["label"], str) and isinstance(forward[0]["length"], int)
 
 
-def test_items_identical_in_a_separate_process():
-    ds = SequenceDataset(count=500, seed=1234, **VARIABLE)
+def test_items_identical_in_a_separate_process(mixed_lengths, subprocess_env):
+    ds = SequenceDataset(count=500, seed=1234, **mixed_lengths)
     result = subprocess.run(
         [sys.executable, "-c", _DIGEST_SCRIPT],
         capture_output=True,
         text=True,
-        env=subprocess_env(),
+        env=subprocess_env,
         check=True,
         timeout=60,
     )
@@ -110,8 +106,12 @@ def test_fixed_length_item_equals_the_core_batch_row(bank):
 
 @pytest.mark.parametrize("dtype", ["float32", "uint8"])
 @pytest.mark.parametrize("white_on_black", [False, True])
-def test_every_box_crops_exactly_the_mnist_digit_it_names(bank, dtype, white_on_black):
-    ds = SequenceDataset(count=400, seed=5, dtype=dtype, white_on_black=white_on_black, **VARIABLE)
+def test_every_box_crops_exactly_the_mnist_digit_it_names(
+    bank, dtype, white_on_black, mixed_lengths, expected_digit
+):
+    ds = SequenceDataset(
+        count=400, seed=5, dtype=dtype, white_on_black=white_on_black, **mixed_lengths
+    )
     batch = ds[:]
     background = 0 if white_on_black else (255 if dtype == "uint8" else 1.0)
     assert batch["image"].dtype == np.dtype(dtype)
@@ -134,8 +134,8 @@ def test_every_box_crops_exactly_the_mnist_digit_it_names(bank, dtype, white_on_
         assert batch["boxes"][r, n - 1, 2] == ds.width
 
 
-def test_variable_lengths_keep_leading_zeros_and_pad_with_blank():
-    ds = SequenceDataset(count=3000, seed=3, **VARIABLE)
+def test_variable_lengths_keep_leading_zeros_and_pad_with_blank(mixed_lengths):
+    ds = SequenceDataset(count=3000, seed=3, **mixed_lengths)
     batch = ds[:]
     lengths = batch["length"]
     assert set(lengths.tolist()) == set(range(3, 9))
@@ -169,22 +169,22 @@ def test_indexing_forms():
     assert len(list(ds)) == 20
 
 
-def test_config_json_round_trip_regenerates_the_same_pixels():
-    ds = SequenceDataset(count=64, seed=11, dtype="uint8", **VARIABLE)
+def test_config_json_round_trip_regenerates_the_same_pixels(mixed_lengths):
+    ds = SequenceDataset(count=64, seed=11, dtype="uint8", **mixed_lengths)
     config = DatasetConfig.from_json(ds.config.to_json())
     assert config == ds.config
     again = SequenceDataset(config)
     np.testing.assert_array_equal(again[:]["image"], ds[:]["image"])
 
 
-def test_pickled_dataset_gives_the_same_items():
-    ds = SequenceDataset(count=30, seed=8, **VARIABLE)
+def test_pickled_dataset_gives_the_same_items(mixed_lengths):
+    ds = SequenceDataset(count=30, seed=8, **mixed_lengths)
     clone = pickle.loads(pickle.dumps(ds))
     _same(clone[:], ds[:])
     assert len(pickle.dumps(ds)) < 10_000  # the digits are reloaded, not shipped
 
 
-def test_source_from_an_idx_path_is_recorded_and_checked(tmp_path, bank):
+def test_source_from_an_idx_path_is_recorded_and_checked(tmp_path, bank, write_idx_pair):
     order = np.random.default_rng(1).permutation(len(bank))[:3000]  # other digits
     images_file = write_idx_pair(tmp_path / "mine", "train", bank.images[order], bank.labels[order])
     ds = SequenceDataset(count=50, source=str(tmp_path / "mine"), seed=4)
@@ -223,7 +223,7 @@ def test_a_source_missing_a_digit_is_refused(bank):
             "length(s) 3, 4, 6, 7, 8",
         ),
         (dict(count=5, width=141), "use width 140"),
-        (dict(count=5, rule="zigzag"), "mode 'zigzag'"),
+        (dict(count=5, rule="zigzag"), "rule 'zigzag'"),
         (dict(count=5, dtype="float64"), "dtype"),
         (dict(count=5, seed=-1), "seed -1"),
     ],
@@ -234,9 +234,9 @@ def test_bad_configs_say_what_is_wrong(fields, message):
     assert "\n" not in str(info.value)
 
 
-def test_default_width_is_the_narrowest_that_fits_every_length():
+def test_default_width_is_the_narrowest_that_fits_every_length(mixed_lengths):
     assert DatasetConfig(count=1).width == 140
-    config = DatasetConfig(count=1, **VARIABLE)
+    config = DatasetConfig(count=1, **mixed_lengths)
     assert config.width == 224  # 8 digits touching; 3 digits stretch with gaps up to 80
 
 

@@ -9,12 +9,10 @@ from mnist_seq_gui.dataset import BLANK, SequenceDataset
 
 torch = pytest.importorskip("torch")
 
-VARIABLE = dict(min_length=3, max_length=8, rule="random", min_spacing=0, max_spacing=80)
-
 
 @pytest.mark.parametrize("context", ["fork", "spawn"])
-def test_dataloader_workers_see_the_same_items(context):
-    ds = SequenceDataset(count=96, seed=31, **VARIABLE)
+def test_dataloader_workers_see_the_same_items(context, mixed_lengths):
+    ds = SequenceDataset(count=96, seed=31, **mixed_lengths)
     loader = torch.utils.data.DataLoader(
         ds, batch_size=16, num_workers=2, multiprocessing_context=context
     )
@@ -28,8 +26,8 @@ def test_dataloader_workers_see_the_same_items(context):
     assert labels == expected["label"].tolist()
 
 
-def test_padded_digits_feed_ctc_loss_with_the_documented_blank():
-    ds = SequenceDataset(count=8, seed=2, **VARIABLE)
+def test_padded_digits_feed_ctc_loss_with_the_documented_blank(mixed_lengths):
+    ds = SequenceDataset(count=8, seed=2, **mixed_lengths)
     batch = next(iter(torch.utils.data.DataLoader(ds, batch_size=8)))
     steps, classes = 40, 11  # digits 0-9 plus the blank, 10
     log_probs = torch.randn(steps, 8, classes).log_softmax(2)

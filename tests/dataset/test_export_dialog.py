@@ -46,7 +46,7 @@ def test_impossible_parameters_disable_export_and_say_why(qtbot, tmp_path):
     dialog.max_length_spin.setValue(8)
     dialog.max_spacing_spin.setValue(10)
     assert not dialog.export_button.isEnabled()
-    assert "use the random mode" in dialog.status_text()
+    assert "use the random rule" in dialog.status_text()
     dialog.rule_combo.setCurrentText("random")
     assert "allow max spacing 70" in dialog.status_text()
     dialog.max_spacing_spin.setValue(80)

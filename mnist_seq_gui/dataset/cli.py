@@ -1,7 +1,7 @@
 """`mnist-seq dataset`: write a training set (or one shard of it) to npz or a PNG folder.
 
     mnist-seq dataset --count 100000 --length 5 --out data/train --seed 1
-    mnist-seq dataset --count 60000 --length 3-8 --spacing 0 80 --mode random \\
+    mnist-seq dataset --count 60000 --length 3-8 --spacing 0 80 --rule random \\
         --format png --out data/val --seed 2
     mnist-seq dataset --count 1000000 --seed 7 --shard 2/4 --out part2   # machine 2 of 4
 
@@ -13,24 +13,24 @@ from __future__ import annotations
 
 import argparse
 import re
-import secrets
 import sys
 import time
 from typing import TextIO
 
-from .cli import OneLineParser, UsageError, guarded, whole
-from .core import MAX_SEED, MAX_WIDTH, RULES
-from .dataset import (
-    BLANK,
-    DTYPES,
-    FORMATS,
-    MAX_LENGTH,
-    DatasetConfig,
-    SequenceDataset,
-    Shard,
-    default_workers,
-    export,
+from ..cli_common import (
+    OneLineParser,
+    UsageError,
+    add_polarity_option,
+    add_rule_option,
+    guarded,
+    parse_seed,
+    parse_whole,
 )
+from ..core import MAX_SEED, MAX_WIDTH
+from .config import BLANK, DTYPES, MAX_LENGTH, DatasetConfig, Shard
+from .export import default_workers
+from .formats import FORMATS, export
+from .items import SequenceDataset
 
 PROG = "mnist-seq dataset"
 
@@ -75,14 +75,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="gap between digits, px (default 0 0)",
     )
     add("--width", help="image width, px (default: the narrowest width every length fits)")
-    add("--mode", choices=RULES, default="uniform", help="gap rule (default uniform)")
+    add_rule_option(parser, "gap rule: uniform (equal gaps, default) or random")
     add("--seed", help=f"0..{MAX_SEED} (default: random, printed and recorded)")
     add("--format", choices=FORMATS, default="npz", help="npz file or PNG folder (default npz)")
     add("--out", required=True, help="output folder (must be empty unless --overwrite)")
     add("--shard", help="write only part k of n, e.g. 2/4 (needs --seed)")
     add("--source", help="folder holding one MNIST IDX pair, or its images file")
     add("--dtype", choices=DTYPES, default="uint8", help="pixel type in the npz (default uint8)")
-    add("--white-on-black", action="store_true", help="light digits on black, as in MNIST")
+    add_polarity_option(parser)
     add("--workers", help=f"processes encoding PNGs (default {default_workers()})")
     add("--overwrite", action="store_true", help="replace an earlier export in --out")
     add("--quiet", action="store_true", help="no progress bar")
@@ -91,18 +91,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 def config_from_args(args: argparse.Namespace) -> tuple[DatasetConfig, Shard | None]:
     """Validate everything before a file is touched."""
-    count = whole("count", args.count, 1)
+    count = parse_whole("count", args.count, 1)
     lo, hi = parse_lengths(args.length)
-    min_spacing = whole("min spacing", args.spacing[0], 0, MAX_WIDTH)
-    max_spacing = whole("max spacing", args.spacing[1], 0, MAX_WIDTH)
-    width = None if args.width is None else whole("width", args.width, 1, MAX_WIDTH)
+    min_spacing = parse_whole("min spacing", args.spacing[0], 0, MAX_WIDTH)
+    max_spacing = parse_whole("max spacing", args.spacing[1], 0, MAX_WIDTH)
+    width = None if args.width is None else parse_whole("width", args.width, 1, MAX_WIDTH)
     shard = None if args.shard is None else Shard.parse(args.shard)
-    if args.seed is None:
-        if shard is not None:
-            raise UsageError("--shard needs --seed, so that every shard draws from one data set")
-        seed = secrets.randbelow(MAX_SEED + 1)
-    else:
-        seed = whole("seed", args.seed, 0, MAX_SEED)
+    if args.seed is None and shard is not None:
+        raise UsageError("--shard needs --seed, so that every shard draws from one data set")
+    seed = parse_seed(args.seed)
     config = DatasetConfig(
         count=count,
         min_length=lo,
@@ -110,7 +107,7 @@ def config_from_args(args: argparse.Namespace) -> tuple[DatasetConfig, Shard | N
         width=width,
         min_spacing=min_spacing,
         max_spacing=max_spacing,
-        rule=args.mode,
+        rule=args.rule,
         white_on_black=args.white_on_black,
         seed=seed,
         dtype=args.dtype,
@@ -124,8 +121,8 @@ def config_from_args(args: argparse.Namespace) -> tuple[DatasetConfig, Shard | N
 class ProgressBar:
     """A one-line bar on stderr, redrawn at most ten times a second."""
 
-    def __init__(self, stream: TextIO = sys.stderr, enabled: bool = True) -> None:
-        self.stream = stream
+    def __init__(self, stream: TextIO | None = None, enabled: bool = True) -> None:
+        self.stream = sys.stderr if stream is None else stream
         self.enabled = enabled
         self.started = time.monotonic()
         self._last = 0.0
@@ -156,7 +153,7 @@ class ProgressBar:
 def run(argv: list[str]) -> int:
     args = build_parser().parse_args(argv)
     config, shard = config_from_args(args)
-    workers = None if args.workers is None else whole("workers", args.workers, 1, 256)
+    workers = None if args.workers is None else parse_whole("workers", args.workers, 1, 256)
     dataset = SequenceDataset(config)
     bar = ProgressBar(enabled=not args.quiet)
     try:

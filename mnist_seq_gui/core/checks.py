@@ -1,0 +1,35 @@
+"""The one whole-number check every door uses for counts, sizes, seeds and lengths."""
+
+from __future__ import annotations
+
+import numbers
+
+from .errors import InputError
+
+
+def span_text(minimum: int | None, maximum: int | None) -> str:
+    """'1..100,000', '0 or more', 'at most 64': the range a value must lie in."""
+    if minimum is None:
+        return "any whole number" if maximum is None else f"at most {maximum:,}"
+    return f"{minimum} or more" if maximum is None else f"{minimum}..{maximum:,}"
+
+
+def whole_number(
+    name: str,
+    value: object,
+    minimum: int | None = None,
+    maximum: int | None = None,
+    *,
+    error: type[InputError] = InputError,
+) -> int:
+    """`value` as an int within [minimum, maximum], else `error` naming `name`.
+
+    Python and numpy integers are whole numbers; bools, floats and strings are not
+    (a command line parses its text first).
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise error(f"{name} {value!r} is not a whole number; use {span_text(minimum, maximum)}")
+    number = int(value)
+    if (minimum is not None and number < minimum) or (maximum is not None and number > maximum):
+        raise error(f"{name} {number:,} is out of range; use {span_text(minimum, maximum)}")
+    return number

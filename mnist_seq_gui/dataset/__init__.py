@@ -1,0 +1,71 @@
+"""Training data: an index-deterministic data set of digit sequences and its exporters.
+
+    config.py   DatasetConfig (everything that decides the pixels), Shard, constants
+    items.py    SequenceDataset: item i depends only on (config, i)
+    export.py   the skeleton every format runs in: output folder, job, progress, cancel
+    npz.py      one dataset.npz, streamed
+    png.py      a PNG folder (Hugging Face imagefolder), encoded on all cores
+    formats.py  every format by name
+    cli.py      `mnist-seq dataset`
+
+Every export writes a shard (`Shard(k, n)`: the k-th of n contiguous parts of the index
+range); the shards' files, put together in order, equal the unsharded export.
+"""
+
+from .config import (
+    BLANK,
+    CONFIG_NAME,
+    DTYPES,
+    MAX_COUNT,
+    MAX_LENGTH,
+    METADATA_NAME,
+    NO_BOX,
+    NPZ_NAME,
+    DatasetConfig,
+    DatasetError,
+    Shard,
+)
+from .export import (
+    CancelCheck,
+    ExportCancelled,
+    ExportResult,
+    Progress,
+    default_workers,
+    prepare_output,
+)
+from .formats import EXPORTERS, FORMATS, export
+from .items import SequenceDataset, bank_fingerprint, label_strings
+from .npz import export_npz, load_npz, npz_images
+from .png import export_png, metadata_lines, png_name
+
+__all__ = [
+    "BLANK",
+    "CONFIG_NAME",
+    "DTYPES",
+    "EXPORTERS",
+    "FORMATS",
+    "MAX_COUNT",
+    "MAX_LENGTH",
+    "METADATA_NAME",
+    "NO_BOX",
+    "NPZ_NAME",
+    "CancelCheck",
+    "DatasetConfig",
+    "DatasetError",
+    "ExportCancelled",
+    "ExportResult",
+    "Progress",
+    "SequenceDataset",
+    "Shard",
+    "bank_fingerprint",
+    "default_workers",
+    "export",
+    "export_npz",
+    "export_png",
+    "label_strings",
+    "load_npz",
+    "metadata_lines",
+    "npz_images",
+    "png_name",
+    "prepare_output",
+]

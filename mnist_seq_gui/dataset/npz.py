@@ -1,0 +1,242 @@
+"""`dataset.npz`: every array of an export in one uncompressed zip, written as a stream.
+
+Images stream straight into their zip member; the small per-item arrays go to unnamed
+temporary files meanwhile and are copied in after, since a zip can only be written one
+member at a time. `np.load` reads the result without pickle.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import queue
+import shutil
+import tempfile
+import threading
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+import numpy as np
+from numpy.lib import format as npy_format
+
+from ..core import DIGIT_SIZE
+from ..files import atomic_output
+from .config import NPZ_NAME, DatasetError, Shard
+from .export import (
+    CancelCheck,
+    ExportJob,
+    ExportResult,
+    Progress,
+    check_cancel,
+    export_job,
+)
+from .items import SequenceDataset
+
+# Chunks of about this many pixel bytes: large enough for numpy to run at full speed,
+# small enough that a million images never sit in memory at once.
+_CHUNK_BYTES = 4 * 1024 * 1024
+_ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # fixed, so that a rerun writes the same bytes
+
+
+def _chunk_items(width: int, dtype: str) -> int:
+    per_item = DIGIT_SIZE * width * np.dtype(dtype).itemsize
+    return max(1, _CHUNK_BYTES // per_item)
+
+
+def _npy_header(dtype: np.dtype, shape: tuple[int, ...]) -> bytes:
+    header = {"descr": npy_format.dtype_to_descr(dtype), "fortran_order": False, "shape": shape}
+    buffer = _BytesSink()
+    npy_format.write_array_header_1_0(buffer, header)
+    return bytes(buffer.data)
+
+
+class _BytesSink:
+    def __init__(self) -> None:
+        self.data = bytearray()
+
+    def write(self, chunk: bytes) -> int:
+        self.data += chunk
+        return len(chunk)
+
+
+@contextlib.contextmanager
+def _npy_member(
+    archive: zipfile.ZipFile, name: str, dtype: np.dtype, shape: tuple[int, ...]
+) -> Iterator[IO[bytes]]:
+    """Open `name`.npy in the zip for streaming and write its header; yields the stream.
+
+    The exact size is known up front, so the zip64 decision (and thus every byte of
+    the archive) is the same on every run.
+    """
+    header = _npy_header(dtype, shape)
+    info = zipfile.ZipInfo(f"{name}.npy", date_time=_ZIP_DATE)
+    info.compress_type = zipfile.ZIP_STORED
+    info.external_attr = 0o644 << 16
+    info.file_size = len(header) + int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
+    with archive.open(info, mode="w") as stream:
+        stream.write(header)
+        yield stream
+
+
+# npz member name -> batch key, for every array besides the images.
+_NPZ_FIELDS = (
+    ("labels", "label"),
+    ("lengths", "length"),
+    ("digits", "digits"),
+    ("boxes", "boxes"),
+    ("mnist_indices", "mnist_indices"),
+    ("items", "item"),
+)
+
+
+def export_npz(
+    dataset: SequenceDataset,
+    out_dir: str | os.PathLike,
+    *,
+    shard: Shard | None = None,
+    overwrite: bool = False,
+    progress: Progress | None = None,
+    cancel: CancelCheck | None = None,
+) -> ExportResult:
+    """Write `out_dir/dataset.npz` in bounded memory; np.load reads it without pickle."""
+    with export_job(dataset, out_dir, shard, overwrite) as job:
+        path = job.out_dir / NPZ_NAME
+        with atomic_output(path) as tmp:
+            _write_npz(job, tmp, progress, cancel)
+    return ExportResult(job.out_dir, (path,), job.total, job.start, job.stop)
+
+
+def _write_npz(
+    job: ExportJob, tmp: Path, progress: Progress | None, cancel: CancelCheck | None
+) -> None:
+    ds, total = job.dataset, job.total
+    step = _chunk_items(ds.width, ds.config.dtype)
+    longest = ds.max_length
+    probe = ds.batch(np.zeros(0, dtype=np.int64))
+    probe["label"] = probe["label"].astype(f"U{longest}")
+    spills: dict[str, Any] = {}
+    with contextlib.ExitStack() as stack:
+        for _, key in _NPZ_FIELDS:
+            spills[key] = stack.enter_context(tempfile.TemporaryFile(dir=job.out_dir))
+        archive = stack.enter_context(
+            zipfile.ZipFile(tmp, "w", zipfile.ZIP_STORED, allowZip64=True)
+        )
+        image_shape = (total, DIGIT_SIZE, ds.width)
+        with _npy_member(archive, "images", probe["image"].dtype, image_shape) as stream:
+            for batch in _batches_ahead(ds, job.start, job.stop, step):
+                check_cancel(cancel)
+                stream.write(_bytes_of(batch["image"]))
+                batch["label"] = batch["label"].astype(f"U{longest}")
+                for _, key in _NPZ_FIELDS:
+                    spills[key].write(_bytes_of(batch[key]))
+                if progress is not None:
+                    progress(int(batch["item"][-1]) + 1 - job.start, total)
+        for name, key in _NPZ_FIELDS:
+            check_cancel(cancel)
+            dtype = probe[key].dtype
+            spill = spills[key]
+            spill.seek(0)
+            with _npy_member(archive, name, dtype, (total, *probe[key].shape[1:])) as stream:
+                shutil.copyfileobj(spill, stream, _CHUNK_BYTES)
+        config_text = np.asarray(json.dumps(job.describe(), sort_keys=True))
+        with _npy_member(archive, "config", config_text.dtype, ()) as stream:
+            stream.write(config_text.tobytes())
+
+
+def _bytes_of(array: np.ndarray) -> memoryview:
+    return np.ascontiguousarray(array).data.cast("B")
+
+
+def _batches_ahead(
+    dataset: SequenceDataset, start: int, stop: int, step: int, depth: int = 2
+) -> Iterator[dict[str, np.ndarray]]:
+    """dataset.batch over start..stop in chunks of `step`, computed one thread ahead.
+
+    Rendering (numpy) and writing (CRC + file I/O) both release the GIL, so on two
+    cores they overlap. The thread is always stopped and joined before this returns,
+    also when the consumer stops early (error, cancel, Ctrl+C).
+    """
+    chunks: queue.Queue[Any] = queue.Queue(maxsize=depth)
+    stopping = threading.Event()
+
+    def produce() -> None:
+        try:
+            for begin in range(start, stop, step):
+                item: Any = dataset.batch(np.arange(begin, min(begin + step, stop), dtype=np.int64))
+                while not stopping.is_set():
+                    try:
+                        chunks.put(item, timeout=0.05)
+                        break
+                    except queue.Full:
+                        continue
+                if stopping.is_set():
+                    return
+        except BaseException as exc:  # handed to the consumer, which re-raises it
+            chunks.put(_Failure(exc))
+        else:
+            chunks.put(_DONE)
+
+    worker = threading.Thread(target=produce, name="mnist-seq-render", daemon=True)
+    worker.start()
+    try:
+        while True:
+            got = chunks.get()
+            if got is _DONE:
+                return
+            if isinstance(got, _Failure):
+                raise got.error
+            yield got
+    finally:
+        stopping.set()
+        while worker.is_alive():
+            with contextlib.suppress(queue.Empty):
+                chunks.get(timeout=0.05)  # unblock a producer waiting on a full queue
+        worker.join()
+
+
+_DONE = object()
+
+
+@dataclass(frozen=True)
+class _Failure:
+    error: BaseException
+
+
+def load_npz(path: str | os.PathLike) -> dict[str, Any]:
+    """Read an exported npz fully into memory; `config` comes back as a dict."""
+    with np.load(path, allow_pickle=False) as data:
+        out: dict[str, Any] = {key: data[key] for key in data.files}
+    out["config"] = json.loads(str(out["config"]))
+    return out
+
+
+def npz_images(path: str | os.PathLike) -> np.ndarray:
+    """The `images` array of an exported npz as a read-only memory map (no full read).
+
+    Works because the exporter stores members uncompressed: the array's bytes lie
+    contiguously in the zip file.
+    """
+    path = Path(path)
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo("images.npy")
+        if info.compress_type != zipfile.ZIP_STORED:
+            raise DatasetError(f"{path}: images are compressed; use load_npz instead")
+    with open(path, "rb") as f:
+        f.seek(info.header_offset)
+        local = f.read(30)
+        name_len = int.from_bytes(local[26:28], "little")
+        extra_len = int.from_bytes(local[28:30], "little")
+        f.seek(info.header_offset + 30 + name_len + extra_len)
+        version = npy_format.read_magic(f)
+        read_header = npy_format.read_array_header_1_0
+        if version != (1, 0):
+            read_header = npy_format.read_array_header_2_0
+        shape, fortran, dtype = read_header(f)
+        offset = f.tell()
+    return np.memmap(
+        path, dtype=dtype, mode="r", offset=offset, shape=shape, order="F" if fortran else "C"
+    )
