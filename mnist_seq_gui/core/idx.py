@@ -17,6 +17,7 @@ import struct
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 import numpy as np
 
@@ -61,7 +62,7 @@ def _kind(magic: int) -> str:
     return "labels" if magic == LABELS_MAGIC else "images"
 
 
-def _parse_header(path: Path, stream, expected_magic: int) -> tuple[int, ...]:
+def _parse_header(path: Path, stream: IO[bytes], expected_magic: int) -> tuple[int, ...]:
     head = stream.read(4)
     if len(head) < 4:
         raise DataError(f"{path}: file is empty or truncated before the IDX header")
@@ -180,7 +181,9 @@ def read_images(path: str | os.PathLike) -> np.ndarray:
     return read_payload(header)
 
 
-def read_pair(images_path: str | os.PathLike, labels_path: str | os.PathLike):
+def read_pair(
+    images_path: str | os.PathLike, labels_path: str | os.PathLike
+) -> tuple[np.ndarray, np.ndarray]:
     """Read an images file and its labels; check they match and labels are digits.
 
     Both headers are checked, and their counts compared, before either payload is read.
