@@ -14,8 +14,11 @@ import errno
 import io
 import os
 import secrets
+import signal
 import stat
-from collections.abc import Iterator
+import sys
+import threading
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -26,6 +29,7 @@ from .core import Composition, InputError, OutputError, SequenceSpec
 __all__ = [
     "OutputError",
     "atomic_output",
+    "atomic_outputs",
     "check_target",
     "composition_text",
     "encode_png",
@@ -34,6 +38,7 @@ __all__ = [
     "to_uint8",
     "write_bytes_atomic",
     "write_png",
+    "write_stdout",
 ]
 
 
@@ -139,23 +144,80 @@ def atomic_output(path: str | os.PathLike) -> Iterator[Path]:
     The file is fsynced before the rename and its folder after it, so a crash leaves
     either the old file or the new one, complete.
     """
-    target, mode = check_target(path)
-    try:
-        tmp = _create_part(target)
-    except OSError as exc:
-        raise OutputError(_describe_os_error(Path(path), exc)) from None
-    try:
+    with atomic_outputs([path]) as (tmp,):
         yield tmp
-        if mode is not None:  # after writing: the old mode may forbid writing (0444)
-            os.chmod(tmp, mode)
-        fsync_path(tmp)
-        os.replace(tmp, target)
-        fsync_path(target.parent if str(target.parent) else Path("."), folder=True)
+
+
+@contextlib.contextmanager
+def atomic_outputs(paths: Sequence[str | os.PathLike]) -> Iterator[list[Path]]:
+    """Like atomic_output for several files at once: all replace their targets, or none.
+
+    Every file is written and flushed before the first rename; renames need no space,
+    so a full disk or any error while writing leaves every target as it was.
+    """
+    targets = [check_target(p) for p in paths]
+    shown = os.fspath(paths[0]) if len(paths) == 1 else f"{len(paths)} files"
+    tmps: list[Path] = []
+    try:
+        for target, _mode in targets:
+            tmps.append(_create_part(target))
+        yield tmps
+        for (_target, mode), tmp in zip(targets, tmps):
+            if mode is not None:  # after writing: the old mode may forbid writing (0444)
+                os.chmod(tmp, mode)
+            fsync_path(tmp)
+        with deferred_signals():  # Ctrl+C cannot fall between the renames
+            for (target, _mode), tmp in zip(targets, tmps):
+                os.replace(tmp, target)
+        for folder in dict.fromkeys(t.parent for t, _mode in targets):
+            fsync_path(folder if str(folder) else Path("."), folder=True)
     except OSError as exc:
-        raise OutputError(_describe_os_error(Path(path), exc)) from None
+        raise OutputError(_describe_os_error(Path(shown), exc)) from None
     finally:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
+        for tmp in tmps:
+            with contextlib.suppress(FileNotFoundError):
+                tmp.unlink()
+
+
+@contextlib.contextmanager
+def deferred_signals() -> Iterator[None]:
+    """Hold Ctrl+C and SIGTERM until the block is done, then act on them (main thread)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[signal.Signals] = []
+    stops = (signal.SIGINT, signal.SIGTERM)
+    old = {s: signal.signal(s, lambda n, _frame: caught.append(signal.Signals(n))) for s in stops}
+    try:
+        yield
+    finally:
+        for s, handler in old.items():
+            signal.signal(s, handler)
+        if caught:
+            handler = old[caught[0]]
+            if callable(handler):
+                handler(caught[0], None)
+            elif handler == signal.SIG_DFL:
+                signal.raise_signal(caught[0])
+
+
+def write_stdout(data: bytes) -> None:
+    """Write `data` to standard output (`-o -`); refuses a terminal."""
+    stream = sys.stdout
+    if stream.isatty():
+        raise OutputError(
+            "standard output is a terminal; redirect it (-o - > out.png) or pipe it to a program"
+        )
+    try:
+        stream.flush()
+        stream.buffer.write(data)
+        stream.buffer.flush()
+    except BrokenPipeError:
+        # The reader went away; stop Python from complaining again when it exits.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
+        raise OutputError("standard output was closed before the PNG was written") from None
+    except OSError as exc:
+        raise OutputError(f"cannot write to standard output: {exc.strerror or exc}") from None
 
 
 def to_uint8(pixels: np.ndarray) -> np.ndarray:

@@ -31,5 +31,7 @@ def whole_number(
         raise error(f"{name} {value!r} is not a whole number; use {span_text(minimum, maximum)}")
     number = int(value)
     if (minimum is not None and number < minimum) or (maximum is not None and number > maximum):
-        raise error(f"{name} {number:,} is out of range; use {span_text(minimum, maximum)}")
+        # Python refuses to print an int of over 4,300 digits; such a value is only sized.
+        shown = f"{number:,}" if number.bit_length() < 128 else "a number that large"
+        raise error(f"{name} {shown} is out of range; use {span_text(minimum, maximum)}")
     return number

@@ -22,11 +22,8 @@ import dataclasses
 import errno
 import os
 import secrets
-import signal
 import stat
-import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +33,7 @@ except ImportError:  # pragma: no cover - not on Windows; staging folders are th
     fcntl = None  # type: ignore[assignment]
 
 from ..core import OutputError
+from ..files import deferred_signals
 from .config import DatasetError
 from .manifest import (
     MANIFEST_NAME,
@@ -120,28 +118,6 @@ def _lock(folder: Path) -> int | None:
         os.close(fd)
         return None
     return fd
-
-
-@contextlib.contextmanager
-def deferred_signals() -> Iterator[None]:
-    """Hold Ctrl+C and SIGTERM until the block is done, then act on them (main thread)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    caught: list[signal.Signals] = []
-    stops = (signal.SIGINT, signal.SIGTERM)
-    old = {s: signal.signal(s, lambda n, _frame: caught.append(signal.Signals(n))) for s in stops}
-    try:
-        yield
-    finally:
-        for s, handler in old.items():
-            signal.signal(s, handler)
-        if caught:
-            handler = old[caught[0]]
-            if callable(handler):
-                handler(caught[0], None)
-            elif handler == signal.SIG_DFL:
-                signal.raise_signal(caught[0])
 
 
 # --- leftovers of interrupted exports ---------------------------------------------------
