@@ -3,6 +3,10 @@
 A thin door onto the core. Each call without an explicit seed draws a fresh one from
 the object's own numpy Generator, so results vary call to call (as the original's did)
 yet every image can be reproduced from the seed recorded in its Composition.
+
+Every method checks its arguments and raises only the project's own errors: an
+InputError (a ValueError; SequenceError, SpacingError and DataError are kinds of it) for
+any argument that cannot work, an OutputError when a file cannot be written.
 """
 
 from __future__ import annotations
@@ -15,7 +19,10 @@ import numpy as np
 from numpy.typing import DTypeLike
 
 from .core import (
+    DIGIT_SIZE,
+    MAX_SEED,
     Composition,
+    InputError,
     SequenceError,
     SequenceSpec,
     SpacingError,
@@ -27,8 +34,14 @@ from .core import (
     new_seed,
     random_sequences,
     valid_widths,
+    whole_number,
 )
 from .files import composition_text, write_png
+
+# generate_data returns every image in one array; past this, use SequenceDataset, which
+# makes any number of items batch by batch.
+MAX_SAMPLES = 10_000_000
+_DTYPES = (np.dtype(np.float32), np.dtype(np.uint8))
 
 
 def _spacing_pair(spacing_range: Any) -> tuple[int, int]:
@@ -41,6 +54,58 @@ def _spacing_pair(spacing_range: Any) -> tuple[int, int]:
     return lo, hi
 
 
+def _dtype(dtype: Any) -> np.dtype:
+    try:
+        checked = np.dtype(dtype)
+        if checked in _DTYPES:
+            return checked
+    except (TypeError, ValueError):
+        pass
+    raise InputError(f"dtype {dtype!r} is not supported; use np.float32 or np.uint8")
+
+
+def _flag(name: str, value: Any) -> bool:
+    if not isinstance(value, (bool, np.bool_)):
+        raise InputError(f"{name} {value!r} must be True or False")
+    return bool(value)
+
+
+def _folder(name: str, value: Any) -> Path:
+    if not isinstance(value, (str, os.PathLike)):
+        raise InputError(f"{name} {value!r} is not a folder path; pass a str or pathlib.Path")
+    return Path(value)
+
+
+def _pixels(img: Any) -> np.ndarray:
+    """A 28 x W image of float pixels in [0, 1] or uint8, else InputError saying why."""
+    try:
+        pixels = np.asarray(img)
+    except (TypeError, ValueError):
+        pixels = np.asarray(None)
+    if pixels.dtype != np.uint8 and pixels.dtype.kind != "f":
+        raise InputError(
+            f"image of type {type(img).__name__} (dtype {pixels.dtype}) is not a sequence "
+            "image; pass float pixels in [0, 1] or uint8, shape (28, W)"
+        )
+    if pixels.ndim != 2 or pixels.shape[0] != DIGIT_SIZE or pixels.shape[1] < 1:
+        raise InputError(f"image of shape {pixels.shape} is not a 28 x W sequence image")
+    if pixels.dtype.kind == "f" and not np.isfinite(pixels).all():
+        raise InputError("image holds NaN or infinite values; pass pixels in [0, 1]")
+    return pixels
+
+
+def _available_memory() -> int | None:
+    """Bytes of memory the system could give now (Linux's MemAvailable), None if unknown."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError):
+        pass
+    return None
+
+
 class MNIST_Sequence_API:
     """Generate images of digit sequences; loads its digit data once, at construction.
 
@@ -51,11 +116,13 @@ class MNIST_Sequence_API:
     def __init__(
         self, data_dir: str | os.PathLike[str] | None = None, seed: int | None = None
     ) -> None:
-        self.bank = load_bank(data_dir)
+        if seed is not None:
+            seed = whole_number("seed", seed, 0)
+        self.bank = load_bank(None if data_dir is None else _folder("data_dir", data_dir))
         self._rng = np.random.default_rng(seed)
 
     def _next_seed(self, seed: int | None) -> int:
-        return new_seed(self._rng) if seed is None else seed
+        return new_seed(self._rng) if seed is None else whole_number("seed", seed, 0, MAX_SEED)
 
     def compose(
         self,
@@ -70,8 +137,9 @@ class MNIST_Sequence_API:
     ) -> Composition:
         """Like generate_mnist_sequence, returning the pixels with their metadata."""
         lo, hi = _spacing_pair(spacing_range)
-        spec = SequenceSpec(as_digits(digits), image_width, lo, hi, rule, white_on_black)
-        return compose(self.bank, spec, self._next_seed(seed), dtype=dtype)
+        polarity = _flag("white_on_black", white_on_black)
+        spec = SequenceSpec(as_digits(digits), image_width, lo, hi, rule, polarity)
+        return compose(self.bank, spec, self._next_seed(seed), dtype=_dtype(dtype))
 
     def generate_mnist_sequence(
         self, digits: Any, spacing_range: tuple[int, int], image_width: int, **options: Any
@@ -85,15 +153,19 @@ class MNIST_Sequence_API:
     def save_image(
         self, img: np.ndarray, sequence: Any, directory: str | os.PathLike[str] = "."
     ) -> Path:
-        """Write `img` unscaled as an 8-bit greyscale PNG named like '3-5-0.png'."""
-        img = np.asarray(img)
-        if img.ndim != 2 or img.shape[0] != 28:
-            raise SequenceError(f"image of shape {img.shape} is not a 28 x W sequence image")
-        return write_png(Path(directory) / f"{file_stem(as_digits(sequence))}.png", img)
+        """Write `img` unscaled as an 8-bit greyscale PNG named like '3-5-0.png'.
+
+        img: (28, W) float pixels in [0, 1] (values outside are clipped) or uint8.
+        """
+        pixels = _pixels(img)
+        name = f"{file_stem(as_digits(sequence))}.png"
+        return write_png(_folder("directory", directory) / name, pixels)
 
     def save_composition(self, comp: Composition, directory: str | os.PathLike[str] = ".") -> Path:
         """Write a composition as PNG, its parameters in the PNG's text chunks."""
-        path = Path(directory) / f"{file_stem(comp.spec.digits)}.png"
+        if not isinstance(comp, Composition):
+            raise InputError(f"{type(comp).__name__} is not a Composition; pass what compose made")
+        path = _folder("directory", directory) / f"{file_stem(comp.spec.digits)}.png"
         return write_png(path, comp.pixels, composition_text(comp, self.bank.source))
 
     def generate_data(
@@ -109,20 +181,19 @@ class MNIST_Sequence_API:
     ) -> tuple[np.ndarray, np.ndarray]:
         """(images (N, 28, W), labels (N, seq_len)) of random digit sequences, vectorised.
 
-        image_width defaults to the narrowest valid width for the spacing range.
+        num_samples: 0..MAX_SAMPLES (10,000,000), and no more than the memory free now
+        can hold; SequenceDataset makes any number, batch by batch. image_width defaults
+        to the narrowest valid width for the spacing range.
         """
         lo, hi = _spacing_pair(spacing_range)
-        if (
-            isinstance(num_samples, bool)
-            or not isinstance(num_samples, (int, np.integer))
-            or num_samples < 0
-        ):
-            raise SequenceError(f"num_samples {num_samples!r} must be a whole number >= 0")
-        if isinstance(seq_len, bool) or not isinstance(seq_len, (int, np.integer)) or seq_len < 1:
-            raise SequenceError(f"seq_len {seq_len!r} must be a whole number >= 1")
+        num_samples = whole_number("num_samples", num_samples, 0, MAX_SAMPLES, error=SequenceError)
+        seq_len = whole_number("seq_len", seq_len, 1, None, error=SequenceError)
+        dtype = _dtype(dtype)
         if image_width is None:
             widths = valid_widths(seq_len, lo, hi, rule)
             image_width = widths[0] if widths else 28 * seq_len + (seq_len - 1) * lo
+        if isinstance(image_width, (int, np.integer)) and not isinstance(image_width, bool):
+            self._check_memory(num_samples, int(image_width), dtype)
         seed = self._next_seed(seed)
         items = np.arange(num_samples, dtype=np.uint64)
         _, labels = random_sequences(seed, items, seq_len, seq_len)
@@ -130,3 +201,14 @@ class MNIST_Sequence_API:
             self.bank, labels, image_width, lo, hi, rule, seed=seed, items=items, dtype=dtype
         )
         return batch.pixels, labels
+
+    @staticmethod
+    def _check_memory(num_samples: int, width: int, dtype: np.dtype) -> None:
+        need = num_samples * DIGIT_SIZE * max(width, 0) * dtype.itemsize
+        free = _available_memory()
+        if free is not None and need > free:
+            raise InputError(
+                f"{num_samples:,} images of 28 x {width} {dtype} need {need / 1e9:,.1f} GB, "
+                f"more than the {free / 1e9:,.1f} GB of memory free; ask for fewer, or use "
+                "SequenceDataset, which makes any number batch by batch"
+            )
