@@ -131,14 +131,60 @@ def sigterm_as_interrupt() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
+class StopRequest:
+    """Ctrl+C and SIGTERM as a request to stop at the next safe point: a cancel check.
+
+    Long work polls it (`cancel=stop`) and winds down by itself, so no exception can
+    land between two steps that belong together. A second signal stops at once
+    (KeyboardInterrupt or Terminated, carrying `after` as its text).
+    """
+
+    def __init__(self) -> None:
+        self.signal: int | None = None
+        self.after = ""  # what a second signal's exception says (e.g. work complete)
+
+    def __call__(self) -> bool:
+        return self.signal is not None
+
+    def interrupt(self) -> KeyboardInterrupt:
+        """The exception that reports this stop (with `after` as its text)."""
+        return (
+            Terminated(self.after)
+            if self.signal == signal.SIGTERM
+            else KeyboardInterrupt(self.after)
+        )
+
+    def _handle(self, signum: int, _frame: object) -> None:
+        if self.signal is not None:
+            self.signal = signum
+            raise self.interrupt()
+        self.signal = signum
+
+    @contextlib.contextmanager
+    def installed(self) -> Iterator[StopRequest]:
+        """Handle SIGINT and SIGTERM this way for the block (main thread only)."""
+        if threading.current_thread() is not threading.main_thread():
+            yield self
+            return
+        stops = (signal.SIGINT, signal.SIGTERM)
+        previous = {s: signal.signal(s, self._handle) for s in stops}
+        try:
+            yield self
+        finally:
+            for s, handler in previous.items():
+                signal.signal(s, handler)
+
+
 def guarded(
     prog: str,
     run_fn: Callable[[list[str]], int],
     argv: Sequence[str],
     interrupted: str = "interrupted",
+    untouched: str = "",
 ) -> int:
     """Run a command: bad input -> one line on stderr and status 2; Ctrl+C -> status 130,
-    SIGTERM -> 143, each with what the interrupted work left (the exception's text)."""
+    SIGTERM -> 143, each with what the interrupted work left: the exception's text, or
+    `untouched` when the stop came before any work that says more."""
     try:
         with sigterm_as_interrupt():
             return run_fn(list(argv))
@@ -149,6 +195,7 @@ def guarded(
         return EXIT_BAD_INPUT
     except KeyboardInterrupt as exc:
         what = "terminated" if isinstance(exc, Terminated) else interrupted
-        detail = f"; {exc}" if str(exc) else ""
+        said = str(exc) or untouched
+        detail = f"; {said}" if said else ""
         print(f"{prog}: {what}{detail}", file=sys.stderr)
         return EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED

@@ -20,6 +20,7 @@ from typing import TextIO
 from .. import __version__
 from ..cli_common import (
     OneLineParser,
+    StopRequest,
     UsageError,
     add_polarity_option,
     add_rule_option,
@@ -30,7 +31,7 @@ from ..cli_common import (
 )
 from ..core import DIGIT_SIZE, MAX_SEED, MAX_WIDTH
 from .config import BLANK, DTYPES, MAX_LENGTH, DatasetConfig, Shard
-from .export import default_workers
+from .export import ExportCancelled, default_workers
 from .formats import FORMATS, export
 from .items import SequenceDataset
 
@@ -165,32 +166,42 @@ def run(argv: list[str]) -> int:
     args = build_parser().parse_args(argv)
     config, shard = config_from_args(args)
     workers = None if args.workers is None else parse_whole("workers", args.workers, 1, 256)
-    dataset = SequenceDataset(config)
-    bar = ProgressBar(enabled=not args.quiet)
-    try:
-        result = export(
-            dataset,
-            args.out,
-            args.format,
-            shard=shard,
-            overwrite=args.overwrite,
-            workers=workers,
-            progress=bar,
-        )
-    finally:
-        bar.close()
-    for note in result.notes:
-        print(f"{PROG}: note: {note}", file=sys.stderr)
-    part = f" (shard {shard}: items {result.start:,}..{result.stop - 1:,})" if shard else ""
-    where = result.files[0] if args.format == "npz" else result.out_dir
-    print(f"wrote {result.items:,} images{part} to {where} with seed {config.seed}")
+    # Ctrl+C and SIGTERM stop the export at its next safe point, which then says exactly
+    # what it left; a second one stops at once.
+    with StopRequest().installed() as stop:
+        dataset = SequenceDataset(config)
+        bar = ProgressBar(enabled=not args.quiet)
+        try:
+            result = export(
+                dataset,
+                args.out,
+                args.format,
+                shard=shard,
+                overwrite=args.overwrite,
+                workers=workers,
+                progress=bar,
+                cancel=stop,
+            )
+        except ExportCancelled as exc:
+            if stop.signal is None:
+                raise
+            stop.after = exc.left
+            raise stop.interrupt() from None
+        finally:
+            bar.close()
+        stop.after = f"the export into {result.out_dir} is complete"
+        for note in result.notes:
+            print(f"{PROG}: note: {note}", file=sys.stderr)
+        part = f" (shard {shard}: items {result.start:,}..{result.stop - 1:,})" if shard else ""
+        where = result.files[0] if args.format == "npz" else result.out_dir
+        print(f"wrote {result.items:,} images{part} to {where} with seed {config.seed}")
     return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     """`mnist-seq dataset ARGS`: returns the exit status."""
     argv = sys.argv[1:] if argv is None else list(argv)
-    return guarded(PROG, run, argv)
+    return guarded(PROG, run, argv, untouched="nothing was written")
 
 
 if __name__ == "__main__":

@@ -34,7 +34,14 @@ CancelCheck = Callable[[], bool]
 
 
 class ExportCancelled(Cancelled):
-    """The export was cancelled; the target folder was not changed."""
+    """The export was cancelled; the target folder was not changed.
+
+    `left` says so in words ("... was not changed", or where unfinished files are).
+    """
+
+    def __init__(self, message: str = "export cancelled", left: str = "") -> None:
+        super().__init__(message)
+        self.left = left
 
 
 @dataclass(frozen=True)
@@ -128,16 +135,24 @@ def run_export(
     out = target_folder(out_dir)
     job = ExportJob(dataset, out, shard or Shard())
     plan = fmt.plan(job)
-    notes = clean_leftovers(out)
-    previous = check_target(out, plan, overwrite, cancel)
-    transaction = FolderTransaction(out, plan, previous)
-    job.folder = transaction.begin()
     try:
+        notes = clean_leftovers(out)
+        previous = check_target(out, plan, overwrite, cancel)
+    except (KeyboardInterrupt, ExportCancelled) as exc:
+        said = f"{out} was not changed" if out.exists() else "nothing was written"
+        raise _explained(exc, said, out) from None
+    transaction = FolderTransaction(out, plan, previous)
+    try:
+        job.folder = transaction.begin()
         fmt.write(job, progress, cancel)
         check_cancel(cancel)
-        notes += transaction.commit()
+        notes += transaction.commit(cancel)
     except BaseException as exc:
-        raise _explained(exc, transaction.abort(), out) from None
+        if not transaction.committed:
+            raise _explained(exc, transaction.abort(), out) from None
+        if isinstance(exc, KeyboardInterrupt):  # the new export is in place: nothing to undo
+            raise type(exc)(f"the export into {out} is complete") from None
+        raise
     images = sum(s.stop - s.start for s in plan.series)
     files = tuple(out / name for name in plan.files)
     return ExportResult(out, files, job.total, job.start, job.stop, images, tuple(notes))
@@ -148,9 +163,9 @@ def _explained(exc: BaseException, note: str, out: Path) -> BaseException:
     if isinstance(exc, KeyboardInterrupt):  # Ctrl+C, or SIGTERM as the CLI raises it
         return type(exc)(note)
     if isinstance(exc, BrokenProcessPool):
-        return ExportCancelled(f"a worker process died (killed, or out of memory); {note}")
+        return ExportCancelled(f"a worker process died (killed, or out of memory); {note}", note)
     if isinstance(exc, ExportCancelled):
-        return ExportCancelled(f"export cancelled; {note}")
+        return ExportCancelled(f"export cancelled; {note}", note)
     if isinstance(exc, MnistSeqError):
         return type(exc)(f"{exc}; {note}")
     if isinstance(exc, OSError):
@@ -163,7 +178,8 @@ def target_folder(out_dir: str | os.PathLike[str]) -> Path:
     given = Path(out_dir).expanduser()
     out = Path(os.path.realpath(given))
     if out.exists() and not out.is_dir():
-        raise DatasetError(f"output {given} is a file, not a folder; pass a folder")
+        kind = "a file" if out.is_file() else "a device, pipe or socket"
+        raise DatasetError(f"output {given} is {kind}, not a folder; pass a folder")
     if out.is_dir() and os.path.ismount(out):
         raise DatasetError(
             f"output {given} is a mount point, which an export cannot replace as a whole; "

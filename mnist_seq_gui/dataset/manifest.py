@@ -14,6 +14,7 @@ import json
 import os
 import time
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -140,23 +141,25 @@ def sweep(
     manifest: Manifest | None,
     twin: Path | None = None,
     deadline: float | None = None,
+    stop: Callable[[], bool] | None = None,
 ) -> Sweep:
     """Remove from `folder` what `manifest` lists and what is also linked in `twin`.
 
-    Anything else is kept and counted. Stops at `deadline` (time.monotonic) with
-    `finished=False`. The manifest file goes last, and the folder once empty.
+    Anything else is kept and counted. Stops at `deadline` (time.monotonic), or when
+    `stop()` says so, with `finished=False`. The manifest file goes last, and the folder once empty.
     """
     result = Sweep()
 
     def walk(rel_dir: str) -> None:
         with os.scandir(folder / rel_dir if rel_dir else folder) as entries:
             for entry in entries:
-                if deadline is not None and time.monotonic() > deadline:
+                late = deadline is not None and time.monotonic() > deadline
+                if late or (stop is not None and result.removed % 1000 == 999 and stop()):
                     result.finished = False
                     return
                 rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
-                if rel == MANIFEST_NAME:
-                    continue
+                if rel in (MANIFEST_NAME, f"{MANIFEST_NAME}.part"):
+                    continue  # removed last: the manifest is what identifies the rest
                 ours = manifest is not None and (manifest.owns(rel) or manifest.in_scratch(rel))
                 if entry.is_dir(follow_symlinks=False):
                     if ours:

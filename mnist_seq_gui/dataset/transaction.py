@@ -24,6 +24,7 @@ import os
 import secrets
 import stat
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -180,6 +181,8 @@ class FolderTransaction:
         self.previous = previous
         self.plan = dataclasses.replace(plan, complete=False)
         self.staging = out.parent / f".{out.name}{STAGING_MARK}{secrets.token_hex(4)}"
+        self.committed = False  # True once the new export is in place
+        self.swapped = False  # True when a previous folder was swapped out (to clean)
         self._locks: list[int] = []
 
     def begin(self) -> Path:
@@ -201,34 +204,33 @@ class FolderTransaction:
             (self.staging / sub).mkdir(parents=True, exist_ok=True)
         return self.staging
 
-    def commit(self) -> list[str]:
-        """Swap the finished export in; notes about removing the previous one."""
+    def commit(self, stop: Callable[[], bool] | None = None) -> list[str]:
+        """Swap the finished export in; notes about removing the previous one.
+
+        `stop()` (a cancel check) can cut the previous export's removal short; the
+        swap itself always completes once begun.
+        """
         for sub in self.plan.scratch:
             sweep_all(self.staging / sub)
         write_manifest(self.staging, dataclasses.replace(self.plan, complete=True, scratch=()))
         sync_folder_tree(self.staging)
-        with deferred_signals():
-            if not self.out.is_dir():
-                os.rename(self.staging, self.out)
-                _fsync_folder(self.out.parent)
-                self._unlock()
-                return []
-            self._carry_over()
-            fd = _lock(self.out)  # the previous export stays locked while it is removed
-            if fd is not None:
-                self._locks.append(fd)
-            if not _exchange(self.staging, self.out):
-                _swap_by_renames(self.staging, self.out)
-            _fsync_folder(self.out.parent)
-            if self.previous is not None and read_manifest(self.staging) is None:
-                # An export from before manifests: its folder now says what it holds.
-                with contextlib.suppress(OSError):
-                    write_manifest(self.staging, self.previous)
-        # From here the new export is in place: nothing may fail the export any more.
         try:
-            done = sweep(self.staging, self.previous, self.out)
-        except (OSError, KeyboardInterrupt):
-            done = Sweep(finished=False)
+            with deferred_signals():  # a stop waits for the swap, then acts (below)
+                self._swap()
+        except KeyboardInterrupt:
+            if not self.committed:
+                raise
+            stopped = True  # the export is in place; a stop only cuts the clean-up short
+        else:
+            stopped = False
+        if not self.swapped:
+            self._unlock()
+            return []
+        # From here the new export is in place: nothing may fail the export any more.
+        done = Sweep(finished=False)
+        if not stopped:
+            with contextlib.suppress(OSError, KeyboardInterrupt):
+                done = sweep(self.staging, self.previous, self.out, stop=stop)
         self._unlock()
         if done.kept:
             return [
@@ -241,6 +243,27 @@ class FolderTransaction:
                 f"into {self.out.name} removes them"
             ]
         return []
+
+    def _swap(self) -> None:
+        """Put the staging folder in the target's place, in one step where possible."""
+        self.swapped = self.out.is_dir()
+        if not self.swapped:
+            os.rename(self.staging, self.out)
+            self.committed = True
+            _fsync_folder(self.out.parent)
+            return
+        self._carry_over()
+        fd = _lock(self.out)  # the previous export stays locked while it is removed
+        if fd is not None:
+            self._locks.append(fd)
+        if not _exchange(self.staging, self.out):
+            _swap_by_renames(self.staging, self.out)
+        self.committed = True
+        _fsync_folder(self.out.parent)
+        if self.previous is not None and read_manifest(self.staging) is None:
+            # An export from before manifests: its folder now says what it holds.
+            with contextlib.suppress(OSError):
+                write_manifest(self.staging, self.previous)
 
     def _carry_over(self) -> None:
         """Hard-link the user's own entries beside the previous export into the new one."""
@@ -259,6 +282,10 @@ class FolderTransaction:
 
     def abort(self) -> str:
         """Remove the staging folder (for ABORT_SECONDS at most); says what is left."""
+        said = f"{self.out} was not changed" if self.out.exists() else "nothing was written"
+        if not self.staging.exists():
+            self._unlock()
+            return said
         try:
             done = sweep(self.staging, self.plan, self.out, time.monotonic() + ABORT_SECONDS)
         except KeyboardInterrupt:  # a second Ctrl+C: stop cleaning at once
@@ -266,7 +293,6 @@ class FolderTransaction:
         except OSError:
             done = Sweep(finished=False)
         self._unlock()
-        said = f"{self.out} was not changed" if self.out.exists() else "nothing was written"
         if not self.staging.exists():
             return said
         return (

@@ -1,0 +1,180 @@
+"""Signals at random points of real exports (the `mnist-seq dataset` command).
+
+Each run replaces a previous export (seed 1) with a new one (seed 2) and is hit by
+SIGINT, SIGTERM or SIGKILL at a random moment: before it starts writing, while it
+writes, while it swaps the folders or while it removes the previous export. The
+invariant: the target then holds the previous complete export or the new complete
+one, never a mix, the user's own files untouched, and no process of the export
+survives. After a SIGKILL the next run cleans what was left and says so.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from ._helpers import REPO_ROOT, subprocess_env
+
+EXPORTS = {  # format -> (count, extra arguments): each takes about a second here
+    "npz": (60_000, []),
+    "png": (2_500, ["--workers", "2"]),
+}
+USER_FILE = ("notes.txt", b"mine, beside the export")
+SIGNALS = {"SIGINT": signal.SIGINT, "SIGTERM": signal.SIGTERM, "SIGKILL": signal.SIGKILL}
+EXIT = {"SIGINT": 130, "SIGTERM": 143}
+
+
+def command(fmt: str, seed: int, out: Path) -> list[str]:
+    count, extra = EXPORTS[fmt]
+    return [
+        sys.executable,
+        "-m",
+        "mnist_seq_gui.dataset.cli",
+        *("--count", str(count), "--seed", str(seed), "--format", fmt, "--length", "3-6"),
+        *("--rule", "random", "--spacing", "0", "50", "--quiet", "--overwrite"),
+        *("--out", str(out), *extra),
+    ]
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
+
+
+def run(args: list[str]) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(args, env=subprocess_env(), cwd=REPO_ROOT, capture_output=True)
+
+
+@pytest.fixture(scope="module")
+def references(tmp_path_factory) -> dict[str, tuple[Path, dict[str, bytes], float]]:
+    """Per format and seed: a finished export, its files, and how long the run took."""
+    base = tmp_path_factory.mktemp("references")
+    made = {}
+    for fmt in EXPORTS:
+        for seed in (1, 2):
+            out = base / f"{fmt}-{seed}"
+            started = time.monotonic()
+            done = run(command(fmt, seed, out))
+            assert done.returncode == 0, done.stderr
+            made[f"{fmt}-{seed}"] = (out, tree(out), time.monotonic() - started)
+    return made
+
+
+def descendants(pid: int) -> set[int]:
+    """Every process below `pid` (children, their children, ...), from /proc."""
+    parents: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            parents[int(entry)] = int(stat.rsplit(")", 1)[1].split()[1])
+    found: set[int] = set()
+    frontier = {pid}
+    while frontier:
+        frontier = {child for child, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state not in ("Z", "X")  # a zombie has exited; only its parent's wait is due
+
+
+def wait_gone(pids: set[int], limit: float = 15.0) -> set[int]:
+    """The pids still running after they had `limit` seconds to exit."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        left = {p for p in pids if alive(p)}
+        if not left:
+            return left
+        time.sleep(0.05)
+    return {p for p in pids if alive(p)}
+
+
+def leftovers(out: Path) -> list[str]:
+    return sorted(p.name for p in out.parent.iterdir() if ".mnist-seq-staging-" in p.name)
+
+
+def hit_at_random_point(fmt: str, name: str, rng: random.Random, tmp_path: Path, references):
+    """One trial: returns (state of the target: 'previous' or 'new', stderr)."""
+    previous_dir, previous, _ = references[f"{fmt}-1"]
+    _, new, duration = references[f"{fmt}-2"]
+    out = tmp_path / f"out-{name}-{rng.randrange(10**9)}"
+    shutil.copytree(previous_dir, out)
+    (out / USER_FILE[0]).write_bytes(USER_FILE[1])
+    delay = rng.uniform(0.0, duration * 1.2)
+    process = subprocess.Popen(
+        command(fmt, 2, out),
+        env=subprocess_env(),
+        cwd=REPO_ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        process.wait(timeout=delay)  # the random point
+    family = descendants(process.pid)
+    if process.poll() is None:
+        process.send_signal(SIGNALS[name])
+    err = process.communicate(timeout=60)[1].decode()
+    # No process of the export survives it (workers, fork server), however it ended.
+    assert wait_gone(family) == set(), f"{name} at {delay:.2f}s left {family}"
+    held = tree(out)
+    assert held.pop(USER_FILE[0]) == USER_FILE[1]
+    assert held in (previous, new), f"{name} at {delay:.2f}s left a mix in {out}"
+    state = "new" if held == new else "previous"
+    if process.returncode == 0:
+        assert state == "new"
+    elif name in EXIT and process.returncode == -SIGNALS[name]:
+        # Hit while Python was still starting, before the command set its handlers:
+        # the signal's default action ended it, and it had not touched anything yet.
+        assert state == "previous" and leftovers(out) == []
+    elif name in EXIT:
+        # Stopped, and said so in one line: the target is as it was.
+        assert process.returncode == EXIT[name], err
+        assert state == "previous" and err.count("\n") == 1, err
+        assert f"{out} was not changed" in err or "nothing was written" in err, err
+        assert leftovers(out) == []  # a small export's staging folder is removed in time
+    else:
+        assert process.returncode == -signal.SIGKILL
+        # The next run removes what the kill left, says so, and finishes the export.
+        left = leftovers(out)
+        again = run(command(fmt, 2, out))
+        assert again.returncode == 0, again.stderr
+        assert leftovers(out) == []
+        notes = again.stderr.decode()
+        assert all(f"removed {name}" in notes for name in left), notes
+        held = tree(out)
+        assert held.pop(USER_FILE[0]) == USER_FILE[1]
+        assert held == new
+    return state, err
+
+
+@pytest.mark.parametrize("fmt", list(EXPORTS))
+@pytest.mark.parametrize("name", list(SIGNALS))
+def test_one_signal_at_a_random_point(tmp_path, references, fmt, name):
+    hit_at_random_point(fmt, name, random.Random(f"{fmt}{name}"), tmp_path, references)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("fmt", list(EXPORTS))
+@pytest.mark.parametrize("name", list(SIGNALS))
+def test_many_signals_at_random_points(tmp_path, references, fmt, name):
+    rng = random.Random(f"many {fmt} {name}")
+    for _ in range(5):
+        hit_at_random_point(fmt, name, rng, tmp_path, references)
