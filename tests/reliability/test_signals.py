@@ -108,7 +108,9 @@ def wait_gone(pids: set[int], limit: float = 15.0) -> set[int]:
 
 
 def leftovers(out: Path) -> list[str]:
-    return sorted(p.name for p in out.parent.iterdir() if ".mnist-seq-staging-" in p.name)
+    """Staging folders of exports into `out` (none once an export has cleaned up)."""
+    prefix = f".{out.name}.mnist-seq-staging-"
+    return sorted(p.name for p in out.parent.iterdir() if p.name.startswith(prefix))
 
 
 def hit_at_random_point(fmt: str, name: str, rng: random.Random, tmp_path: Path, references):
@@ -138,27 +140,31 @@ def hit_at_random_point(fmt: str, name: str, rng: random.Random, tmp_path: Path,
     assert held.pop(USER_FILE[0]) == USER_FILE[1]
     assert held in (previous, new), f"{name} at {delay:.2f}s left a mix in {out}"
     state = "new" if held == new else "previous"
+    left = leftovers(out)
     if process.returncode == 0:
         assert state == "new"
+        # A stop while the previous export was being removed cut that short: it says
+        # where the rest is.
+        assert all(f"still in {out.parent / n}" in err for n in left), err
     elif name in EXIT and process.returncode == -SIGNALS[name]:
-        # Hit while Python was still starting, before the command set its handlers:
-        # the signal's default action ended it, and it had not touched anything yet.
-        assert state == "previous" and leftovers(out) == []
+        # Hit while Python was starting or exiting, outside the command's handlers: the
+        # signal's default action ended it before it touched anything, or after all.
+        assert left == [], err
     elif name in EXIT:
         # Stopped, and said so in one line: the target is as it was.
         assert process.returncode == EXIT[name], err
         assert state == "previous" and err.count("\n") == 1, err
         assert f"{out} was not changed" in err or "nothing was written" in err, err
-        assert leftovers(out) == []  # a small export's staging folder is removed in time
+        assert left == [], err  # a small export's staging folder is removed in time
     else:
         assert process.returncode == -signal.SIGKILL
-        # The next run removes what the kill left, says so, and finishes the export.
-        left = leftovers(out)
+    if left:
+        # The next run removes what was left, says so, and finishes the export.
         again = run(command(fmt, 2, out))
         assert again.returncode == 0, again.stderr
         assert leftovers(out) == []
         notes = again.stderr.decode()
-        assert all(f"removed {name}" in notes for name in left), notes
+        assert all(f"removed {folder}" in notes for folder in left), notes
         held = tree(out)
         assert held.pop(USER_FILE[0]) == USER_FILE[1]
         assert held == new
