@@ -18,13 +18,14 @@ import signal
 import stat
 import sys
 import threading
+import warnings
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
 from PIL import Image, PngImagePlugin
 
-from .core import Composition, InputError, OutputError, SequenceSpec
+from .core import MAX_SEED, Composition, InputError, OutputError, SequenceSpec, whole_number
 
 __all__ = [
     "OutputError",
@@ -295,9 +296,15 @@ def read_composition_text(path: str | os.PathLike) -> tuple[SequenceSpec, int, t
     """(spec, seed, MNIST indices) from a PNG written with `composition_text`."""
     path = Path(path)
     try:
-        with Image.open(path) as image:
-            text = dict(getattr(image, "text", {}) or {})
-    except (OSError, SyntaxError) as exc:
+        # Only the text chunks are read. A picture Pillow calls a decompression bomb, or
+        # a text chunk it will not inflate, is refused like any other foreign file.
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(path) as image:
+                text = dict(getattr(image, "text", {}) or {})
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
+        raise InputError(f"cannot open {path}: {exc}") from None
+    except Image.DecompressionBombWarning as exc:
         raise InputError(f"cannot open {path}: {exc}") from None
     missing = [k for k in _KEYS if k not in text]
     if missing:
@@ -314,8 +321,10 @@ def read_composition_text(path: str | os.PathLike) -> tuple[SequenceSpec, int, t
             rule=text["rule"],
             white_on_black=text["polarity"] == "white-on-black",
         )
-        seed = int(text["seed"])
-        indices = tuple(int(i) for i in text["mnist_indices"].split(","))
+        seed = whole_number("seed", int(text["seed"]), 0, MAX_SEED)
+        indices = tuple(
+            whole_number("MNIST index", int(i), 0) for i in text["mnist_indices"].split(",")
+        )
     except ValueError as exc:
         raise InputError(f"{path}: its saved parameters are damaged ({exc})") from None
     return spec, seed, indices
