@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import struct
 import subprocess
 import sys
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -110,3 +112,29 @@ def measured_script(body: str) -> list[str]:
         "atexit.register(_peak)\n"
     )
     return ["-c", wrapper + body]
+
+
+@contextlib.contextmanager
+def umask(value: int) -> Iterator[None]:
+    """The process umask set to `value` for the block."""
+    old = os.umask(value)
+    try:
+        yield
+    finally:
+        os.umask(old)
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    """Every file under `folder`: relative path -> bytes."""
+    return {
+        str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
+
+
+def fill_disk(folder: Path, leave: int = 0) -> None:
+    """Fill the file system of `folder` up to `leave` bytes (to the last block if 0)."""
+    free = os.statvfs(folder)
+    target = max(0, free.f_bavail * free.f_frsize - leave)
+    with open(folder / "filler", "wb", buffering=0) as f, contextlib.suppress(OSError):
+        while f.tell() < target:
+            f.write(bytes(min(4096, target - f.tell())))

@@ -9,7 +9,6 @@ import os
 import stat
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -28,7 +27,7 @@ from mnist_seq_gui.dataset import (
 )
 from mnist_seq_gui.dataset.cli import main as dataset_main
 
-from ._helpers import REPO_ROOT, subprocess_env
+from ._helpers import REPO_ROOT, subprocess_env, tree, umask
 
 USER_FILES = {
     # Names an export writes, or wrote in earlier versions: the user's all the same.
@@ -39,13 +38,6 @@ USER_FILES = {
     NPZ_NAME: b"my own arrays",
     ".dataset.npz.abc123.part": b"named like an old temporary file",
 }
-
-
-def tree(folder: Path) -> dict[str, bytes]:
-    """Every file under `folder` (relative path -> bytes)."""
-    return {
-        str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
-    }
 
 
 def staging_left(out: Path) -> list[str]:
@@ -190,15 +182,6 @@ def test_a_stopped_export_into_a_new_folder_leaves_nothing(tmp_path):
     assert not out.exists() and list((tmp_path / "new").iterdir()) == []
 
 
-@contextlib.contextmanager
-def umask(value: int) -> Iterator[None]:
-    old = os.umask(value)
-    try:
-        yield
-    finally:
-        os.umask(old)
-
-
 @pytest.mark.parametrize("mask", [0o022, 0o077, 0o002], ids=oct)
 def test_every_exported_file_follows_the_umask(tmp_path, mask):
     with umask(mask):
@@ -248,24 +231,6 @@ def test_a_read_only_parent_folder_is_one_clear_error(tmp_path, read_only_folder
         err = capsys.readouterr().err
         assert err.count("\n") == 1 and "cannot create a staging folder beside" in err
     assert tree(parent) == before
-
-
-@pytest.fixture
-def small_disk(tmp_path) -> Iterator[Path]:
-    """A 1 MB tmpfs mounted inside tmp_path (root only)."""
-    mount = tmp_path / "disk"
-    mount.mkdir()
-    if os.geteuid() != 0:
-        pytest.skip("mounting a small tmpfs needs root")
-    done = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount)], capture_output=True
-    )
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode().strip()}")
-    try:
-        yield mount
-    finally:
-        subprocess.run(["umount", str(mount)], check=False)
 
 
 @pytest.mark.parametrize("fmt", ["npz", "png"])

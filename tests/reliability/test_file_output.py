@@ -6,14 +6,12 @@ real /dev/null is never a target.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
 import shutil
 import stat
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -24,18 +22,9 @@ from mnist_seq_gui.api import MNIST_Sequence_API
 from mnist_seq_gui.cli import main as cli_main
 from mnist_seq_gui.files import OutputError, atomic_output, write_bytes_atomic, write_png
 
-from ._helpers import REPO_ROOT, subprocess_env
+from ._helpers import REPO_ROOT, fill_disk, subprocess_env, umask
 
 PIXELS = np.linspace(0, 1, 28 * 40, dtype=np.float32).reshape(28, 40)
-
-
-@contextlib.contextmanager
-def umask(value: int) -> Iterator[None]:
-    old = os.umask(value)
-    try:
-        yield
-    finally:
-        os.umask(old)
 
 
 def mode_of(path: Path) -> int:
@@ -217,32 +206,11 @@ def test_file_and_folder_are_fsynced_around_the_rename(tmp_path):
     assert events == [("fsync", part[0]), ("rename", part[0]), ("fsync", str(out))]
 
 
-@pytest.fixture
-def small_disk(tmp_path) -> Iterator[Path]:
-    """A 256 kB tmpfs mounted inside tmp_path (root only)."""
-    mount = tmp_path / "disk"
-    mount.mkdir()
-    if os.geteuid() != 0:
-        pytest.skip("mounting a small tmpfs needs root")
-    done = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(mount)], capture_output=True
-    )
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode().strip()}")
-    try:
-        yield mount
-    finally:
-        subprocess.run(["umount", str(mount)], check=False)
-
-
 def test_a_full_disk_keeps_the_old_file_and_leaves_no_part(small_disk, capsys):
     target = small_disk / "1-2.png"
     assert cli_main(["12", "0", "10", "66", "--seed", "1", "-o", str(target)]) == 0
     old = target.read_bytes()
-    filler = small_disk / "filler"
-    with open(filler, "wb", buffering=0) as f, contextlib.suppress(OSError):
-        while True:  # fill the disk to the last block
-            f.write(bytes(4096))
+    fill_disk(small_disk)
     noise = np.random.default_rng(1).random((28, 3000), dtype=np.float32)
     with pytest.raises(OutputError, match="No space left on device"):
         write_png(target, noise)

@@ -23,7 +23,7 @@ from mnist_seq_gui.core import InputError, MnistSeqError
 from mnist_seq_gui.dataset.cli import main as dataset_main
 from mnist_seq_gui.files import read_composition_text, write_png
 
-from ._helpers import REPO_ROOT, subprocess_env
+from ._helpers import REPO_ROOT, fill_disk, subprocess_env
 
 HUGE = "9" * 5000  # past Python's 4,300-digit limit for int(str)
 
@@ -156,32 +156,16 @@ def test_progress_in_a_log_is_plain_lines(tmp_path):
     assert 2 <= len(lines) <= 11 and lines[-1].startswith("3,000/3,000 100%")
 
 
-@pytest.fixture
-def small_disk(tmp_path):
-    mount = tmp_path / "disk"
-    mount.mkdir()
-    if os.geteuid() != 0:
-        pytest.skip("mounting a small tmpfs needs root")
-    done = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount)], capture_output=True
-    )
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode().strip()}")
-    try:
-        yield mount
-    finally:
-        subprocess.run(["umount", str(mount)], check=False)
-
-
 def test_examples_are_all_or_nothing_on_a_full_disk(small_disk, capsys):
     old = small_disk / "0-1-2-3-4-5-6-7.png"
     old.write_bytes(b"an earlier example")
-    with open(small_disk / "filler", "wb", buffering=0) as f:
-        try:
-            while f.tell() < 64 * 1024 - 3000:  # room for one example PNG, not three
-                f.write(bytes(1024))
-        except OSError:
-            pass
+    fill_disk(small_disk, leave=5000)  # room for one example PNG (2 kB), not three
+    probes = [small_disk / "probe1", small_disk / "probe2"]
+    probes[0].write_bytes(bytes(2100))
+    with pytest.raises(OSError):
+        probes[1].write_bytes(bytes(2100))
+    for probe in probes:
+        probe.unlink()
     assert cli_main(["--examples", "--seed", "1", "-o", str(small_disk)]) == 2
     assert "No space left on device" in one_line_error(capsys)
     assert sorted(p.name for p in small_disk.iterdir()) == ["0-1-2-3-4-5-6-7.png", "filler"]

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from ._helpers import REPO_ROOT, subprocess_env
+from ._helpers import REPO_ROOT, subprocess_env, tree
 
 EXPORTS = {  # format -> (count, extra arguments): each takes about a second here
     "npz": (60_000, []),
@@ -43,12 +43,6 @@ def command(fmt: str, seed: int, out: Path) -> list[str]:
         *("--rule", "random", "--spacing", "0", "50", "--quiet", "--overwrite"),
         *("--out", str(out), *extra),
     ]
-
-
-def tree(folder: Path) -> dict[str, bytes]:
-    return {
-        str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
-    }
 
 
 def run(args: list[str]) -> subprocess.CompletedProcess[bytes]:
