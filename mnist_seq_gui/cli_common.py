@@ -180,11 +180,11 @@ def guarded(
     run_fn: Callable[[list[str]], int],
     argv: Sequence[str],
     interrupted: str = "interrupted",
-    untouched: str = "",
+    untouched: str | Callable[[], str] = "",
 ) -> int:
     """Run a command: bad input -> one line on stderr and status 2; Ctrl+C -> status 130,
     SIGTERM -> 143, each with what the interrupted work left: the exception's text, or
-    `untouched` when the stop came before any work that says more."""
+    `untouched` (or what it returns, at the time) when nothing more specific was said."""
     try:
         with sigterm_as_interrupt():
             return run_fn(list(argv))
@@ -195,7 +195,7 @@ def guarded(
         return EXIT_BAD_INPUT
     except KeyboardInterrupt as exc:
         what = "terminated" if isinstance(exc, Terminated) else interrupted
-        said = str(exc) or untouched
+        said = str(exc) or (untouched() if callable(untouched) else untouched)
         detail = f"; {said}" if said else ""
         print(f"{prog}: {what}{detail}", file=sys.stderr)
         return EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED

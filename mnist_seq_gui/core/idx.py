@@ -11,13 +11,13 @@ billions of labels) fails at once instead of exhausting memory and time.
 from __future__ import annotations
 
 import gzip
+import io
 import math
 import os
 import struct
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
 
 import numpy as np
 
@@ -62,7 +62,7 @@ def _kind(magic: int) -> str:
     return "labels" if magic == LABELS_MAGIC else "images"
 
 
-def _parse_header(path: Path, stream: IO[bytes], expected_magic: int) -> tuple[int, ...]:
+def _parse_header(path: Path, stream: io.BufferedIOBase, expected_magic: int) -> tuple[int, ...]:
     head = stream.read(4)
     if len(head) < 4:
         raise DataError(f"{path}: file is empty or truncated before the IDX header")

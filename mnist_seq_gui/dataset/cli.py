@@ -162,7 +162,15 @@ class ProgressBar:
             self._drawn = False
 
 
-def run(argv: list[str]) -> int:
+class StopReport:
+    """What a stop outside the export's own handling should say: it changes once the
+    export is complete."""
+
+    def __init__(self) -> None:
+        self.text = "nothing was written"
+
+
+def run(argv: list[str], report: StopReport | None = None) -> int:
     args = build_parser().parse_args(argv)
     config, shard = config_from_args(args)
     workers = None if args.workers is None else parse_whole("workers", args.workers, 1, 256)
@@ -190,6 +198,8 @@ def run(argv: list[str]) -> int:
         finally:
             bar.close()
         stop.after = f"the export into {result.out_dir} is complete"
+        if report is not None:
+            report.text = stop.after
         for note in result.notes:
             print(f"{PROG}: note: {note}", file=sys.stderr)
         part = f" (shard {shard}: items {result.start:,}..{result.stop - 1:,})" if shard else ""
@@ -201,7 +211,8 @@ def run(argv: list[str]) -> int:
 def main(argv: list[str] | None = None) -> int:
     """`mnist-seq dataset ARGS`: returns the exit status."""
     argv = sys.argv[1:] if argv is None else list(argv)
-    return guarded(PROG, run, argv, untouched="nothing was written")
+    report = StopReport()
+    return guarded(PROG, lambda args: run(args, report), argv, untouched=lambda: report.text)
 
 
 if __name__ == "__main__":

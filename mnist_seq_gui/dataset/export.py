@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from .. import __version__
-from ..core import Cancelled, MnistSeqError, OutputError
+from ..core import Cancelled, InputError, MnistSeqError, OutputError
 from .config import BLANK, NO_BOX, DatasetError, Shard
 from .items import SequenceDataset
 from .manifest import MANIFEST_NAME, Manifest, legacy_manifest, read_manifest
@@ -26,6 +26,7 @@ from .transaction import (
     FolderTransaction,
     clean_leftovers,
     collision_message,
+    folder_lock,
     foreign_folder_message,
 )
 
@@ -135,21 +136,21 @@ def run_export(
     out = target_folder(out_dir)
     job = ExportJob(dataset, out, shard or Shard())
     plan = fmt.plan(job)
+    transaction = FolderTransaction(out, plan)
     try:
-        notes = clean_leftovers(out)
-        previous = check_target(out, plan, overwrite, cancel)
-    except (KeyboardInterrupt, ExportCancelled) as exc:
-        said = f"{out} was not changed" if out.exists() else "nothing was written"
-        raise _explained(exc, said, out) from None
-    transaction = FolderTransaction(out, plan, previous)
-    try:
-        job.folder = transaction.begin()
+        # Leftovers are judged and the staging folder made under one lock, so a second
+        # export into the same folder can never take a live staging folder for a leftover.
+        with folder_lock(out.parent):
+            notes = clean_leftovers(out)
+            job.folder = transaction.begin()
+        transaction.previous = check_target(out, plan, overwrite, cancel)
         fmt.write(job, progress, cancel)
         check_cancel(cancel)
         notes += transaction.commit(cancel)
     except BaseException as exc:
         if not transaction.committed:
-            raise _explained(exc, transaction.abort(), out) from None
+            note = transaction.abort()
+            raise _explained(exc, note, out, transaction.left_files) from None
         if isinstance(exc, KeyboardInterrupt):  # the new export is in place: nothing to undo
             raise type(exc)(f"the export into {out} is complete") from None
         raise
@@ -158,8 +159,10 @@ def run_export(
     return ExportResult(out, files, job.total, job.start, job.stop, images, tuple(notes))
 
 
-def _explained(exc: BaseException, note: str, out: Path) -> BaseException:
+def _explained(exc: BaseException, note: str, out: Path, left: bool) -> BaseException:
     """The error to raise after a stopped export: the same kind, saying what was left."""
+    if isinstance(exc, InputError) and not left:
+        return exc  # refused before any work: the message says all there is
     if isinstance(exc, KeyboardInterrupt):  # Ctrl+C, or SIGTERM as the CLI raises it
         return type(exc)(note)
     if isinstance(exc, BrokenProcessPool):

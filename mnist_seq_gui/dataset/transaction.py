@@ -24,7 +24,7 @@ import os
 import secrets
 import stat
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -121,6 +121,18 @@ def _lock(folder: Path) -> int | None:
     return fd
 
 
+@contextlib.contextmanager
+def folder_lock(folder: Path) -> Iterator[None]:
+    """An exclusive lock on `folder` among exports, held for the block (waits for it)."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        if fcntl is not None:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
 # --- leftovers of interrupted exports ---------------------------------------------------
 
 
@@ -176,9 +188,10 @@ def clean_leftovers(out: Path) -> list[str]:
 class FolderTransaction:
     """Stage an export beside `out`, then swap it in (see the module docstring)."""
 
-    def __init__(self, out: Path, plan: Manifest, previous: Manifest | None) -> None:
+    def __init__(self, out: Path, plan: Manifest, previous: Manifest | None = None) -> None:
         self.out = out
-        self.previous = previous
+        self.previous = previous  # the export `out` holds now, if any (set before commit)
+        self.left_files = False  # after abort: whether unfinished files are left behind
         self.plan = dataclasses.replace(plan, complete=False)
         self.staging = out.parent / f".{out.name}{STAGING_MARK}{secrets.token_hex(4)}"
         self.committed = False  # True once the new export is in place
@@ -295,6 +308,7 @@ class FolderTransaction:
         self._unlock()
         if not self.staging.exists():
             return said
+        self.left_files = True
         return (
             f"{said}; the unfinished export's files are left in {self.staging} "
             f"({done.removed:,} removed so far), and the next export into "
