@@ -156,8 +156,7 @@ class StopRequest:
 
     def _handle(self, signum: int, _frame: object) -> None:
         if self.signal is not None:
-            self.signal = signum
-            raise self.interrupt()
+            raise self.interrupt()  # of the first signal's kind: its reason stands
         self.signal = signum
 
     @contextlib.contextmanager

@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from ..core import whole_number
-from ..files import encode_png
+from ..files import deferred_signals, encode_png
 from .config import CONFIG_NAME, METADATA_NAME, DatasetConfig, DatasetError, Shard
 from .export import (
     CancelCheck,
@@ -201,19 +201,23 @@ def image_chunks(job: ExportJob, workers: int, cancel: CancelCheck | None) -> It
     work = folder / _WORK
     work.mkdir(exist_ok=True)
     task_count = -(-job.total // _PNG_TASK_ITEMS)
-    pool = concurrent.futures.ProcessPoolExecutor(
-        max_workers=min(workers, task_count), mp_context=context, initializer=_worker_init
-    )
+    # A stop (Ctrl+C) may land while waiting for results, never inside the pool's own
+    # bookkeeping: cut there, its shutdown can wait forever for workers it never told.
+    with deferred_signals():
+        pool = concurrent.futures.ProcessPoolExecutor(
+            max_workers=min(workers, task_count), mp_context=context, initializer=_worker_init
+        )
     count = len(job.dataset)
     try:
         pending: collections.deque[tuple[int, int, concurrent.futures.Future[tuple[str, str]]]]
         pending = collections.deque()
 
         def submit() -> None:
-            for begin, end in tasks:
-                future = pool.submit(_png_task, config_json, begin, end, str(work))
-                pending.append((begin, end, future))
-                return
+            with deferred_signals():
+                for begin, end in tasks:
+                    future = pool.submit(_png_task, config_json, begin, end, str(work))
+                    pending.append((begin, end, future))
+                    return
 
         for _ in range(4 * workers):  # bounded: metadata of a few tasks waits at most
             submit()
@@ -226,7 +230,8 @@ def image_chunks(job: ExportJob, workers: int, cancel: CancelCheck | None) -> It
                 os.replace(os.path.join(source, name), folder / name)
             yield text
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        with deferred_signals():
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _start_method() -> str:

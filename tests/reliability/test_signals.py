@@ -181,3 +181,42 @@ def test_many_signals_at_random_points(tmp_path, references, fmt, name):
     rng = random.Random(f"many {fmt} {name}")
     for _ in range(5):
         hit_at_random_point(fmt, name, rng, tmp_path, references)
+
+
+@pytest.mark.parametrize(
+    ("first", "gap"),
+    [
+        ("SIGINT", 0.05),
+        pytest.param("SIGINT", 0.0, marks=pytest.mark.slow),
+        pytest.param("SIGINT", 0.3, marks=pytest.mark.slow),
+        pytest.param("SIGTERM", 0.05, marks=pytest.mark.slow),
+    ],
+)
+def test_a_second_signal_stops_at_once_and_nothing_hangs(tmp_path, first, gap):
+    # Ten million PNGs on all workers; the second signal falls while the first one's
+    # stop is under way (shutting the worker pool down, removing the staging folder).
+    out = tmp_path / "out"
+    args = ["--count", "10000000", "--seed", "1", "--format", "png", "--out", str(out)]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mnist_seq_gui.dataset.cli", *args, "--quiet"],
+        env=subprocess_env(),
+        cwd=REPO_ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    # Under way once its staging folder holds PNGs.
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not any(tmp_path.glob(".out.mnist-seq-staging-*/*.png")):
+        time.sleep(0.02)
+    family = descendants(process.pid)
+    assert len(family) >= 1, "the export started no workers"
+    process.send_signal(SIGNALS[first])
+    time.sleep(gap)  # the second signal's moment, after the first
+    if process.poll() is None:
+        process.send_signal(signal.SIGINT)
+    err = process.communicate(timeout=60)[1].decode()
+    assert process.returncode == EXIT[first], err
+    assert wait_gone(family) == set()
+    assert err.count("\n") == 1 and not out.exists(), err
+    left = leftovers(out)
+    assert ("left in" in err) == bool(left), err
