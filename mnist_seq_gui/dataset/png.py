@@ -89,21 +89,36 @@ _WORK = ".work"  # scratch folder in the staging folder: one sub-folder per work
 _ORPHAN_CHECK_SECONDS = 0.2
 
 
-def _worker_init() -> None:
+def _worker_init(owner: int) -> None:
     # Ctrl+C reaches the whole process group; the parent alone decides how to stop,
     # so workers finish their task and let the parent clean up.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    # A worker blocks on its task queue forever once its parent is gone (kill -9), so
-    # it watches for that and exits. With forkserver the parent is the fork server,
-    # which itself exits when the process that started it dies.
-    parent = os.getppid()
+    # A worker waits for tasks forever once the process that owns the pool is gone
+    # (kill -9), so it watches for that and exits. Under forkserver its parent is the
+    # fork server, which stays up as long as any worker does: the owner is watched too.
+    parent, born = os.getppid(), _started(owner)
 
     def watch() -> None:
-        while os.getppid() == parent:
+        while os.getppid() == parent and _started(owner) == born:
             time.sleep(_ORPHAN_CHECK_SECONDS)
         os._exit(1)
 
     threading.Thread(target=watch, name="mnist-seq-orphan-watch", daemon=True).start()
+
+
+def _started(pid: int) -> str | None:
+    """When process `pid` started (None once it has exited): tells a reused pid apart."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        try:
+            os.kill(pid, 0)  # no /proc (macOS): only whether the pid exists
+        except ProcessLookupError:
+            return None
+        except PermissionError:
+            pass
+        return "running"
+    return None if fields[0] in ("Z", "X") else fields[19]
 
 
 def _png_task(config_json: str, start: int, stop: int, work: str) -> tuple[str, str]:
@@ -205,7 +220,10 @@ def image_chunks(job: ExportJob, workers: int, cancel: CancelCheck | None) -> It
     # bookkeeping: cut there, its shutdown can wait forever for workers it never told.
     with deferred_signals():
         pool = concurrent.futures.ProcessPoolExecutor(
-            max_workers=min(workers, task_count), mp_context=context, initializer=_worker_init
+            max_workers=min(workers, task_count),
+            mp_context=context,
+            initializer=_worker_init,
+            initargs=(os.getpid(),),
         )
     count = len(job.dataset)
     try:

@@ -220,3 +220,36 @@ def test_a_second_signal_stops_at_once_and_nothing_hangs(tmp_path, first, gap):
     assert err.count("\n") == 1 and not out.exists(), err
     left = leftovers(out)
     assert ("left in" in err) == bool(left), err
+
+
+FROM_A_THREAD = """
+import sys, threading
+from mnist_seq_gui.dataset import SequenceDataset, export_png
+def work():
+    export_png(SequenceDataset(count=10**7, seed=1, dtype="uint8"), sys.argv[1], workers=2)
+thread = threading.Thread(target=work)
+thread.start()
+thread.join()
+"""
+
+
+def test_workers_of_an_export_from_a_thread_exit_when_it_is_killed(tmp_path):
+    # An export from a thread (the explorer's way) starts its workers through a fork
+    # server, which outlives the exporting process: the workers must still go.
+    out = tmp_path / "out"
+    process = subprocess.Popen(
+        [sys.executable, "-c", FROM_A_THREAD, str(out)],
+        env=subprocess_env(),
+        cwd=REPO_ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not any(tmp_path.glob(".out.mnist-seq-staging-*/*.png")):
+        time.sleep(0.02)
+    family = descendants(process.pid)
+    assert len(family) >= 3, family  # fork server and two workers (and a resource tracker)
+    process.kill()
+    process.wait(timeout=30)
+    assert wait_gone(family) == set()
+    assert not out.exists()
