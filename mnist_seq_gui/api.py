@@ -24,15 +24,15 @@ from .core import (
     Composition,
     InputError,
     SequenceError,
-    SequenceSpec,
     SpacingError,
     as_digits,
     compose,
     compose_batch,
     file_stem,
     load_bank,
-    new_seed,
+    new_seeds,
     random_sequences,
+    sequence_spec,
     valid_widths,
     whole_number,
 )
@@ -42,6 +42,7 @@ from .files import composition_text, write_png
 # makes any number of items batch by batch.
 MAX_SAMPLES = 10_000_000
 _DTYPES = (np.dtype(np.float32), np.dtype(np.uint8))
+_SEED_BLOCK = 64
 
 
 def _spacing_pair(spacing_range: Any) -> tuple[int, int]:
@@ -54,7 +55,9 @@ def _spacing_pair(spacing_range: Any) -> tuple[int, int]:
     return lo, hi
 
 
-def _dtype(dtype: Any) -> np.dtype:
+def _dtype(dtype: Any) -> DTypeLike:
+    if dtype is np.float32 or dtype is np.uint8:
+        return dtype  # as given: the core's single-image path knows these at once
     try:
         checked = np.dtype(dtype)
         if checked in _DTYPES:
@@ -120,9 +123,18 @@ class MNIST_Sequence_API:
             seed = whole_number("seed", seed, 0)
         self.bank = load_bank(None if data_dir is None else _folder("data_dir", data_dir))
         self._rng = np.random.default_rng(seed)
+        self._seeds: list[int] = []
 
     def _next_seed(self, seed: int | None) -> int:
-        return new_seed(self._rng) if seed is None else whole_number("seed", seed, 0, MAX_SEED)
+        if seed is not None:
+            if type(seed) is int and 0 <= seed <= MAX_SEED:
+                return seed
+            return whole_number("seed", seed, 0, MAX_SEED)
+        if not self._seeds:
+            # A block of seeds costs about what one does: the same seeds, in the same
+            # order, as one new_seed(self._rng) per call.
+            self._seeds = new_seeds(self._rng, _SEED_BLOCK)[::-1]
+        return self._seeds.pop()
 
     def compose(
         self,
@@ -138,7 +150,7 @@ class MNIST_Sequence_API:
         """Like generate_mnist_sequence, returning the pixels with their metadata."""
         lo, hi = _spacing_pair(spacing_range)
         polarity = _flag("white_on_black", white_on_black)
-        spec = SequenceSpec(as_digits(digits), image_width, lo, hi, rule, polarity)
+        spec = sequence_spec(digits, image_width, lo, hi, rule, polarity)
         return compose(self.bank, spec, self._next_seed(seed), dtype=_dtype(dtype))
 
     def generate_mnist_sequence(
@@ -188,7 +200,7 @@ class MNIST_Sequence_API:
         lo, hi = _spacing_pair(spacing_range)
         num_samples = whole_number("num_samples", num_samples, 0, MAX_SAMPLES, error=SequenceError)
         seq_len = whole_number("seq_len", seq_len, 1, None, error=SequenceError)
-        dtype = _dtype(dtype)
+        dtype = np.dtype(_dtype(dtype))
         if image_width is None:
             widths = valid_widths(seq_len, lo, hi, rule)
             image_width = widths[0] if widths else 28 * seq_len + (seq_len - 1) * lo

@@ -110,7 +110,7 @@ def _report(path: Path | str, comp: Composition) -> str:
 
 
 def _save(bank: DigitBank, spec: SequenceSpec, seed: int, target: Path) -> str:
-    comp = compose(bank, spec, seed)
+    comp = compose(bank, spec, seed, dtype="uint8")  # a PNG holds bytes: no float detour
     path = write_png(target, comp.pixels, composition_text(comp, bank.source))
     return _report(path.resolve(), comp)
 

@@ -18,17 +18,25 @@ import signal
 import stat
 import sys
 import threading
-import warnings
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 from PIL import Image, PngImagePlugin
 
-from .core import MAX_SEED, Composition, InputError, OutputError, SequenceSpec, whole_number
+from .core import (
+    MAX_SEED,
+    Composition,
+    InputError,
+    OutputError,
+    SequenceSpec,
+    parse_sequence,
+)
 
 __all__ = [
     "OutputError",
+    "SavedRecipe",
     "atomic_output",
     "atomic_outputs",
     "check_target",
@@ -36,6 +44,7 @@ __all__ = [
     "encode_png",
     "output_path",
     "read_composition_text",
+    "read_recipe",
     "to_uint8",
     "write_bytes_atomic",
     "write_png",
@@ -271,8 +280,8 @@ _KEYS = (
 _SOFTWARE_KEY = "Software"
 
 
-def composition_text(comp: Composition, source: str | None = None) -> dict[str, str]:
-    """The parameters of a composition as PNG text chunks."""
+def composition_text(comp: Composition, source: str | None = None, item: int = 0) -> dict[str, str]:
+    """The parameters of a composition as PNG text chunks (`item` only when not 0)."""
     from . import __version__
 
     spec = comp.spec
@@ -289,23 +298,54 @@ def composition_text(comp: Composition, source: str | None = None) -> dict[str, 
     }
     if source:
         text["source"] = source
+    if item:
+        text["item"] = str(item)
     return text
 
 
-def read_composition_text(path: str | os.PathLike) -> tuple[SequenceSpec, int, tuple[int, ...]]:
-    """(spec, seed, MNIST indices) from a PNG written with `composition_text`."""
-    path = Path(path)
+# A PNG saved by mnist-seq is 28 x at most 100,000 pixels: a few MB at most.
+_MAX_RECIPE_FILE = 16 << 20
+_BUNDLED_SOURCE = "MNIST test set, bundled"  # how core.source names the bundled digits
+_EMNIST_NOTE = " (EMNIST, transposed to MNIST orientation)"
+
+
+@dataclass(frozen=True)
+class SavedRecipe:
+    """What a PNG saved by mnist-seq records: enough to draw the same pixels again."""
+
+    spec: SequenceSpec
+    seed: int
+    indices: tuple[int, ...]
+    source: str | None = None  # None: the bundled MNIST test set
+    item: int = 0
+
+
+def _text_chunks(path: Path) -> dict[str, str]:
+    """A PNG's text chunks, without decoding its pixels; InputError for anything odd."""
     try:
-        # Only the text chunks are read. A picture Pillow calls a decompression bomb, or
-        # a text chunk it will not inflate, is refused like any other foreign file.
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(path) as image:
-                text = dict(getattr(image, "text", {}) or {})
-    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
+        info = path.stat()
+    except OSError as exc:
+        raise InputError(f"cannot open {path}: {exc.strerror or exc}") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError(f"cannot open {path}: it is not a regular file")
+    if info.st_size > _MAX_RECIPE_FILE:
+        raise InputError(
+            f"{path} is {info.st_size:,} bytes, far more than a PNG saved by mnist-seq; "
+            "open a PNG that mnist-seq saved"
+        )
+    try:
+        with Image.open(path, formats=["PNG"]) as image:
+            # `info` holds the text chunks before the pixels, where mnist-seq puts them;
+            # `image.text` would decode the whole image to find any after it.
+            return {k: v for k, v in image.info.items() if isinstance(v, str)}
+    except Exception as exc:  # Pillow raises many kinds (bombs, truncated chunks, limits)
         raise InputError(f"cannot open {path}: {exc}") from None
-    except Image.DecompressionBombWarning as exc:
-        raise InputError(f"cannot open {path}: {exc}") from None
+
+
+def read_recipe(path: str | os.PathLike) -> SavedRecipe:
+    """The recipe recorded in a PNG written with `composition_text`."""
+    path = Path(path)
+    text = _text_chunks(path)
     missing = [k for k in _KEYS if k not in text]
     if missing:
         raise InputError(
@@ -314,17 +354,30 @@ def read_composition_text(path: str | os.PathLike) -> tuple[SequenceSpec, int, t
         )
     try:
         spec = SequenceSpec(
-            digits=text["sequence"],
+            digits=parse_sequence(text["sequence"]),
             width=int(text["width"]),
             min_spacing=int(text["min_spacing"]),
             max_spacing=int(text["max_spacing"]),
             rule=text["rule"],
             white_on_black=text["polarity"] == "white-on-black",
         )
-        seed = whole_number("seed", int(text["seed"]), 0, MAX_SEED)
-        indices = tuple(
-            whole_number("MNIST index", int(i), 0) for i in text["mnist_indices"].split(",")
-        )
+        seed = int(text["seed"])
+        item = int(text.get("item", "0"))
+        indices = tuple(int(i) for i in text["mnist_indices"].split(","))
     except ValueError as exc:
         raise InputError(f"{path}: its saved parameters are damaged ({exc})") from None
-    return spec, seed, indices
+    for name, value in (("seed", seed), ("item", item)):
+        if not 0 <= value <= MAX_SEED:
+            raise InputError(f"{path}: its {name} {value} is outside 0..{MAX_SEED}")
+    source = text.get("source")
+    if source is None or source.startswith(_BUNDLED_SOURCE):
+        source = None
+    elif source.endswith(_EMNIST_NOTE):
+        source = source[: -len(_EMNIST_NOTE)]
+    return SavedRecipe(spec, seed, indices, source, item)
+
+
+def read_composition_text(path: str | os.PathLike) -> tuple[SequenceSpec, int, tuple[int, ...]]:
+    """(spec, seed, MNIST indices) from a PNG written with `composition_text`."""
+    saved = read_recipe(path)
+    return saved.spec, saved.seed, saved.indices

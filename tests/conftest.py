@@ -24,10 +24,12 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QSettings, QThread
 
-# Importing the GUI package first applies its guard against PySide6's reference-count
-# fault (see mnist_seq_gui/gui/_refcount_guard.py) before the fixtures below call Qt.
-import mnist_seq_gui.gui  # noqa: F401
-from mnist_seq_gui.core import DigitBank, bundled_bank
+# The guard against PySide6 6.12.0 losing references (mnist_seq_gui/gui/_refcount_guard.py)
+# runs before the fixtures below call Qt, as the entry point runs it before Qt starts.
+from mnist_seq_gui.gui._refcount_guard import guard_singletons
+
+guard_singletons()
+from mnist_seq_gui.core import DigitBank, bundled_bank  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 

@@ -15,6 +15,7 @@ from .composition import (
     compose,
     compose_batch,
     render_batch,
+    sequence_spec,
 )
 from .errors import (
     Cancelled,
@@ -26,8 +27,9 @@ from .errors import (
     SpacingError,
 )
 from .idx import DIGIT_SIZE
-from .keyed_random import MAX_SEED, check_seed, new_seed
+from .keyed_random import MAX_SEED, check_seed, new_seed, new_seeds
 from .sequence import DIGIT_CHARS, as_digits, file_stem, parse_sequence, random_sequences
+from .single import PlainItems
 from .source import DigitBank, bundled_bank, bundled_data_dir, load_bank
 from .spacing import (
     MAX_WIDTH,
@@ -56,6 +58,7 @@ __all__ = [
     "InputError",
     "MnistSeqError",
     "OutputError",
+    "PlainItems",
     "SequenceError",
     "SequenceSpec",
     "SpacingError",
@@ -75,9 +78,11 @@ __all__ = [
     "load_bank",
     "nearest_valid_widths",
     "new_seed",
+    "new_seeds",
     "parse_sequence",
     "random_sequences",
     "render_batch",
+    "sequence_spec",
     "span_text",
     "uniform_gap",
     "valid_widths",

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import os
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike, DTypeLike
 
 from .errors import SequenceError
+from .glyphs import output_dtype
 from .idx import DIGIT_SIZE
 from .keyed_random import (
     STREAM_GAP_ORDER,
@@ -17,7 +18,10 @@ from .keyed_random import (
     check_seed,
     keyed_uint32,
 )
-from .sequence import as_digits
+from .plain_batch import render_block, render_plain, run_blocks
+from .ragged import ragged_gaps
+from .sequence import as_digits, is_plain_digits
+from .single import compose_plain, plain_layout, seed_int
 from .source import DigitBank
 from .spacing import check_rule, check_spacing_range, check_width, random_gaps, uniform_gap
 
@@ -34,6 +38,19 @@ class SequenceSpec:
     white_on_black: bool = False  # False: dark digits on white, as the original
 
     def __post_init__(self) -> None:
+        if (
+            type(self.white_on_black) is bool
+            and type(self.width) is int
+            and type(self.min_spacing) is int
+            and type(self.max_spacing) is int
+            and type(self.rule) is str
+            and type(self.digits) is tuple
+            and is_plain_digits(self.digits)
+        ):
+            # Already canonical: only the layout check is left (remembered per layout).
+            n = len(self.digits)
+            plain_layout(n, self.width, self.min_spacing, self.max_spacing, self.rule)
+            return
         object.__setattr__(self, "digits", as_digits(self.digits))
         lo, hi = check_spacing_range(self.min_spacing, self.max_spacing)
         object.__setattr__(self, "min_spacing", lo)
@@ -42,6 +59,43 @@ class SequenceSpec:
         check_width(len(self.digits), self.width, lo, hi, self.rule)
         object.__setattr__(self, "width", int(self.width))
         object.__setattr__(self, "white_on_black", bool(self.white_on_black))
+
+
+def sequence_spec(
+    digits: object,
+    width: int,
+    min_spacing: int = 0,
+    max_spacing: int = 0,
+    rule: str = "uniform",
+    white_on_black: bool = False,
+) -> SequenceSpec:
+    """SequenceSpec(as_digits(digits), ...) for a door that makes one per image.
+
+    Plain arguments (a list or tuple of ints, ints, a str and a bool) are already in
+    their canonical form: only the layout is checked (as SequenceSpec checks it, with
+    the same errors) and the spec is made without the dataclass's field-by-field set-up.
+    """
+    if (
+        type(width) is int
+        and type(min_spacing) is int
+        and type(max_spacing) is int
+        and type(rule) is str
+        and type(white_on_black) is bool
+        and is_plain_digits(digits)
+    ):
+        digits = tuple(digits)  # type: ignore[arg-type]
+        plain_layout(len(digits), width, min_spacing, max_spacing, rule)
+        spec = object.__new__(SequenceSpec)
+        spec.__dict__.update(
+            digits=digits,
+            width=width,
+            min_spacing=min_spacing,
+            max_spacing=max_spacing,
+            rule=rule,
+            white_on_black=white_on_black,
+        )
+        return spec
+    return SequenceSpec(as_digits(digits), width, min_spacing, max_spacing, rule, white_on_black)
 
 
 @dataclass(frozen=True, eq=False)
@@ -82,7 +136,8 @@ def boxes_from_offsets(offsets: np.ndarray) -> np.ndarray:
 
 def draw_indices(bank: DigitBank, digits: np.ndarray, seed: int, items: np.ndarray) -> np.ndarray:
     """(N, n) MNIST indices for (N, n) digits; row r depends only on (seed, items[r])."""
-    bank.check_available(digits)
+    if not bank.counts.all():  # with every digit present there is nothing to check
+        bank.check_available(digits)
     draws = keyed_uint32(seed, items, STREAM_INDEX, digits.shape[1])
     return bank.pick(digits, draws)
 
@@ -114,73 +169,28 @@ def draw_gaps(
     )
 
 
-# Rows composed per step: the per-slot gather buffer stays in cache (about 1 MiB)
-# instead of allocating, and page-faulting, a batch-sized temporary for every slot.
-_CHUNK_BYTES = 1 << 20
-# The row-gather path keeps a table of every digit row plus its gap; past this gap
-# the table grows large and the slot loop is as fast anyway.
-_MAX_ROW_GAP = 36
-_MIN_ROW_ITEMS = 256
+def _output_array(out: object, shape: tuple[int, int, int], dtype: np.dtype) -> np.ndarray:
+    """`out` checked as a destination for a batch, or a new array if None."""
+    if out is None:
+        return np.empty(shape, dtype=dtype)
+    if not isinstance(out, np.ndarray):
+        raise ValueError(f"out must be a numpy array of shape {shape}, not {type(out).__name__}")
+    if out.shape != shape or out.dtype != dtype:
+        raise ValueError(
+            f"out is {out.dtype} of shape {out.shape}; this batch needs {dtype} of shape {shape} "
+            "(pass dtype= to match a uint8 buffer)"
+        )
+    if not (out.flags.c_contiguous and out.flags.writeable):
+        raise ValueError("out must be a writeable, C-contiguous array")
+    return out
 
 
-def _equal_gap(offsets: np.ndarray) -> int | None:
-    """The common gap if every row has the same, equal gaps; else None."""
-    if not (offsets == offsets[0]).all():
+def _thread_count(threads: object) -> int | None:
+    if threads is None:
         return None
-    steps = np.diff(offsets[0])
-    if len(steps) and not (steps == steps[0]).all():
-        return None
-    return int(steps[0]) - DIGIT_SIZE if len(steps) else 0
-
-
-def _render_by_rows(
-    bank: DigitBank,
-    indices: np.ndarray,
-    gap: int,
-    width: int,
-    white_on_black: bool,
-    out: np.ndarray,
-) -> None:
-    """Equal gaps: each output row is n consecutive (digit row + gap) pieces.
-
-    One `np.take` per chunk gathers those pieces (a tight copy loop in numpy) into a
-    row of width + gap, which is then trimmed to width while being copied, and for
-    float32 converted, into the output. Chunks run on all cores: numpy releases the
-    GIL in both steps.
-    """
-    rows_table = bank.padded_rows(gap, white_on_black)
-    n_items, n = indices.shape
-    piece = DIGIT_SIZE + gap
-    # Measured: uint8 output prefers larger steps (fewer per-step costs), float32
-    # smaller ones (its output chunk is four times the gathered bytes).
-    step_bytes = _CHUNK_BYTES * (4 if out.dtype == np.uint8 else 1)
-    chunk = max(1, step_bytes // (DIGIT_SIZE * n * piece))
-    row_in_digit = np.arange(DIGIT_SIZE, dtype=np.int64)[None, :, None]
-
-    def work(span: range) -> None:
-        wide_all = np.empty((min(chunk, len(span)) * DIGIT_SIZE * n, piece), np.uint8)
-        for start in range(span.start, span.stop, chunk):
-            stop = min(start + chunk, span.stop)
-            which = (indices[start:stop, None, :] * DIGIT_SIZE + row_in_digit).reshape(-1)
-            wide = wide_all[: len(which)]
-            # mode="clip": the indices are valid by construction, and "raise" would
-            # make numpy buffer `out` for every call.
-            np.take(rows_table, which, axis=0, out=wide, mode="clip")
-            rows = wide.reshape(stop - start, DIGIT_SIZE, n * piece)[:, :, :width]
-            if out.dtype == np.uint8:
-                out[start:stop] = rows
-            else:
-                np.divide(rows, np.float32(255), out=out[start:stop], dtype=np.float32)
-
-    workers = max(1, min(os.cpu_count() or 1, -(-n_items // chunk)))
-    per_worker = -(-n_items // workers)
-    spans = [range(s, min(s + per_worker, n_items)) for s in range(0, n_items, per_worker)]
-    if len(spans) == 1:
-        work(spans[0])
-        return
-    with ThreadPoolExecutor(max_workers=len(spans)) as pool:
-        for _ in pool.map(work, spans):
-            pass
+    if isinstance(threads, bool) or not isinstance(threads, (int, np.integer)) or threads < 1:
+        raise ValueError(f"threads {threads!r} must be a whole number >= 1 (or None: all cores)")
+    return int(threads)
 
 
 def render_batch(
@@ -189,62 +199,28 @@ def render_batch(
     offsets: np.ndarray,
     width: int,
     white_on_black: bool = False,
-    dtype=np.float32,
+    dtype: DTypeLike = np.float32,
+    *,
+    out: np.ndarray | None = None,
+    threads: int | None = None,
 ) -> np.ndarray:
     """(N, 28, width) pixels: digit indices[r, j] placed at column offsets[r, j].
 
-    Loops run over chunks of rows, digit slots and (when rows differ) distinct
-    offsets, never over images.
+    `out`, if given, is filled instead of a new array (same shape and dtype), so a
+    pipeline can reuse one buffer. `threads`: how many threads compose (default: every
+    core this process may use). Loops run over chunks and digit slots, never images.
     """
-    dtype = np.dtype(dtype)
-    if dtype not in (np.dtype(np.uint8), np.dtype(np.float32)):
-        raise ValueError(f"output dtype {dtype} is not supported; use float32 or uint8")
-    n_items, n = indices.shape
-    out = np.empty((n_items, DIGIT_SIZE, width), dtype=dtype)
-    if n_items == 0:
-        return out
-    gap = _equal_gap(offsets) if n_items >= _MIN_ROW_ITEMS else None
-    if gap is not None and gap <= _MAX_ROW_GAP:
-        _render_by_rows(bank, indices, gap, width, white_on_black, out)
-        return out
-    # Compose in uint8 and convert each chunk while it is in cache: float32 pixels are
-    # uint8 / 255 exactly, and the gathers move a quarter of the bytes.
-    table = bank.output_table(white_on_black)
-    background = 0 if white_on_black else 255
-    convert = out.dtype != np.uint8
-    shared = n_items == 1 or bool((offsets == offsets[0]).all())
-    chunk = max(1, _CHUNK_BYTES // (DIGIT_SIZE * width))
-    gathered_all = np.empty((min(chunk, n_items), DIGIT_SIZE, DIGIT_SIZE), np.uint8)
-    staging = np.empty((min(chunk, n_items), DIGIT_SIZE, width), np.uint8) if convert else None
-    for start in range(0, n_items, chunk):
-        stop = min(start + chunk, n_items)
-        rows = staging[: stop - start] if convert else out[start:stop]
-        gathered = gathered_all[: stop - start]
-        if shared:
-            done = 0
-            for j, x in enumerate(offsets[0].tolist()):
-                if x > done:
-                    rows[:, :, done:x] = background
-                np.take(table, indices[start:stop, j], axis=0, out=gathered, mode="clip")
-                rows[:, :, x : x + DIGIT_SIZE] = gathered
-                done = x + DIGIT_SIZE
-            if done < width:
-                rows[:, :, done:] = background
-        else:
-            rows.fill(background)
-            for j in range(n):
-                np.take(table, indices[start:stop, j], axis=0, out=gathered, mode="clip")
-                column = offsets[start:stop, j]
-                order = np.argsort(column, kind="stable")
-                starts, first = np.unique(column[order], return_index=True)
-                for x, group in zip(starts.tolist(), np.split(order, first[1:])):
-                    rows[group, :, x : x + DIGIT_SIZE] = gathered[group]
-        if convert:
-            np.divide(rows, np.float32(255), out=out[start:stop], dtype=np.float32)
-    return out
+    dtype = output_dtype(dtype)
+    indices = np.asarray(indices)
+    offsets = np.asarray(offsets)
+    pixels = _output_array(out, (len(indices), DIGIT_SIZE, int(width)), dtype)
+    render_plain(bank, indices, offsets, bool(white_on_black), pixels, _thread_count(threads))
+    return pixels
 
 
-def check_indices(bank: DigitBank, digits: tuple[int, ...], indices) -> tuple[int, ...]:
+def check_indices(
+    bank: DigitBank, digits: tuple[int, ...], indices: Iterable[int]
+) -> tuple[int, ...]:
     """Explicit MNIST indices must exist and show the digit they stand for."""
     indices = tuple(int(i) for i in indices)
     if len(indices) != len(digits):
@@ -268,34 +244,31 @@ def compose(
     bank: DigitBank,
     spec: SequenceSpec,
     seed: int,
-    indices=None,
-    dtype=np.float32,
+    indices: Iterable[int] | None = None,
+    dtype: DTypeLike = np.float32,
 ) -> Composition:
     """One image. Equal to item 0 of `compose_batch` with the same seed and parameters.
 
     `indices`, if given, fixes the MNIST image of each digit (e.g. to reroll one digit
-    and keep the others); otherwise they are drawn from the seed.
+    and keep the others); otherwise they are drawn from the seed. The work is done on
+    Python ints and one concatenation of cached glyphs (see core/single.py).
     """
-    seed = check_seed(seed)
-    digits = np.asarray([spec.digits], dtype=np.int64)
-    items = np.zeros(1, dtype=np.uint64)
-    if indices is None:
-        chosen = draw_indices(bank, digits, seed, items)
-    else:
-        chosen = np.asarray([check_indices(bank, spec.digits, indices)], dtype=np.int64)
-    gaps = draw_gaps(
-        len(spec.digits), spec.width, spec.min_spacing, spec.max_spacing, spec.rule, seed, items
+    seed = seed_int(seed)
+    if indices is not None:
+        indices = check_indices(bank, spec.digits, indices)
+    pixels, chosen, gaps = compose_plain(
+        bank,
+        spec.digits,
+        spec.width,
+        spec.min_spacing,
+        spec.max_spacing,
+        spec.rule,
+        spec.white_on_black,
+        seed,
+        output_dtype(dtype),
+        indices,
     )
-    pixels = render_batch(
-        bank, chosen, batch_offsets(gaps), spec.width, spec.white_on_black, dtype
-    )[0]
-    return Composition(
-        spec=spec,
-        pixels=pixels,
-        indices=tuple(chosen[0].tolist()),
-        gaps=tuple(gaps[0].tolist()),
-        seed=seed,
-    )
+    return Composition(spec, pixels, chosen, gaps, seed)
 
 
 @dataclass(frozen=True, eq=False)
@@ -311,23 +284,35 @@ class BatchComposition:
 
     @property
     def boxes(self) -> np.ndarray:
-        """(N, n, 4) boxes (x0, y0, x1, y1), end-exclusive."""
-        return boxes_from_offsets(self.offsets)
+        """(N, n, 4) boxes (x0, y0, x1, y1), end-exclusive; -1 past a row's length."""
+        boxes = boxes_from_offsets(self.offsets)
+        boxes[self.offsets < 0] = -1
+        return boxes
 
 
 def compose_batch(
     bank: DigitBank,
-    digits,
+    digits: ArrayLike,
     width: int,
     min_spacing: int = 0,
     max_spacing: int = 0,
     rule: str = "uniform",
     white_on_black: bool = False,
     seed: int = 0,
-    items=None,
-    dtype=np.float32,
+    items: ArrayLike | None = None,
+    dtype: DTypeLike = np.float32,
+    *,
+    out: np.ndarray | None = None,
+    threads: int | None = None,
+    lengths: ArrayLike | None = None,
 ) -> BatchComposition:
-    """N sequences of the same length at once. Row r is item items[r] (default r) of `seed`."""
+    """N sequences of up to n digits at once. Row r is item items[r] (default r) of `seed`.
+
+    `lengths`, if given, says how many of its row's digits each image shows (1..n),
+    so that items of several lengths are drawn and composed in one pass: row r then
+    equals a batch of its own length. Indices, gaps and offsets past a row's length
+    are -1. `out` and `threads` as for `render_batch`.
+    """
     seed = check_seed(seed)
     digits = np.asarray(digits)
     if digits.ndim != 2 or digits.shape[1] == 0:
@@ -343,9 +328,49 @@ def compose_batch(
         raise SequenceError(f"{len(items)} item numbers given for {n_items} rows of digits")
     lo, hi = check_spacing_range(min_spacing, max_spacing)
     check_rule(rule)
-    check_width(n, width, lo, hi, rule)
-    indices = draw_indices(bank, digits, seed, items)
-    gaps = draw_gaps(n, width, lo, hi, rule, seed, items)
-    offsets = batch_offsets(gaps)
-    pixels = render_batch(bank, indices, offsets, width, white_on_black, dtype)
+    rows = _row_lengths(lengths, n_items, n)
+    for length in [n] if rows is None else np.unique(rows).tolist():
+        check_width(length, width, lo, hi, rule)
+    pixels = _output_array(out, (n_items, DIGIT_SIZE, int(width)), output_dtype(dtype))
+    threads = _thread_count(threads)
+    active = None if rows is None else np.arange(n) < rows[:, None]
+    if not bank.counts.all():  # before any work, naming every missing digit
+        bank.check_available(digits if active is None else digits[active])
+    indices = np.empty((n_items, n), dtype=np.int64)
+    gaps = np.empty((n_items, n - 1), dtype=np.int64)
+    offsets = np.empty((n_items, n), dtype=np.int64)
+    white_on_black = bool(white_on_black)
+
+    def work(block: slice) -> None:
+        # Each block is drawn and composed on the thread that owns it, so the draws
+        # run on every core too and their arrays are still in cache when composing.
+        indices[block] = draw_indices(bank, digits[block], seed, items[block])
+        if rows is None:
+            gaps[block] = draw_gaps(n, width, lo, hi, rule, seed, items[block])
+        else:
+            gaps[block] = ragged_gaps(rows[block], n, width, lo, hi, rule, seed, items[block])
+        offsets[block] = batch_offsets(gaps[block])
+        block_rows = None if rows is None else rows[block]
+        render_block(
+            bank, indices[block], offsets[block], white_on_black, pixels[block], block_rows
+        )
+
+    run_blocks(work, n_items, threads)
+    if active is not None:
+        indices[~active] = -1
+        offsets[~active] = -1
+        gaps[~active[:, 1:]] = -1
     return BatchComposition(pixels, digits, indices, gaps, offsets, seed)
+
+
+def _row_lengths(lengths: ArrayLike | None, n_items: int, n: int) -> np.ndarray | None:
+    """`lengths` checked as per-row digit counts (None if every row uses all n)."""
+    if lengths is None:
+        return None
+    rows = np.asarray(lengths)
+    if rows.shape != (n_items,) or not (rows.size == 0 or np.issubdtype(rows.dtype, np.integer)):
+        raise SequenceError(f"lengths must be {n_items} whole numbers, one per row of digits")
+    if rows.size and (rows.min() < 1 or rows.max() > n):
+        raise SequenceError(f"lengths must lie in 1..{n}, the number of digits given per row")
+    rows = rows.astype(np.int64, copy=False)
+    return None if rows.size and (rows == n).all() else rows

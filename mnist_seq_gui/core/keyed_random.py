@@ -53,6 +53,12 @@ def new_seed(rng: np.random.Generator | None = None) -> int:
     return int(rng.integers(0, MAX_SEED, endpoint=True))
 
 
+def new_seeds(rng: np.random.Generator, count: int) -> list[int]:
+    """`count` fresh seeds from `rng`: the same values, in the same order, as `count`
+    calls of new_seed(rng) (a test checks it), for about the cost of one call."""
+    return rng.integers(0, MAX_SEED, endpoint=True, size=count).tolist()
+
+
 def keyed_uint32(seed: int, items: np.ndarray, stream: int, width: int) -> np.ndarray:
     """(len(items), width) uint32 draws; row r depends only on (seed, items[r], stream)."""
     key = np.uint64(_mix_int(_mix_int(seed) ^ (stream * 0x9E3779B97F4A7C15)))

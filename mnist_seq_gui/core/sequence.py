@@ -12,6 +12,18 @@ from .keyed_random import STREAM_DIGITS, STREAM_LENGTH, below, keyed_uint32
 
 DIGIT_CHARS = "0123456789"  # the only characters a typed sequence may hold
 _ASCII_DIGITS = frozenset(DIGIT_CHARS)
+_DIGIT_VALUES = frozenset(range(10))
+_INT_ONLY = {int}
+
+
+def is_plain_digits(digits: Any) -> bool:
+    """True for a non-empty list or tuple of plain ints 0..9: as_digits has nothing to do."""
+    return (
+        type(digits) in (tuple, list)
+        and bool(digits)
+        and _DIGIT_VALUES.issuperset(digits)  # also passes True, 1.0, numpy ints: hence
+        and set(map(type, digits)) == _INT_ONLY  # the type check
+    )
 
 
 def parse_sequence(text: str) -> tuple[int, ...]:
@@ -29,6 +41,8 @@ def parse_sequence(text: str) -> tuple[int, ...]:
 
 def as_digits(digits: Any) -> tuple[int, ...]:
     """A list-like of integers 0..9 ([3, 5, 0], range(8), a numpy array) -> tuple of ints."""
+    if is_plain_digits(digits):
+        return tuple(digits)
     if isinstance(digits, str):
         return parse_sequence(digits)
     try:

@@ -38,7 +38,7 @@ from .export import (
     run_export,
 )
 from .formats import EXPORTERS, FORMATS, export
-from .items import SequenceDataset, bank_fingerprint, label_strings
+from .items import FIELDS, SequenceDataset, bank_fingerprint, label_strings
 from .manifest import MANIFEST_NAME, Manifest, Series
 from .npz import export_npz, load_npz, npz_images
 from .png import export_png, metadata_lines, png_name
@@ -48,6 +48,7 @@ __all__ = [
     "CONFIG_NAME",
     "DTYPES",
     "EXPORTERS",
+    "FIELDS",
     "FORMATS",
     "MANIFEST_NAME",
     "MAX_COUNT",

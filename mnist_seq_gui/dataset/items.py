@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import weakref
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import numpy as np
 
-from ..core import DIGIT_SIZE, DigitBank, compose_batch, load_bank, random_sequences
+from ..core import DIGIT_SIZE, DigitBank, PlainItems, compose_batch, load_bank, random_sequences
 from .config import BLANK, NO_BOX, DatasetConfig, DatasetError
 
 _FINGERPRINTS: weakref.WeakKeyDictionary[DigitBank, str] = weakref.WeakKeyDictionary()
@@ -51,6 +51,22 @@ def _as_items(index: Any, count: int) -> np.ndarray:
     return items
 
 
+FIELDS = ("image", "label", "length", "digits", "boxes", "mnist_indices", "item")
+
+
+def _check_fields(fields: Sequence[str] | None) -> tuple[str, ...]:
+    """The item fields asked for, in the order given (all of FIELDS if None)."""
+    if fields is None:
+        return FIELDS
+    chosen = (fields,) if isinstance(fields, str) else tuple(fields)
+    unknown = [name for name in chosen if name not in FIELDS]
+    if unknown or not chosen or len(set(chosen)) != len(chosen):
+        raise DatasetError(
+            f"fields {list(chosen)!r} must be distinct names from: {', '.join(FIELDS)}"
+        )
+    return chosen
+
+
 class SequenceDataset:
     """A map-style dataset of digit-sequence images; item i depends only on (config, i).
 
@@ -60,6 +76,8 @@ class SequenceDataset:
     `mnist_indices` (max_length,) int64 padded with -1, and `item` (i). Every field has
     a fixed shape, so PyTorch's default collate stacks them. `ds[a:b]` and `ds[array]`
     return the same keys with a leading batch axis, built by the vectorised core.
+    `fields` keeps only the named keys (e.g. ("image", "digits", "length") for CTC
+    training): a DataLoader then moves fewer tensors between processes.
     """
 
     def __init__(
@@ -67,12 +85,14 @@ class SequenceDataset:
         config: DatasetConfig | None = None,
         *,
         bank: DigitBank | None = None,
+        fields: Sequence[str] | None = None,
         **config_fields: Any,
     ) -> None:
         if config is None:
             config = DatasetConfig(**config_fields)
         elif config_fields:
             raise TypeError("pass either a DatasetConfig or its fields, not both")
+        self.fields = _check_fields(fields)
         self._attach(config, bank)
 
     def _attach(self, config: DatasetConfig, bank: DigitBank | None) -> None:
@@ -95,13 +115,28 @@ class SequenceDataset:
         self.bank = bank
         assert config.width is not None  # DatasetConfig resolves a missing width
         self._width = config.width
+        # ds[i] goes the core's one-image way; ds[a:b] and ds[list] its batch way.
+        self._items = PlainItems(
+            bank,
+            config.min_length,
+            config.max_length,
+            config.width,
+            config.min_spacing,
+            config.max_spacing,
+            config.rule,
+            config.white_on_black,
+            config.seed,
+            config.dtype,
+        )
 
     def __getstate__(self) -> dict[str, Any]:
         # DataLoader workers reload the digits from the config instead of receiving
         # the bank and its cached pixel tables through a pipe.
-        return {"config": self.config, "bank": self.bank if self._own_bank else None}
+        bank = self.bank if self._own_bank else None
+        return {"config": self.config, "bank": bank, "fields": self.fields}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
+        self.fields = state.get("fields", FIELDS)
         self._attach(state["config"], state["bank"])
 
     def __len__(self) -> int:
@@ -129,13 +164,45 @@ class SequenceDataset:
                 raise IndexError(
                     f"index {index} is out of range for a dataset of {len(self):,} items"
                 )
-            batch = self.batch(np.asarray([i], dtype=np.int64))
-            item = {key: value[0] for key, value in batch.items()}
-            item["label"] = str(item["label"])
-            item["length"] = int(item["length"])
-            item["item"] = int(item["item"])
+            item = self._item(i)
+        else:
+            item = self.batch(_as_items(index, len(self)))
+        if self.fields is FIELDS:
             return item
-        return self.batch(_as_items(index, len(self)))
+        return {key: item[key] for key in self.fields}
+
+    def __getitems__(self, indices: list[int]) -> list[dict[str, Any]]:
+        """The items `indices` as a list, as a PyTorch DataLoader fetches a batch: made by
+        one vectorised batch and split, so they equal ds[i] for each i."""
+        batch = self[np.asarray(indices, dtype=np.int64)]
+        # Python scalars for the fields an item holds as int or str, views for the rest.
+        columns = {
+            key: value.tolist() if key in ("label", "length", "item") else value
+            for key, value in batch.items()
+        }
+        return [{key: column[r] for key, column in columns.items()} for r in range(len(indices))]
+
+    def _item(self, i: int) -> dict[str, Any]:
+        """Item i on the core's one-image path: row i of `batch`, field for field."""
+        pixels, digits, indices, left = self._items(i)
+        n, pad = len(digits), self.config.max_length - len(digits)
+        # One array holds the three padded int64 fields; each field is a view of it.
+        packed = np.array(
+            [*digits, *[BLANK] * pad, *indices, *[NO_BOX] * pad]
+            + [v for x in left for v in (x, 0, x + DIGIT_SIZE, DIGIT_SIZE)]
+            + [NO_BOX] * (4 * pad),
+            dtype=np.int64,
+        )
+        longest = n + pad
+        return {
+            "image": pixels,
+            "label": "".join(map(str, digits)),
+            "length": n,
+            "digits": packed[:longest],
+            "boxes": packed[2 * longest :].reshape(longest, 4),
+            "mnist_indices": packed[longest : 2 * longest],
+            "item": i,
+        }
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
         for i in range(len(self)):
@@ -150,38 +217,27 @@ class SequenceDataset:
         cfg = self.config
         items = np.asarray(items, dtype=np.int64).reshape(-1)
         keys = items.astype(np.uint64)
-        n_items, longest, width = len(items), cfg.max_length, self.width
+        longest, width = cfg.max_length, self.width
         lengths, drawn = random_sequences(cfg.seed, keys, cfg.min_length, longest)
-        digits = np.full((n_items, longest), BLANK, dtype=np.int64)
-        indices = np.full((n_items, longest), NO_BOX, dtype=np.int64)
-        boxes = np.full((n_items, longest, 4), NO_BOX, dtype=np.int64)
-        distinct = np.unique(lengths).tolist()
-        # With one length the core's array is the answer; with several, rows are
-        # rendered per length and placed back in item order.
-        images = np.empty(
-            (n_items if len(distinct) != 1 else 0, DIGIT_SIZE, width), dtype=np.dtype(cfg.dtype)
+        # One pass for every length: row r shows its first lengths[r] digits.
+        made = compose_batch(
+            self.bank,
+            drawn,
+            width,
+            cfg.min_spacing,
+            cfg.max_spacing,
+            cfg.rule,
+            cfg.white_on_black,
+            seed=cfg.seed,
+            items=keys,
+            dtype=cfg.dtype,
+            lengths=lengths,
         )
-        for n in distinct:
-            rows = slice(None) if len(distinct) == 1 else np.flatnonzero(lengths == n)
-            group = compose_batch(
-                self.bank,
-                drawn[rows, :n],
-                width,
-                cfg.min_spacing,
-                cfg.max_spacing,
-                cfg.rule,
-                cfg.white_on_black,
-                seed=cfg.seed,
-                items=keys[rows],
-                dtype=cfg.dtype,
-            )
-            if len(distinct) == 1:
-                images = group.pixels
-            else:
-                images[rows] = group.pixels
-            digits[rows, :n] = group.digits
-            indices[rows, :n] = group.indices
-            boxes[rows, :n] = group.boxes
+        shown = np.arange(longest) < lengths[:, None]
+        digits = np.where(shown, drawn, BLANK)
+        indices = np.where(shown, made.indices, NO_BOX)
+        boxes = np.where(shown[:, :, None], made.boxes, NO_BOX)
+        images = made.pixels
         return {
             "image": images,
             "label": label_strings(digits, lengths),

@@ -10,13 +10,12 @@ thread is always joined before the dialog goes away.
 
 from __future__ import annotations
 
-import secrets
-import threading
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QThread, Signal
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -34,88 +33,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core import MAX_SEED, MAX_WIDTH, RULES, MnistSeqError, SequenceSpec
-from ..dataset import (
-    DTYPES,
-    FORMATS,
-    MAX_LENGTH,
-    NPZ_NAME,
-    DatasetConfig,
-    ExportCancelled,
-    ExportResult,
-    SequenceDataset,
-    export,
-)
+from ..core import MAX_SEED, MAX_WIDTH, RULES, MnistSeqError, new_seed
+from ..dataset import DTYPES, FORMATS, MAX_LENGTH, NPZ_NAME, DatasetConfig, ExportResult
+from .export_checks import folder_problem, in_gui_words
+from .export_thread import ExportThread
 
 _AUTO_WIDTH = 27  # one below the narrowest image; shown as "auto"
 _MAX_COUNT = 100_000_000
-
-
-def defaults_from_spec(
-    spec: SequenceSpec, seed: int, source: str | None = None, count: int = 10_000
-) -> dict[str, Any]:
-    """Dialog defaults from the explorer's current image: same length, layout and seed."""
-    n = len(spec.digits)
-    return {
-        "count": count,
-        "min_length": n,
-        "max_length": n,
-        "width": spec.width,
-        "min_spacing": spec.min_spacing,
-        "max_spacing": spec.max_spacing,
-        "rule": spec.rule,
-        "white_on_black": spec.white_on_black,
-        "seed": seed,
-        "source": source,
-    }
-
-
-class ExportThread(QThread):
-    """Builds the dataset and runs one export; `cancel()` makes it stop and clean up."""
-
-    progressed = Signal(int, int)  # items done, items in total
-    succeeded = Signal(object)  # ExportResult
-    failed = Signal(str)  # one-line reason
-    cancelled = Signal()
-
-    def __init__(
-        self,
-        config: DatasetConfig,
-        out_dir: str,
-        fmt: str,
-        overwrite: bool,
-        parent: QObject | None = None,
-    ) -> None:
-        super().__init__(parent)
-        self.setObjectName("ExportThread")
-        self.config = config
-        self.out_dir = out_dir
-        self.fmt = fmt
-        self.overwrite = overwrite
-        self._stop = threading.Event()
-
-    def cancel(self) -> None:
-        self._stop.set()
-
-    def run(self) -> None:
-        try:
-            dataset = SequenceDataset(self.config)
-            result = export(
-                dataset,
-                self.out_dir,
-                self.fmt,
-                overwrite=self.overwrite,
-                progress=self.progressed.emit,
-                cancel=self._stop.is_set,
-            )
-        except ExportCancelled:
-            self.cancelled.emit()
-        except MnistSeqError as exc:
-            self.failed.emit(str(exc))
-        except OSError as exc:
-            self.failed.emit(f"cannot write {self.out_dir}: {exc.strerror or exc}")
-        else:
-            self.succeeded.emit(result)
 
 
 class ExportDialog(QDialog):
@@ -138,6 +62,7 @@ class ExportDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Export dataset")
         self._thread: ExportThread | None = None
+        self._outcome = False  # the running export reported how it ended
         self.progress_dialog: QProgressDialog | None = None
         self.last_result: ExportResult | None = None
         self._create_widgets()
@@ -175,9 +100,7 @@ class ExportDialog(QDialog):
         self.seed_edit.setToolTip(f"0..{MAX_SEED}; the same seed writes the same data set")
         self.seed_edit.textChanged.connect(self._validate)
         self.random_seed_button = QPushButton("Random", self)
-        self.random_seed_button.clicked.connect(
-            lambda: self.seed_edit.setText(str(secrets.randbelow(MAX_SEED + 1)))
-        )
+        self.random_seed_button.clicked.connect(lambda: self.seed_edit.setText(str(new_seed())))
         self.dtype_combo = QComboBox(self)
         self.dtype_combo.addItems(list(DTYPES))
         self.dtype_combo.setToolTip("Pixel type in the npz; float32 is exactly uint8 / 255")
@@ -196,6 +119,11 @@ class ExportDialog(QDialog):
         self.out_button = QPushButton("Browse...", self)
         self.out_button.clicked.connect(self._browse_out)
         self.overwrite_check = QCheckBox("Replace an earlier export in this folder", self)
+        # Every input re-checks the form, so a fixed field never leaves a stale error.
+        self.white_on_black_check.toggled.connect(self._validate)
+        self.dtype_combo.currentIndexChanged.connect(self._validate)
+        self.source_edit.textChanged.connect(self._validate)
+        self.overwrite_check.toggled.connect(self._validate)
         self.status_label = QLabel(self)
         self.status_label.setObjectName("status")
         self.status_label.setWordWrap(True)
@@ -231,7 +159,7 @@ class ExportDialog(QDialog):
             label("&Spacing:", self.min_spacing_spin),
             row(self.min_spacing_spin, QLabel("to"), self.max_spacing_spin),
         )
-        form.addRow("&Mode:", self.rule_combo)
+        form.addRow("&Rule:", self.rule_combo)
         form.addRow("", self.white_on_black_check)
         form.addRow(label("S&eed:", self.seed_edit), row(self.seed_edit, self.random_seed_button))
         form.addRow("&Format:", self.format_combo)
@@ -312,13 +240,13 @@ class ExportDialog(QDialog):
         try:
             config = self.config()
         except MnistSeqError as exc:
-            self._set_status(str(exc), error=True)
-            self.export_button.setEnabled(False)
-            return False
-        if not self.out_edit.text().strip():
-            self._set_status("Choose an output folder.", error=False)
-            self.export_button.setEnabled(False)
-            return False
+            return self._refuse(in_gui_words(str(exc)), error=True)
+        out_text = self.out_edit.text().strip()
+        if not out_text:
+            return self._refuse("Choose an output folder.", error=False)
+        problem = folder_problem(Path(out_text).expanduser(), self.overwrite_check.isChecked())
+        if problem:
+            return self._refuse(problem, error=True)
         self._set_status(
             f"{config.count:,} images of {config.width} x 28 px, "
             f"{config.min_length}..{config.max_length} digits.",
@@ -326,6 +254,11 @@ class ExportDialog(QDialog):
         )
         self.export_button.setEnabled(True)
         return True
+
+    def _refuse(self, text: str, error: bool) -> bool:
+        self._set_status(text, error)
+        self.export_button.setEnabled(False)
+        return False
 
     def _set_status(self, text: str, error: bool) -> None:
         self.status_label.setText(text)
@@ -346,6 +279,7 @@ class ExportDialog(QDialog):
         config = self.config()
         out = str(Path(self.out_edit.text().strip()).expanduser())
         thread = ExportThread(config, out, self.fmt, self.overwrite_check.isChecked(), self)
+        self._outcome = False
         thread.progressed.connect(self._on_progress)
         thread.succeeded.connect(self._on_succeeded)
         thread.failed.connect(self._on_failed)
@@ -380,6 +314,7 @@ class ExportDialog(QDialog):
             self.progress_dialog.setValue(done)
 
     def _on_succeeded(self, result: ExportResult) -> None:
+        self._outcome = True
         self.last_result = result
         where = result.out_dir / NPZ_NAME if self.fmt == "npz" else result.out_dir
         what = f"{result.items:,} images"
@@ -389,14 +324,18 @@ class ExportDialog(QDialog):
         self.exported.emit(str(where))
 
     def _on_failed(self, message: str) -> None:
-        self._set_status(f"Export failed: {message}", error=True)
+        self._outcome = True
+        self._set_status(f"Export failed: {in_gui_words(message)}", error=True)
         self.export_failed.emit(message)
 
     def _on_cancelled(self) -> None:
+        self._outcome = True
         self._set_status("Export cancelled; no files were kept.", error=False)
         self.export_cancelled.emit()
 
     def _on_thread_finished(self) -> None:
+        if not self._outcome:  # the thread ended without reporting how
+            self._set_status("Export failed: it stopped without a result.", error=True)
         self._join()
 
     def _join(self) -> None:
@@ -433,6 +372,6 @@ class ExportDialog(QDialog):
         self.stop_and_wait()
         super().done(result)
 
-    def closeEvent(self, event) -> None:
+    def closeEvent(self, event: QCloseEvent) -> None:
         self.stop_and_wait()
         super().closeEvent(event)

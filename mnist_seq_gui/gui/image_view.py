@@ -11,19 +11,21 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt, Signal
+from PySide6.QtCore import QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtGui import (
     QBrush,
     QColor,
     QImage,
-    QMouseEvent,
     QPainter,
     QPaintEvent,
     QPalette,
     QPen,
     QPixmap,
+    QWheelEvent,
 )
-from PySide6.QtWidgets import QFrame, QScrollArea, QToolTip, QWidget
+from PySide6.QtWidgets import QFrame, QScrollArea, QWidget
+
+from .pointing import PointingCanvas
 
 FIT = 0  # zoom value meaning "largest whole zoom that fits the window"
 ZOOM_STEPS: tuple[int, ...] = (1, 2, 3, 4, 5, 6, 8, 10, 12, 16, 20, 24, 32)
@@ -44,23 +46,18 @@ def _checker_pixmap() -> QPixmap:
     return tile
 
 
-class ImageCanvas(QWidget):
+class ImageCanvas(PointingCanvas):
     """Paints one QImage at an integer zoom; reports the digit under the mouse."""
 
-    digitHovered = Signal(int)  # position in the sequence, -1 when over no digit
-    digitClicked = Signal(int)
     scaleChanged = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("previewCanvas")
-        self.setMouseTracking(True)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self._image = QImage()
         self._boxes: tuple[Box, ...] = ()
-        self._tips: tuple[str, ...] = ()
         self._zoom = FIT
-        self._hover = -1
         self._checker: QBrush | None = None  # QPixmap needs the GUI app: made on first paint
 
     # -- state -------------------------------------------------------------------------
@@ -76,9 +73,9 @@ class ImageCanvas(QWidget):
         resized = image.size() != self._image.size()
         self._image = image
         self._boxes = tuple(tuple(int(v) for v in b) for b in boxes)  # type: ignore[misc]
-        self._tips = tuple(tips)
-        if self._hover >= len(self._boxes):
-            self._set_hover(-1)
+        self.tips = tuple(tips)
+        if self.hover >= len(self._boxes):
+            self.set_hover(-1)
         if resized:
             self._update_minimum_size()
         self.update()
@@ -148,6 +145,9 @@ class ImageCanvas(QWidget):
             return x, y
         return None
 
+    def item_at(self, pos: QPoint) -> int:
+        return self.digit_at(pos)
+
     def digit_at(self, pos: QPoint) -> int:
         """Position in the sequence of the digit under `pos`, or -1."""
         pixel = self.image_pixel_at(pos)
@@ -207,8 +207,8 @@ class ImageCanvas(QWidget):
                 self._image,
                 QRect(first, 0, last - first, height),
             )
-        if 0 <= self._hover < len(self._boxes):
-            x0, y0, x1, y1 = self._boxes[self._hover]
+        if 0 <= self.hover < len(self._boxes):
+            x0, y0, x1, y1 = self._boxes[self.hover]
             pen = QPen(QColor(0x2A, 0x82, 0xDA), 2 * frame)
             pen.setJoinStyle(Qt.PenJoinStyle.MiterJoin)
             painter.setPen(pen)
@@ -218,48 +218,15 @@ class ImageCanvas(QWidget):
             )
         painter.end()
 
-    # -- mouse -------------------------------------------------------------------------
-
-    def _set_hover(self, index: int) -> None:
-        if index != self._hover:
-            self._hover = index
-            self.setCursor(
-                Qt.CursorShape.PointingHandCursor if index >= 0 else Qt.CursorShape.ArrowCursor
-            )
-            self.update()
-            self.digitHovered.emit(index)
-
-    def mouseMoveEvent(self, event: QMouseEvent) -> None:
-        self._set_hover(self.digit_at(event.position().toPoint()))
-        super().mouseMoveEvent(event)
-
-    def leaveEvent(self, event: QEvent) -> None:
-        self._set_hover(-1)
-        super().leaveEvent(event)
-
-    def mousePressEvent(self, event: QMouseEvent) -> None:
-        if event.button() == Qt.MouseButton.LeftButton:
-            index = self.digit_at(event.position().toPoint())
-            if index >= 0:
-                self.digitClicked.emit(index)
-                event.accept()
-                return
-        super().mousePressEvent(event)
-
-    def event(self, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.ToolTip:
-            index = self.digit_at(event.pos())
-            if 0 <= index < len(self._tips):
-                QToolTip.showText(event.globalPos(), self._tips[index], self)
-            else:
-                QToolTip.hideText()
-                event.ignore()
-            return True
-        return super().event(event)
-
 
 class PreviewView(QScrollArea):
-    """Scrollable preview; `image()` is the image shown, at 1:1."""
+    """Scrollable preview; `image()` is the image shown, at 1:1.
+
+    Zooming keeps the image point at the centre of the view where it was; Ctrl+wheel
+    asks for a zoom step (`zoomStepRequested`, +1 in, -1 out).
+    """
+
+    zoomStepRequested = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -269,8 +236,8 @@ class PreviewView(QScrollArea):
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setMinimumHeight(28 + 2 * MARGIN + 4)
-        self.digitHovered = self.canvas.digitHovered
-        self.digitClicked = self.canvas.digitClicked
+        self.digitHovered = self.canvas.hovered  # position in the sequence, or -1
+        self.digitClicked = self.canvas.clicked
 
     def image(self) -> QImage:
         """The shown image, 1:1 (28 x W greyscale)."""
@@ -283,7 +250,40 @@ class PreviewView(QScrollArea):
         return self.canvas.zoom()
 
     def set_zoom(self, zoom: int) -> None:
+        centre = self.centre_in_image()
         self.canvas.set_zoom(zoom)
+        # Size the canvas now (not on the next layout pass) so the scroll bars can be set.
+        self.canvas.resize(self.viewport().size().expandedTo(self.canvas.minimumSize()))
+        if centre is not None:
+            self.centre_on(*centre)
+
+    def centre_in_image(self) -> tuple[float, float] | None:
+        """The image point (in image pixels) at the centre of the view, if any."""
+        if self.canvas.image().isNull():
+            return None
+        dpr = self.canvas.devicePixelRatioF()
+        k = self.canvas.device_scale(dpr)
+        origin = self.canvas.image_origin(dpr, k)
+        middle = self.viewport().rect().center()
+        x = (self.horizontalScrollBar().value() + middle.x()) * dpr
+        y = (self.verticalScrollBar().value() + middle.y()) * dpr
+        return (x - origin.x()) / k, (y - origin.y()) / k
+
+    def centre_on(self, x: float, y: float) -> None:
+        """Scroll so that image point (x, y) is at the centre of the view, where possible."""
+        point = self.canvas.widget_point_of(x, y)
+        middle = self.viewport().rect().center()
+        self.horizontalScrollBar().setValue(point.x() - middle.x())
+        self.verticalScrollBar().setValue(point.y() - middle.y())
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            steps = event.angleDelta().y()
+            if steps:
+                self.zoomStepRequested.emit(1 if steps > 0 else -1)
+            event.accept()
+            return
+        super().wheelEvent(event)
 
     def effective_zoom(self) -> float:
         return self.canvas.effective_zoom()

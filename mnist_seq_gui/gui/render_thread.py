@@ -1,10 +1,11 @@
-"""One long-lived render thread: the newest request always wins.
+"""Long-lived worker threads where the newest request always wins.
 
-Modelled on Qt's threaded Mandelbrot example: `render()` overwrites the single pending
-request under a mutex and wakes the thread; `run()` takes the newest request, composes
-it, and emits the result only if nothing newer arrived meanwhile. Every request carries
-an increasing id, so the GUI slot can also drop a result that is not the newest (a
-result already queued in the event loop when a newer request was made).
+Modelled on Qt's threaded Mandelbrot example: `submit()` overwrites the single pending
+request under a mutex and wakes the thread; `run()` takes the newest request, does
+the work, and emits the result only if nothing newer arrived meanwhile. Every request
+carries an increasing id, so the GUI slot also drops a result that is not the newest
+(one already queued in the event loop when a newer request was made). QImages are
+built here; pixmaps only ever in the GUI thread.
 """
 
 from __future__ import annotations
@@ -12,61 +13,71 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from PySide6.QtCore import QMutex, QMutexLocker, QObject, QThread, QWaitCondition, Signal
 from PySide6.QtGui import QImage
 
-from ..core import Composition, DigitBank, MnistSeqError, SequenceSpec, bundled_bank, compose
+from ..core import Composition, DigitBank, MnistSeqError
+from .drawing import BankCache, compose_recipe, gallery_batch
 from .qimage import grey_qimage
+from .recipe import Recipe
 
-ComposeFn = Callable[..., Composition]
+ComposeFn = Callable[[DigitBank, Recipe], Composition]
 
 
 @dataclass(frozen=True)
 class RenderRequest:
-    """What to draw: a validated spec, a seed and optionally fixed MNIST indices."""
+    """Draw `recipe` (main image) or `count` gallery samples of it."""
 
     request_id: int
-    spec: SequenceSpec
-    seed: int
-    indices: tuple[int, ...] | None = None
+    recipe: Recipe
+    count: int = 0  # gallery requests only
 
 
 @dataclass(frozen=True, eq=False)
 class RenderResult:
-    """A finished image: the composition, its 1:1 QImage and how long it took."""
+    """A finished main image: the composition, its 1:1 QImage and how long it took."""
 
     request_id: int
+    recipe: Recipe
     composition: Composition
     image: QImage  # 28 x W, Format_Grayscale8, owns its pixels
     elapsed_ms: float
     bank: DigitBank  # where the digits came from: labels for per-digit reroll, source name
 
 
-class RenderThread(QThread):
-    """Composes images off the GUI thread; see the module docstring for the protocol."""
+@dataclass(frozen=True, eq=False)
+class GalleryResult:
+    """Gallery samples: items 0..K-1 of the recipe's data set."""
 
-    rendered = Signal(object)  # RenderResult
+    request_id: int
+    recipe: Recipe
+    images: tuple[QImage, ...]
+    labels: tuple[str, ...]
+    indices: np.ndarray  # (K, n) MNIST indices
+    boxes: np.ndarray  # (K, n, 4)
+    elapsed_ms: float
+
+
+class LatestWinsThread(QThread):
+    """Runs `job(request)` off the GUI thread; see the module docstring for the protocol."""
+
+    done = Signal(object)  # whatever the job returns
     failed = Signal(int, str)  # request id, one-line reason
 
-    def __init__(
-        self,
-        compose_fn: ComposeFn = compose,
-        bank_loader: Callable[[], DigitBank] = bundled_bank,
-        parent: QObject | None = None,
-    ) -> None:
+    def __init__(self, job: Callable[[Any], Any], name: str, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.setObjectName("renderThread")
-        self._compose = compose_fn
-        self._bank_loader = bank_loader
+        self.setObjectName(name)
+        self._job = job
         self._mutex = QMutex()
         self._condition = QWaitCondition()
-        self._pending: RenderRequest | None = None
+        self._pending: Any = None
         self._abort = False
 
-    def render(self, request: RenderRequest) -> None:
-        """Queue `request`, replacing any request not yet started."""
+    def submit(self, request: Any) -> None:
+        """Queue `request` (it has a `request_id`), replacing any request not yet started."""
         with QMutexLocker(self._mutex):
             if self._abort:
                 return
@@ -75,6 +86,8 @@ class RenderThread(QThread):
                 self.start(QThread.Priority.LowPriority)
             else:
                 self._condition.wakeOne()
+
+    render = submit  # the name the render thread's users know
 
     def stop(self) -> None:
         """Abort, wake and join the thread; safe to call more than once."""
@@ -90,7 +103,6 @@ class RenderThread(QThread):
             return self._abort or self._pending is not None
 
     def run(self) -> None:
-        bank: DigitBank | None = None
         while True:
             self._mutex.lock()
             while self._pending is None and not self._abort:
@@ -101,15 +113,8 @@ class RenderThread(QThread):
             request = self._pending
             self._pending = None
             self._mutex.unlock()
-
             try:
-                if bank is None:
-                    bank = self._bank_loader()  # once; not counted as render time
-                start = time.perf_counter()
-                comp = self._compose(
-                    bank, request.spec, request.seed, indices=request.indices, dtype=np.uint8
-                )
-                image = grey_qimage(comp.pixels)
+                result = self._job(request)
             except MnistSeqError as exc:
                 if not self._superseded():
                     self.failed.emit(request.request_id, str(exc))
@@ -118,8 +123,63 @@ class RenderThread(QThread):
                 if not self._superseded():
                     self.failed.emit(request.request_id, f"{type(exc).__name__}: {exc}")
                 continue
-            elapsed_ms = (time.perf_counter() - start) * 1000.0
-            # Latest wins: a newer request is already waiting, so this image is stale.
-            if self._superseded():
-                continue
-            self.rendered.emit(RenderResult(request.request_id, comp, image, elapsed_ms, bank))
+            # Latest wins: a newer request is already waiting, so this result is stale.
+            if not self._superseded():
+                self.done.emit(result)
+
+
+def image_job(
+    banks: BankCache, compose_fn: ComposeFn = compose_recipe
+) -> Callable[[RenderRequest], RenderResult]:
+    """The main image: recipe -> RenderResult (bank loading is not counted as render time)."""
+
+    def job(request: RenderRequest) -> RenderResult:
+        bank = banks.get(request.recipe.source)
+        start = time.perf_counter()
+        comp = compose_fn(bank, request.recipe)
+        image = grey_qimage(comp.pixels)
+        elapsed = (time.perf_counter() - start) * 1000.0
+        return RenderResult(request.request_id, request.recipe, comp, image, elapsed, bank)
+
+    return job
+
+
+def gallery_job(banks: BankCache) -> Callable[[RenderRequest], GalleryResult]:
+    """Gallery samples: recipe + count -> GalleryResult, one batch."""
+
+    def job(request: RenderRequest) -> GalleryResult:
+        bank = banks.get(request.recipe.source)
+        start = time.perf_counter()
+        batch = gallery_batch(bank, request.recipe, request.count)
+        images = tuple(grey_qimage(pixels) for pixels in batch["image"])
+        elapsed = (time.perf_counter() - start) * 1000.0
+        return GalleryResult(
+            request.request_id,
+            request.recipe,
+            images,
+            tuple(str(label) for label in batch["label"]),
+            batch["mnist_indices"],
+            batch["boxes"],
+            elapsed,
+        )
+
+    return job
+
+
+class RenderThread(LatestWinsThread):
+    """The main image's thread."""
+
+    def __init__(
+        self,
+        compose_fn: ComposeFn = compose_recipe,
+        banks: BankCache | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(image_job(banks or BankCache(), compose_fn), "renderThread", parent)
+
+
+class GalleryThread(LatestWinsThread):
+    """The gallery's thread."""
+
+    def __init__(self, banks: BankCache | None = None, parent: QObject | None = None) -> None:
+        super().__init__(gallery_job(banks or BankCache()), "galleryThread", parent)

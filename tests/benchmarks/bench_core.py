@@ -1,124 +1,255 @@
-"""Speed of the core, side by side with the original algorithm, in one process.
+"""Speed of the core, side by side with the original project's code, in one process.
 
-    python tests/benchmarks/bench_core.py [--quick]
+    python tests/benchmarks/bench_core.py            # full counts, about two minutes
+    python tests/benchmarks/bench_core.py --quick    # a tenth of the counts, a smoke run
 
-Prints images/second for: the original algorithm (re-implemented: per-digit random
-choice and horizontal stacking in a Python loop, float32 output), our single-image
-path, our vectorised batch (5 digits, W = 160, uint8 and float32), and the fill bound
-(only filling arrays of the same size and dtype). Targets: single >= 1.5x original;
-batch >= 20x original and >= 40% of the fill bound, for each dtype.
+The baseline is the original code re-created call for call (tests/benchmarks/original.py:
+float32 images made once at load, per-label Python lists, `random.choice`, `np.hstack`
+of the image so far with a float32 ones gap and the next digit). All figures are for
+5-digit sequences, width 160, spacing 0..10. Every run of every row is interleaved
+with the others (best of 5), so a busy moment on a shared machine hits them alike.
+
+One image per call: the original's generate_image_sequence (float32) is the baseline;
+its API call (which adds * 255 -> uint8) is listed too. Ours get a fresh seed per call.
+
+Batches of 100,000: against the original's loop over the same digits (one call per
+image, a list, np.array at the end: its API call for uint8, its sequence call for
+float32), and against the fill bound: an array of the same shape and dtype, allocated
+fresh as the batch's is, filled with a constant by as many threads as the batch uses.
+With `out=` the batch reuses a buffer, and its bound fills a reused buffer.
+Targets: api.generate_mnist_sequence >= 1.5x the original; every batch >= 20x the
+original's loop and >= 40% of its fresh-array fill bound.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import platform
+import random
 import sys
-import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+HERE = Path(__file__).resolve().parent
+sys.path[:0] = [str(HERE.parents[1]), str(HERE)]
 
-from mnist_seq_gui.core import SequenceSpec, bundled_bank, compose, compose_batch
+from original import OriginalAPI  # noqa: E402
+from report import best_rates, load_note, print_targets  # noqa: E402
 
+from mnist_seq_gui.api import MNIST_Sequence_API  # noqa: E402
+from mnist_seq_gui.core import SequenceSpec, bundled_bank, compose, compose_batch  # noqa: E402
 
-class OriginalGenerator:
-    """The original project's algorithm: a label map of index lists, one digit at a time."""
-
-    def __init__(self, images: np.ndarray, labels: np.ndarray):
-        self.images = images
-        self.label_map = {d: [i for i, label in enumerate(labels) if label == d] for d in range(10)}
-
-    def generate(self, digits, spacing_range, total_width) -> np.ndarray:
-        n = len(digits)
-        spacing = (total_width - n * 28) / ((n - 1) * 1.0)
-        if not (spacing.is_integer() and spacing_range[0] <= spacing <= spacing_range[1]):
-            raise ValueError("no uniform spacing")
-        gap = np.ones((28, int(spacing)), dtype=np.float32)
-        image = None
-        for digit in digits:
-            index = np.random.choice(self.label_map[digit])
-            digit_image = 1.0 - self.images[index].astype(np.float32) / 255.0
-            image = digit_image if image is None else np.hstack((image, gap, digit_image))
-        return image.astype(np.float32)
+LENGTH, WIDTH, SPACING = 5, 160, (0, 10)
+REPEATS = 5
 
 
-def best_rate(fn, count: int, repeats: int) -> float:
-    """Images per second: the best of `repeats` runs of fn(), which makes `count` images."""
-    return best_rates([fn], count, repeats)[0]
+def threaded_fill(out: np.ndarray, threads: int) -> None:
+    """Fill `out` with a constant, split into `threads` contiguous parts on as many threads."""
+    per = -(-len(out) // threads)
+    parts = [out[start : start + per] for start in range(0, len(out), per)]
+    with ThreadPoolExecutor(max_workers=len(parts)) as pool:
+        for _ in pool.map(lambda part: part.fill(1), parts):
+            pass
 
 
-def best_rates(fns, count: int, repeats: int) -> list[float]:
-    """Like best_rate for several functions, their runs interleaved so that a noisy
-    moment on this shared machine hits them alike."""
-    best = [float("inf")] * len(fns)
-    for _ in range(repeats):
-        for k, fn in enumerate(fns):
-            start = time.perf_counter()
-            fn()
-            best[k] = min(best[k], time.perf_counter() - start)
-    return [count / seconds for seconds in best]
+def usable_cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
 
 
-def main() -> int:
+def single_image_rows(n_calls: int, bank, original: OriginalAPI) -> list[tuple]:
+    rng = random.Random(0)
+    sequences = [[rng.randrange(10) for _ in range(LENGTH)] for _ in range(n_calls)]
+    api = MNIST_Sequence_API(seed=0)
+    seeds = [rng.randrange(2**63) for _ in range(n_calls)]
+    specs = [SequenceSpec(tuple(s), WIDTH, *SPACING) for s in sequences]
+    lo, hi = SPACING
+    seq = original.sequence_object
+    # Build the glyph tables outside the timings, as the original's load is.
+    compose(bank, specs[0], 0)
+    compose(bank, specs[0], 0, dtype=np.uint8)
+
+    def run(fn):
+        def calls():
+            for i in range(n_calls):  # each image dropped before the next, as a loop
+                fn(i)  # that saves or trains on each one does
+
+        return calls
+
+    fns = {
+        "orig_seq": run(lambda i: seq.generate_image_sequence(sequences[i], lo, hi, WIDTH)),
+        "orig_api": run(lambda i: original.generate_mnist_sequence(sequences[i], SPACING, WIDTH)),
+        "api": run(lambda i: api.generate_mnist_sequence(sequences[i], SPACING, WIDTH)),
+        "api_compose": run(lambda i: api.compose(sequences[i], SPACING, WIDTH)),
+        "compose": run(lambda i: compose(bank, specs[i], seeds[i])),
+        "compose_u8": run(lambda i: compose(bank, specs[i], seeds[i], dtype=np.uint8)),
+    }
+    random.seed(0)
+    rates = best_rates(fns, n_calls, REPEATS)
+    base = rates["orig_seq"]
+    names = {
+        "orig_seq": "original generate_image_sequence (float32)",
+        "orig_api": "original API generate_mnist_sequence (uint8)",
+        "api": "ours: api.generate_mnist_sequence (float32)",
+        "api_compose": "ours: api.compose (float32, with metadata)",
+        "compose": "ours: core compose (float32)",
+        "compose_u8": "ours: core compose (uint8)",
+    }
+    rows = [(names[k], rates[k], rates[k] / base, "") for k in fns]
+    target = rates["api"] / base
+    return rows, [
+        ("api.generate_mnist_sequence vs original", f"{target:.2f}x", ">= 1.5x", target >= 1.5)
+    ]
+
+
+def batch_rows(n_batch: int, n_loop: int, threads: int, bank, original: OriginalAPI):
+    rng = np.random.default_rng(0)
+    digits = rng.integers(0, 10, size=(n_batch, LENGTH))
+    loop_digits = digits[:n_loop].tolist()
+    lo, hi = SPACING
+    seq = original.sequence_object
+    compose_batch(bank, digits[:600], WIDTH, lo, hi, dtype=np.uint8)  # tables built untimed
+    api = MNIST_Sequence_API(seed=0)
+    rows, targets = [], []
+    for dtype in (np.uint8, np.float32):
+        name = np.dtype(dtype).name
+        reused = np.empty((n_batch, 28, WIDTH), dtype)
+        reused.fill(0)  # faulted in once, before any timing
+
+        if dtype == np.uint8:
+
+            def loop():
+                np.array([original.generate_mnist_sequence(d, SPACING, WIDTH) for d in loop_digits])
+        else:
+
+            def loop():
+                np.array([seq.generate_image_sequence(d, lo, hi, WIDTH) for d in loop_digits])
+
+        def batch(rule, out=None, dtype=dtype):
+            return lambda: compose_batch(
+                bank, digits, WIDTH, lo, hi, rule, seed=1, dtype=dtype, out=out, threads=threads
+            )
+
+        fns = {
+            "loop": loop,
+            "fill": lambda dtype=dtype: threaded_fill(
+                np.empty((n_batch, 28, WIDTH), dtype), threads
+            ),
+            "uniform": batch("uniform"),
+            "random": batch("random"),
+            "fill_out": lambda reused=reused: threaded_fill(reused, threads),
+            "uniform_out": batch("uniform", reused),
+            "random_out": batch("random", reused),
+        }
+        counts = dict.fromkeys(fns, n_batch) | {"loop": n_loop}
+        if dtype == np.uint8:  # the whole generate_data calls, each drawing its digits
+            fns["orig_data"] = lambda: original.generate_data(n_loop, LENGTH, SPACING, WIDTH)
+            fns["data"] = lambda: api.generate_data(
+                n_batch, LENGTH, SPACING, WIDTH, seed=1, dtype=np.uint8
+            )
+            counts |= {"orig_data": n_loop, "data": n_batch}
+        rates = best_rates(fns, counts, REPEATS)
+        base, fill, fill_out = rates["loop"], rates["fill"], rates["fill_out"]
+        loop_name = "API call" if dtype == np.uint8 else "sequence call"
+        rows += [
+            (f"original loop, {loop_name} per image ({name})", base, 1.0, ""),
+            (f"fill bound, fresh array ({name})", fill, fill / base, ""),
+            (
+                f"ours: batch, equal gaps ({name})",
+                rates["uniform"],
+                rates["uniform"] / base,
+                f"{rates['uniform'] / fill:.0%}",
+            ),
+            (
+                f"ours: batch, random gaps ({name})",
+                rates["random"],
+                rates["random"] / base,
+                f"{rates['random'] / fill:.0%}",
+            ),
+            (f"fill bound, reused array ({name})", fill_out, fill_out / base, ""),
+            (
+                f"ours: batch, equal gaps, out= ({name})",
+                rates["uniform_out"],
+                rates["uniform_out"] / base,
+                f"{rates['uniform_out'] / fill_out:.0%}",
+            ),
+            (
+                f"ours: batch, random gaps, out= ({name})",
+                rates["random_out"],
+                rates["random_out"] / base,
+                f"{rates['random_out'] / fill_out:.0%}",
+            ),
+        ]
+        for rule, label in (("uniform", "equal gaps"), ("random", "random gaps")):
+            of_fill, times = rates[rule] / fill, rates[rule] / base
+            targets.append(
+                (
+                    f"batch {name}, {label}: of fill bound",
+                    f"{of_fill:.0%}",
+                    ">= 40%",
+                    of_fill >= 0.4,
+                )
+            )
+            targets.append(
+                (f"batch {name}, {label}: vs original loop", f"{times:.1f}x", ">= 20x", times >= 20)
+            )
+        if dtype == np.uint8:
+            rows += [
+                ("original generate_data (uint8)", rates["orig_data"], 1.0, ""),
+                (
+                    "ours: api.generate_data (uint8)",
+                    rates["data"],
+                    rates["data"] / rates["orig_data"],
+                    "",
+                ),
+            ]
+    return rows, targets
+
+
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="smaller counts, for a smoke run")
-    args = parser.parse_args()
-    n_single = 2_000 if args.quick else 20_000
-    n_batch = 10_000 if args.quick else 100_000
-    repeats = 5
+    parser.add_argument("--quick", action="store_true", help="a tenth of the counts")
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=usable_cores(),
+        help="threads for the batch and its fill bound (default: all usable)",
+    )
+    parser.add_argument(
+        "--part", choices=("all", "single", "batch"), default="all", help="run only one part"
+    )
+    args = parser.parse_args(argv)
+    scale = 10 if args.quick else 1
+    n_single, n_batch, n_loop = 20_000 // scale, 100_000 // scale, 20_000 // scale
 
     bank = bundled_bank()
-    original = OriginalGenerator(np.asarray(bank.images), np.asarray(bank.labels))
-    np.random.seed(0)
-    rng = np.random.default_rng(0)
-    sequences = rng.integers(0, 10, size=(max(n_single, n_batch), 5))
-    width, spacing = 160, (0, 10)
-    specs = [SequenceSpec(tuple(row), width, *spacing) for row in sequences[:n_single].tolist()]
-    bank.output_table(False)  # built once, outside the timings
-    bank.padded_rows(5, False)
-
-    def run_original():
-        for row in sequences[:n_single].tolist():
-            original.generate(row, spacing, width)
-
-    def run_single():
-        for seed, spec in enumerate(specs):
-            compose(bank, spec, seed)
-
-    rows = []
-    base = best_rate(run_original, n_single, repeats)
-    rows.append(("original algorithm (float32, loop)", base, None))
-    rows.append(("ours, single image (float32)", best_rate(run_single, n_single, repeats), None))
-    for dtype in (np.uint8, np.float32):
-        digits = sequences[:n_batch]
-
-        def run_batch(dtype=dtype, digits=digits):
-            compose_batch(bank, digits, width, *spacing, "uniform", seed=1, dtype=dtype)
-
-        def run_fill(dtype=dtype):
-            np.empty((n_batch, 28, width), dtype=dtype).fill(1)
-
-        def run_random(dtype=dtype, digits=digits):
-            compose_batch(bank, digits, width, *spacing, "random", seed=1, dtype=dtype)
-
-        fill, batch, random_gaps = best_rates([run_fill, run_batch, run_random], n_batch, repeats)
-        name = np.dtype(dtype).name
-        rows.append((f"ours, batch of {n_batch:,} ({name})", batch, fill))
-        rows.append((f"fill bound ({name})", fill, None))
-        rows.append((f"ours, batch, random gaps ({name})", random_gaps, fill))
-
+    original = OriginalAPI(np.asarray(bank.images), np.asarray(bank.labels))
     print(
-        f"5-digit sequences, width {width}, spacing {spacing[0]}..{spacing[1]}; "
-        f"best of {repeats}, runs interleaved; equal-gap batches use {os.cpu_count()} "
-        "threads, the fill bound one"
+        f"mnist-seq core benchmark: {usable_cores()} usable cores, batch threads {args.threads}, "
+        f"Python {platform.python_version()}, numpy {np.__version__}; "
+        f"{LENGTH} digits, width {WIDTH}, spacing {SPACING[0]}..{SPACING[1]}; best of {REPEATS}, "
+        "runs interleaved",
+        flush=True,
     )
-    print(f"{'path':44} {'images/s':>12} {'x original':>11} {'of fill':>8}")
-    for name, rate, fill in rows:
-        of_fill = f"{rate / fill:7.0%}" if fill else ""
-        print(f"{name:44} {rate:12,.0f} {rate / base:10.1f}x {of_fill:>8}")
+    print(f"at start: {load_note()}", flush=True)
+    single, single_targets, batch, batch_targets = [], [], [], []
+    if args.part in ("all", "single"):
+        single, single_targets = single_image_rows(n_single, bank, original)
+    if args.part in ("all", "batch"):
+        batch, batch_targets = batch_rows(n_batch, n_loop, args.threads, bank, original)
+
+    print(f"\none image per call, {n_single:,} calls")
+    print(f"{'path':52} {'images/s':>11} {'x original':>11}")
+    for name, rate, ratio, _ in single:
+        print(f"{name:52} {rate:11,.0f} {ratio:10.2f}x")
+    print(f"\nbatches of {n_batch:,} (original loop timed on {n_loop:,} images)")
+    print(f"{'path':52} {'images/s':>11} {'x original':>11} {'of fill':>8}")
+    for name, rate, ratio, of_fill in batch:
+        print(f"{name:52} {rate:11,.0f} {ratio:10.1f}x {of_fill:>8}")
+    print(f"at end: {load_note()}")
+    print_targets(single_targets + batch_targets, 52)
     return 0
 
 

@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 
 from mnist_seq_gui.core import SequenceSpec, bundled_bank, compose
-from mnist_seq_gui.gui.image_view import PreviewView
 from mnist_seq_gui.gui.main_window import MainWindow
 from mnist_seq_gui.gui.qimage import qimage_to_grey
 
@@ -15,8 +14,7 @@ TIMEOUT_MS = 5000
 
 def shown_pixels(window: MainWindow) -> np.ndarray:
     """The preview's 1:1 image as a uint8 array."""
-    view = window.findChild(PreviewView, "previewView")
-    return qimage_to_grey(view.image())
+    return qimage_to_grey(window.preview.image())
 
 
 def core_pixels(spec: SequenceSpec, seed: int, indices=None) -> np.ndarray:
@@ -32,6 +30,11 @@ def wait_for_latest(qtbot, window: MainWindow) -> None:
         ),
         timeout=TIMEOUT_MS,
     )
+
+
+def wait_for_gallery(qtbot, window: MainWindow) -> None:
+    """Wait until the samples of the newest gallery request are shown."""
+    qtbot.waitUntil(window.gallery_is_current, timeout=TIMEOUT_MS)
 
 
 @pytest.fixture
@@ -50,4 +53,4 @@ def make_window(qtbot):
 
 @pytest.fixture
 def window(make_window) -> MainWindow:
-    return make_window(rng=np.random.default_rng(1234))
+    return make_window()

@@ -1,81 +1,141 @@
-"""Run the explorer as a user would, wait for the first image, screenshot the window.
+"""Run the explorer as a user would, wait for its image, and screenshot the whole screen.
 
-Used by test_xvfb.py in a subprocess on a real X server (platform xcb). Prints one JSON
+    python tests/gui/screenshot_app.py OUT.png [--sequence 3141592] [--seed 7] [--gallery]
+    xvfb-run -a -s "-screen 0 1280x800x24" python tests/gui/screenshot_app.py --readme
+
+Used by test_xvfb.py in a subprocess on a real X server (platform xcb); prints one JSON
 line describing what was shown, so the test can check the screenshot's pixels.
-Usage: python tests/gui/screenshot_app.py OUT.png [SEQUENCE SEED]
+`--readme` refreshes resources/screenshot.png (the gallery, for the README) instead of
+writing OUT.png; nothing else in the test suite writes into the repository.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 import time
+from pathlib import Path
 
 T0 = time.perf_counter()
 
-from PySide6.QtCore import QTimer  # noqa: E402
+from PySide6.QtCore import QEvent, QObject, QPoint, QTimer  # noqa: E402
 from PySide6.QtGui import QGuiApplication  # noqa: E402
 
+from mnist_seq_gui.gui._refcount_guard import guard_singletons  # noqa: E402
 from mnist_seq_gui.gui.app import build_application  # noqa: E402
 from mnist_seq_gui.gui.main_window import MainWindow  # noqa: E402
 
+README_SHOT = Path(__file__).resolve().parents[2] / "resources" / "screenshot.png"
+
+
+class PaintWatch(QObject):
+    """Calls `then` once, on the event-loop turn after `widget` next paints."""
+
+    def __init__(self, widget, then) -> None:
+        super().__init__(widget)
+        self._then = then
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() == QEvent.Type.Paint and self._then is not None:
+            then, self._then = self._then, None
+            QTimer.singleShot(0, then)
+        return False
+
 
 def main() -> int:
-    out = sys.argv[1]
-    sequence = sys.argv[2] if len(sys.argv) > 2 else None
-    seed = int(sys.argv[3]) if len(sys.argv) > 3 else None
+    parser = argparse.ArgumentParser()
+    parser.add_argument("out", nargs="?")
+    parser.add_argument("--sequence", default="3141592")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--gallery", action="store_true", help="show the gallery tab")
+    parser.add_argument("--readme", action="store_true", help=f"write {README_SHOT}")
+    args = parser.parse_args()
+    out = README_SHOT if args.readme else args.out
+    if out is None:
+        parser.error("give OUT.png or --readme")
+    gallery = args.gallery or args.readme
+    guard_singletons()
     app = build_application(sys.argv[:1])
     window = MainWindow()
-    window.resize(1100, 560)
     window.show()
     report: dict = {"platform": QGuiApplication.platformName()}
-    state = {"first": None}
+    state: dict = {"first": None, "grabbing": False}
 
     def finish() -> None:
+        try:
+            report_and_quit()
+        except BaseException:
+            app.exit(1)  # the traceback is printed by Python; fail fast, do not hang
+            raise
+
+    def report_and_quit() -> None:
         canvas = window.preview.canvas
         dpr = canvas.devicePixelRatioF()
         k = canvas.device_scale(dpr)
         origin = canvas.image_origin(dpr, k)
-        in_window = canvas.mapTo(window, origin / dpr)
-        shot = window.screen().grabWindow(window.winId())
-        if shot.isNull():
-            shot = window.grab()
-        shot.save(out)
-        comp = window.result().composition
+        corner = canvas.mapTo(window, QPoint(0, 0))  # whole logical pixels
+        screen = window.screen()
+        # Tests grab the whole screen (what does not fit is cut off); the README the window.
+        shot = screen.grabWindow(window.winId() if args.readme else 0)
+        shot.save(str(out))
+        recipe = window.result().recipe
+        frame = window.frameGeometry()
         report.update(
             first_image_s=state["first"],
-            window=[window.width(), window.height()],
+            window=[frame.x(), frame.y(), frame.width(), frame.height()],
+            screen=[screen.geometry().width(), screen.geometry().height()],
             screenshot=[shot.width(), shot.height()],
             dpr=dpr,
             scale=k,
-            origin=[round(in_window.x() * dpr), round(in_window.y() * dpr)],
-            sequence="".join(map(str, comp.spec.digits)),
-            width=comp.spec.width,
-            min_spacing=comp.spec.min_spacing,
-            max_spacing=comp.spec.max_spacing,
-            rule=comp.spec.rule,
-            white_on_black=comp.spec.white_on_black,
-            seed=comp.seed,
-            indices=list(comp.indices),
+            origin=[
+                round((window.x() + corner.x()) * dpr) + origin.x(),
+                round((window.y() + corner.y()) * dpr) + origin.y(),
+            ],
+            recipe={
+                name: getattr(recipe, name)
+                for name in (
+                    "sequence",
+                    "width",
+                    "min_spacing",
+                    "max_spacing",
+                    "rule",
+                    "white_on_black",
+                    "seed",
+                )
+            },
+            indices=list(window.result().composition.indices),
+            gallery=window.gallery_visible(),
         )
         print(json.dumps(report), flush=True)
         window.close()
         app.quit()
 
-    def shown(request_id: int) -> None:
+    def ready() -> None:
+        image_ready = window.result() is not None and (
+            window.result().request_id == window.latest_request_id()
+        )
+        gallery_ready = not gallery or window.gallery_is_current()
+        if image_ready and gallery_ready and not state["grabbing"]:
+            state["grabbing"] = True
+            target = window.gallery.canvas if gallery else window.preview.canvas
+            PaintWatch(target, finish)
+            target.update()
+
+    def shown(_request_id: int) -> None:
         if state["first"] is None:
             state["first"] = time.perf_counter() - T0
-            if sequence is not None:
-                if seed is not None:
-                    window.seed_spin.setValue(seed)
-                window.sequence_edit.setText(sequence)
-                return
-        if request_id == window.latest_request_id():
-            # Let the window paint the new image before grabbing the screen.
-            QTimer.singleShot(400, finish)
+            window.panel.seed_spin.setValue(args.seed)
+            window.panel.sequence_edit.setText(args.sequence)
+            if gallery:
+                window.tabs.setCurrentIndex(1)
+            return
+        ready()
 
     window.imageShown.connect(shown)
-    QTimer.singleShot(30000, app.quit)  # never hang a test run
+    window.galleryShown.connect(lambda _id: ready())
+    QTimer.singleShot(60000, app.quit)  # never hang a test run
     return app.exec()
 
 

@@ -9,8 +9,8 @@ from .conftest import wait_for_latest
 
 
 def test_export_action_prefills_from_the_window_and_exports(qtbot, window: MainWindow, tmp_path):
-    window.sequence_edit.setText("007")
-    window.seed_spin.setValue(4242)
+    window.panel.sequence_edit.setText("007")
+    window.panel.seed_spin.setValue(4242)
     wait_for_latest(qtbot, window)
     spec = window.current_spec()
     assert window.export_action.isEnabled() and window.export_action.statusTip()

@@ -9,8 +9,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PIL import Image
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from mnist_seq_gui.gui.qimage import qimage_to_grey
 
@@ -45,14 +46,14 @@ def unwritable_folder(tmp_path: Path) -> Path:
 
 
 def test_save_writes_the_shown_pixels_one_to_one(qtbot, window, tmp_path):
-    window.sequence_edit.setText("2024")
-    window.invert_check.setChecked(True)
+    window.panel.sequence_edit.setText("2024")
+    window.panel.white_on_black_check.setChecked(True)
     wait_for_latest(qtbot, window)
     target = tmp_path / "out.png"
     assert window.save_to(target)
     pixels, text, mode = _png(target)
     assert mode == "L"
-    assert pixels.shape == (28, window.width_spin.value())
+    assert pixels.shape == (28, window.panel.width_spin.value())
     assert np.array_equal(pixels, shown_pixels(window))
     comp = window.result().composition
     assert text["sequence"] == "2024"
@@ -65,18 +66,18 @@ def test_save_writes_the_shown_pixels_one_to_one(qtbot, window, tmp_path):
 
 def test_open_restores_parameters_and_pixels(qtbot, window, tmp_path):
     # A per-digit reroll makes the indices differ from what the seed alone gives.
-    window.mode_combo.setCurrentIndex(window.mode_combo.findData("random"))
-    window.width_spin.setValue(131)
+    window.model.set("rule", "random")
+    window.panel.width_spin.setValue(131)
     wait_for_latest(qtbot, window)
-    window.reroll_digit(0)
+    window.samples.reroll_digit(0)
     wait_for_latest(qtbot, window)
     saved_spec = window.current_spec()
     target = tmp_path / "saved.png"
     assert window.save_to(target)
     saved_pixels, _, _ = _png(target)
 
-    window.sequence_edit.setText("99")
-    window.reroll()
+    window.panel.sequence_edit.setText("99")
+    window.samples.reroll()
     wait_for_latest(qtbot, window)
     assert shown_pixels(window).shape != saved_pixels.shape
 
@@ -101,17 +102,29 @@ def test_save_as_suggests_the_cli_name_and_remembers_the_folder(
     assert Path(asked["suggested"]).name == "2-0-2-4.png"
     written = tmp_path / "chosen.png"
     assert np.array_equal(_png(written)[0], shown_pixels(window))
-    assert window.default_save_path().parent == tmp_path
-    # Save now writes to the same file without asking.
-    window.reroll()
+    assert window.document.default_save_path().parent == tmp_path
+    # Save writes to the same file; as it holds another image now, it asks first.
+    window.samples.reroll()
     wait_for_latest(qtbot, window)
     monkeypatch.setattr(QFileDialog, "getSaveFileName", None)  # would fail if called
+    asked_to_replace: list[str] = []
+
+    def replace() -> None:
+        box = QApplication.activeModalWidget()
+        asked_to_replace.append(box.text())
+        box.button(QMessageBox.StandardButton.Yes).click()
+
+    QTimer.singleShot(0, replace)
     window.save_action.trigger()
+    assert asked_to_replace == ["chosen.png holds a different image."]
     assert np.array_equal(_png(written)[0], shown_pixels(window))
+    assert not window.isWindowModified()
+    # Saving the same image again does not ask.
+    assert window.save()
     window.close()
     # The folder is remembered across sessions.
     again = make_window()
-    assert again.default_save_path() == tmp_path / "2-0-2-4.png"
+    assert again.document.default_save_path() == tmp_path / "2-0-2-4.png"
 
 
 def test_save_into_an_unwritable_folder_reports_and_writes_nothing(
@@ -150,7 +163,7 @@ def test_copy_puts_the_one_to_one_image_on_the_clipboard(qtbot, window):
     copied = QGuiApplication.clipboard().image()
     assert np.array_equal(qimage_to_grey(copied), shown_pixels(window))
     assert np.array_equal(
-        qimage_to_grey(copied), core_pixels(window.current_spec(), window.seed_spin.value())
+        qimage_to_grey(copied), core_pixels(window.current_spec(), window.panel.seed_spin.value())
     )
 
 

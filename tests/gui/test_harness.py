@@ -14,17 +14,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 INNER_TESTS = textwrap.dedent(
     """
-    import time
     from PySide6.QtCore import QThread, qWarning
 
 
-    class Sleeper(QThread):
-        def run(self):
-            time.sleep(0.5)
-
-
     def test_leaks_a_thread(qtbot):
-        thread = Sleeper()
+        thread = QThread()  # runs its event loop until quit(), which the fixture calls
         thread.start()
         test_leaks_a_thread.keep = thread
 
@@ -34,8 +28,9 @@ INNER_TESTS = textwrap.dedent(
 
 
     def test_clean(qtbot):
-        thread = Sleeper()
+        thread = QThread()
         thread.start()
+        thread.quit()
         thread.wait()
     """
 )

@@ -1,20 +1,23 @@
-"""The render thread on its own: same pixels as the core, latest wins, clean stop."""
+"""The render threads on their own: same pixels as the core, latest wins, clean stop."""
 
 from __future__ import annotations
 
 import threading
-import time
 
 import numpy as np
 import pytest
 
 from mnist_seq_gui.core import SequenceSpec, bundled_bank, compose
+from mnist_seq_gui.dataset import DatasetConfig, SequenceDataset
+from mnist_seq_gui.gui.drawing import compose_recipe
 from mnist_seq_gui.gui.qimage import grey_qimage, qimage_to_grey
-from mnist_seq_gui.gui.render_thread import RenderRequest, RenderThread
+from mnist_seq_gui.gui.recipe import Recipe
+from mnist_seq_gui.gui.render_thread import GalleryThread, RenderRequest, RenderThread
 
 from .conftest import TIMEOUT_MS, core_pixels
 
 SPEC = SequenceSpec((2, 0, 2, 4), width=124, min_spacing=0, max_spacing=10)
+RECIPE = Recipe("2024", width=124, max_spacing=10)
 
 
 @pytest.fixture
@@ -35,8 +38,8 @@ def test_qimage_round_trip_keeps_odd_widths():
 
 
 def test_rendered_image_equals_core(qtbot, thread):
-    with qtbot.waitSignal(thread.rendered, timeout=TIMEOUT_MS) as blocker:
-        thread.render(RenderRequest(1, SPEC, 77))
+    with qtbot.waitSignal(thread.done, timeout=TIMEOUT_MS) as blocker:
+        thread.submit(RenderRequest(1, RECIPE.replace(seed=77)))
     result = blocker.args[0]
     assert result.request_id == 1
     assert result.composition.seed == 77
@@ -46,30 +49,87 @@ def test_rendered_image_equals_core(qtbot, thread):
 
 def test_fixed_indices_are_used(qtbot, thread):
     reference = compose(bundled_bank(), SPEC, 5)
-    indices = (reference.indices[0], *reference.indices[1:])
-    with qtbot.waitSignal(thread.rendered, timeout=TIMEOUT_MS) as blocker:
-        thread.render(RenderRequest(1, SPEC, 99, indices))
-    assert blocker.args[0].composition.indices == indices
+    with qtbot.waitSignal(thread.done, timeout=TIMEOUT_MS) as blocker:
+        thread.submit(RenderRequest(1, RECIPE.replace(seed=99, indices=reference.indices)))
+    assert blocker.args[0].composition.indices == reference.indices
+    assert np.array_equal(qimage_to_grey(blocker.args[0].image), core_pixels(SPEC, 5))
+
+
+@pytest.mark.parametrize("rule", ["uniform", "random"])
+def test_sample_i_is_item_i_of_the_export_data_set(rule):
+    recipe = Recipe("000", rule, 0, 30, width=120, seed=8)
+    data = SequenceDataset(
+        DatasetConfig(
+            count=6,
+            min_length=3,
+            max_length=3,
+            width=120,
+            max_spacing=30,
+            rule=rule,
+            seed=8,
+            dtype="uint8",
+        )
+    )
+    bank = bundled_bank()
+    for i in range(6):
+        item = data[i]
+        comp = compose_recipe(bank, recipe.replace(sequence=item["label"], item=i))
+        assert np.array_equal(comp.pixels, item["image"]), i
+        assert comp.indices == tuple(item["mnist_indices"][:3].tolist())
+        # Fixed indices keep item i's layout.
+        fixed = compose_recipe(
+            bank, recipe.replace(sequence=item["label"], item=i, indices=comp.indices)
+        )
+        assert np.array_equal(fixed.pixels, item["image"]), i
+
+
+def test_gallery_thread_draws_items_zero_to_k(qtbot):
+    recipe = Recipe("12345", "random", 2, 9, width=170, seed=4, white_on_black=True)
+    worker = GalleryThread()
+    try:
+        with qtbot.waitSignal(worker.done, timeout=TIMEOUT_MS) as blocker:
+            worker.submit(RenderRequest(3, recipe, count=12))
+    finally:
+        worker.stop()
+    result = blocker.args[0]
+    config = DatasetConfig(
+        count=12,
+        min_length=5,
+        max_length=5,
+        width=170,
+        min_spacing=2,
+        max_spacing=9,
+        rule="random",
+        seed=4,
+        white_on_black=True,
+        dtype="uint8",
+    )
+    expected = SequenceDataset(config)[0:12]
+    assert result.request_id == 3 and len(result.images) == 12
+    for i, image in enumerate(result.images):
+        assert np.array_equal(qimage_to_grey(image), expected["image"][i])
+    assert list(result.labels) == list(expected["label"])
+    assert np.array_equal(result.indices, expected["mnist_indices"])
 
 
 def test_superseded_request_is_never_emitted(qtbot):
     started = threading.Event()
     release = threading.Event()
 
-    def slow_compose(*args, **kwargs):
+    def held_compose(bank, recipe):
         started.set()
         release.wait(5)  # hold the render until the next request is queued
-        return compose(*args, **kwargs)
+        return compose_recipe(bank, recipe)
 
-    worker = RenderThread(compose_fn=slow_compose)
+    worker = RenderThread(compose_fn=held_compose)
     emitted: list[int] = []
-    worker.rendered.connect(lambda r: emitted.append(r.request_id))
+    worker.done.connect(lambda r: emitted.append(r.request_id))
     try:
-        worker.render(RenderRequest(1, SPEC, 1))
+        worker.submit(RenderRequest(1, RECIPE))
         assert started.wait(5)
         # Request 1 is mid-render; 2 and 3 arrive; 2 is overwritten by 3 before it starts.
-        worker.render(RenderRequest(2, SPEC, 2))
-        worker.render(RenderRequest(3, SPEC, 3))
+        worker.submit(RenderRequest(2, RECIPE.replace(seed=2)))
+        worker.submit(RenderRequest(3, RECIPE.replace(seed=3)))
         release.set()
         qtbot.waitUntil(lambda: 3 in emitted, timeout=TIMEOUT_MS)
     finally:
@@ -82,21 +142,25 @@ def test_invalid_indices_report_failure(qtbot, thread):
     bank = bundled_bank()
     wrong = int(np.flatnonzero(bank.labels == 7)[0])  # a 7 where a 2 should be
     with qtbot.waitSignal(thread.failed, timeout=TIMEOUT_MS) as blocker:
-        thread.render(RenderRequest(4, SPEC, 0, (wrong, 0, 0, 0)))
+        thread.submit(RenderRequest(4, RECIPE.replace(indices=(wrong, 0, 0, 0))))
     request_id, message = blocker.args
     assert request_id == 4
     assert "shows a 7" in message
 
 
+def test_an_unreadable_source_reports_failure(qtbot, thread, tmp_path):
+    with qtbot.waitSignal(thread.failed, timeout=TIMEOUT_MS) as blocker:
+        thread.submit(RenderRequest(5, RECIPE.replace(source=str(tmp_path / "missing"))))
+    assert blocker.args[0] == 5 and "missing" in blocker.args[1]
+
+
 def test_stop_joins_and_later_requests_are_ignored(qtbot):
     worker = RenderThread()
-    with qtbot.waitSignal(worker.rendered, timeout=TIMEOUT_MS):
-        worker.render(RenderRequest(1, SPEC, 1))
+    with qtbot.waitSignal(worker.done, timeout=TIMEOUT_MS):
+        worker.submit(RenderRequest(1, RECIPE))
     assert worker.isRunning()
-    t0 = time.perf_counter()
     worker.stop()
     assert not worker.isRunning()
-    assert time.perf_counter() - t0 < 2
-    worker.render(RenderRequest(2, SPEC, 2))
+    worker.submit(RenderRequest(2, RECIPE))
     assert not worker.isRunning()
     worker.stop()  # twice is fine

@@ -1,4 +1,9 @@
-"""The explorer on a real X server (Xvfb, Qt's xcb platform), screenshot in resources/."""
+"""The explorer on a real X server (Xvfb, Qt's xcb platform): crisp pixels on screen,
+at 800 x 600 (scale 1) and at 1280 x 800 with QT_SCALE_FACTOR=2 (640 x 400 logical).
+
+The screenshots go to tmp_path (`python tests/gui/screenshot_app.py --readme` refreshes
+the README's picture).
+"""
 
 from __future__ import annotations
 
@@ -18,7 +23,6 @@ from mnist_seq_gui.core import SequenceSpec
 from .conftest import core_pixels
 
 ROOT = Path(__file__).resolve().parents[2]
-SCREENSHOT = ROOT / "resources" / "screenshot.png"
 
 pytestmark = [
     pytest.mark.xvfb,
@@ -29,70 +33,76 @@ pytestmark = [
 ]
 
 
-@pytest.fixture
-def x_display():
+def x_display(size: str):
     """A private Xvfb server; -displayfd makes it choose a free display number."""
     read_fd, write_fd = os.pipe()
     server = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
+        ["Xvfb", "-displayfd", str(write_fd), "-screen", "0", f"{size}x24", "-nolisten", "tcp"],
         pass_fds=(write_fd,),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
     os.close(write_fd)
+    with os.fdopen(read_fd) as pipe:
+        number = pipe.readline().strip()
+    return server, number
+
+
+@pytest.mark.parametrize(
+    ("screen", "scale", "gallery"),
+    [("800x600", "1", False), ("1280x800", "2", False), ("1280x800", "2", True)],
+)
+def test_app_under_xvfb_fits_the_screen_and_shows_crisp_pixels(tmp_path, screen, scale, gallery):
+    server, number = x_display(screen)
     try:
-        with os.fdopen(read_fd) as pipe:
-            number = pipe.readline().strip()
         if not number:
             pytest.fail("Xvfb started but reported no display number")
-        yield f":{number}"
+        out = tmp_path / "screenshot.png"
+        env = dict(os.environ)
+        env.update(
+            DISPLAY=f":{number}",
+            QT_QPA_PLATFORM="xcb",
+            QT_SCALE_FACTOR=scale,
+            XDG_CONFIG_HOME=str(tmp_path / "config"),  # a fresh session: no stored settings
+            PYTHONPATH=str(ROOT) + os.pathsep + env.get("PYTHONPATH", ""),
+        )
+        env.pop("WAYLAND_DISPLAY", None)
+        command = [sys.executable, str(ROOT / "tests" / "gui" / "screenshot_app.py"), str(out)]
+        done = subprocess.run(
+            command + (["--gallery"] if gallery else []),
+            env=env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
     finally:
         server.terminate()
         server.wait(10)
-
-
-def test_app_under_xvfb_shows_crisp_image_and_saves_screenshot(x_display, tmp_path):
-    out = tmp_path / "screenshot.png"
-    env = dict(os.environ)
-    env.update(
-        DISPLAY=x_display,
-        QT_QPA_PLATFORM="xcb",
-        XDG_CONFIG_HOME=str(tmp_path / "config"),  # a fresh session: no stored settings
-        PYTHONPATH=str(ROOT) + os.pathsep + env.get("PYTHONPATH", ""),
-    )
-    env.pop("WAYLAND_DISPLAY", None)
-    done = subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "tests" / "gui" / "screenshot_app.py"),
-            str(out),
-            "3141592",
-            "7",
-        ],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout.strip().splitlines()[-1])
-    assert report["platform"] == "xcb"
-    assert report["first_image_s"] < 10
-    assert report["sequence"] == "3141592" and report["seed"] == 7
+    assert report["platform"] == "xcb" and report["dpr"] == float(scale)
+    assert report["recipe"]["sequence"] == "3141592" and report["recipe"]["seed"] == 7
+    x, y, width, height = report["window"]
+    logical = report["screen"]  # in logical pixels
+    assert x >= 0 and y >= 0 and x + width <= logical[0] and y + height <= logical[1]
 
     with Image.open(out) as image:
         shot = np.asarray(image.convert("RGB"))
     assert shot.shape[:2] == (report["screenshot"][1], report["screenshot"][0])
+    if gallery:
+        assert report["gallery"]
+        return
+    r = report["recipe"]
     spec = SequenceSpec(
-        tuple(int(c) for c in report["sequence"]),
-        report["width"],
-        report["min_spacing"],
-        report["max_spacing"],
-        report["rule"],
-        report["white_on_black"],
+        tuple(int(c) for c in r["sequence"]),
+        r["width"],
+        r["min_spacing"],
+        r["max_spacing"],
+        r["rule"],
+        r["white_on_black"],
     )
-    pixels = core_pixels(spec, report["seed"], report["indices"])
+    pixels = core_pixels(spec, r["seed"], report["indices"])
     k = report["scale"]
     x0, y0 = report["origin"]
     block = shot[y0 : y0 + 28 * k, x0 : x0 + spec.width * k]
@@ -100,5 +110,3 @@ def test_app_under_xvfb_shows_crisp_image_and_saves_screenshot(x_display, tmp_pa
     # What the X server shows is the core's image, each pixel a crisp k x k block.
     for channel in range(3):
         assert np.array_equal(block[..., channel], expected)
-    SCREENSHOT.parent.mkdir(exist_ok=True)
-    shutil.copyfile(out, SCREENSHOT)

@@ -7,7 +7,6 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 
-from mnist_seq_gui.core import SequenceSpec
 from mnist_seq_gui.dataset import (
     METADATA_NAME,
     NPZ_NAME,
@@ -15,7 +14,9 @@ from mnist_seq_gui.dataset import (
     SequenceDataset,
     load_npz,
 )
-from mnist_seq_gui.gui.export_dialog import ExportDialog, defaults_from_spec
+from mnist_seq_gui.gui.export_checks import defaults_from_recipe
+from mnist_seq_gui.gui.export_dialog import ExportDialog
+from mnist_seq_gui.gui.recipe import Recipe
 
 
 def _dialog(qtbot, **defaults) -> ExportDialog:
@@ -26,8 +27,8 @@ def _dialog(qtbot, **defaults) -> ExportDialog:
 
 
 def test_prefilled_from_the_explorer_parameters(qtbot, tmp_path):
-    spec = SequenceSpec(digits=(0, 0, 7), width=100, min_spacing=2, max_spacing=9, rule="random")
-    defaults = defaults_from_spec(spec, seed=77, count=1234) | {"out": str(tmp_path)}
+    recipe = Recipe("007", "random", min_spacing=2, max_spacing=9, width=100, seed=77)
+    defaults = defaults_from_recipe(recipe, count=1234) | {"out": str(tmp_path)}
     dialog = _dialog(qtbot, **defaults)
     config = dialog.config()
     assert config == DatasetConfig(
@@ -109,11 +110,20 @@ def test_closing_the_dialog_during_an_export_cancels_and_joins_it(qtbot, tmp_pat
 
 
 def test_a_failed_export_is_reported(qtbot, tmp_path):
+    out = tmp_path / "out"
+    dialog = _dialog(qtbot, count=5, out=str(out), source=str(tmp_path / "no-such-digits"))
+    with qtbot.waitSignal(dialog.export_failed, timeout=30_000) as blocker:
+        assert dialog.start_export()
+    qtbot.waitUntil(lambda: not dialog.is_exporting())
+    assert "no-such-digits" in blocker.args[0]
+    assert "Export failed" in dialog.status_text()
+    assert not out.exists()
+
+
+def test_a_folder_that_is_not_empty_is_refused_before_starting(qtbot, tmp_path):
     (tmp_path / "taken.txt").write_text("x")
     dialog = _dialog(qtbot, count=5, out=str(tmp_path))
-    with qtbot.waitSignal(dialog.export_failed, timeout=30_000) as blocker:
-        dialog.start_export()
-    qtbot.waitUntil(lambda: not dialog.is_exporting())
-    assert "not empty" in blocker.args[0]
-    assert "Export failed" in dialog.status_text()
+    assert not dialog.export_button.isEnabled()
+    assert not dialog.start_export()
+    assert "not empty" in dialog.status_text() and "--" not in dialog.status_text()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["taken.txt"]

@@ -1,0 +1,221 @@
+"""The gallery: K samples of the recipe in a grid, crisp at a whole zoom.
+
+Sample i is item i of the data set the export dialog would write with the same
+parameters and seed. The zoom is the largest whole number of device pixels per image
+pixel at which the whole grid fits (at least 1; then the grid scrolls).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from PySide6.QtCore import QPoint, QRect, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QImage,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QResizeEvent,
+)
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .pointing import PointingCanvas
+
+MIN_SAMPLES, MAX_SAMPLES = 4, 64
+GAP = 8  # logical pixels between samples and around the grid
+_MAX_SCALE = 32
+
+
+def grid_layout(
+    count: int, image: QSize, room_w: int, room_h: int, gap: int
+) -> tuple[int, int, int]:
+    """(scale, columns, rows) in device pixels: the largest whole scale that fits all."""
+    if count == 0 or image.isEmpty():
+        return 1, 1, 0
+    for scale in range(_MAX_SCALE, 0, -1):
+        cell_w, cell_h = image.width() * scale + gap, image.height() * scale + gap
+        columns = min(count, (room_w - gap) // cell_w)
+        if columns < 1:
+            continue
+        rows = math.ceil(count / columns)
+        if rows * cell_h + gap <= room_h:
+            return scale, columns, rows
+    columns = max(1, min(count, (room_w - gap) // (image.width() + gap)))
+    return 1, columns, math.ceil(count / columns)
+
+
+class GalleryCanvas(PointingCanvas):
+    """Paints the samples; reports the one under the mouse."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("galleryCanvas")
+        self._images: tuple[QImage, ...] = ()
+        self._current = -1
+        self._room = QSize(0, 0)  # the visible area the grid should fit
+
+    def images(self) -> tuple[QImage, ...]:
+        return self._images
+
+    def set_samples(self, images: Sequence[QImage], tips: Sequence[str]) -> None:
+        self._images, self.tips = tuple(images), tuple(tips)
+        self.hover = -1
+        self._relayout()
+
+    def current(self) -> int:
+        """The framed sample (the one the main preview shows), or -1."""
+        return self._current
+
+    def set_current(self, index: int) -> None:
+        """Frame the sample the main preview shows (-1: none)."""
+        if index != self._current:
+            self._current = index
+            self.update()
+
+    def set_room(self, room: QSize) -> None:
+        self._room = room
+        self._relayout()
+
+    def layout_in_device_pixels(self) -> tuple[int, int, int, int]:
+        """(scale, columns, rows, gap) in device pixels for the current room."""
+        dpr = self.devicePixelRatioF()
+        gap = max(1, round(GAP * dpr))
+        size = self._images[0].size() if self._images else QSize()
+        scale, columns, rows = grid_layout(
+            len(self._images),
+            size,
+            math.floor(self._room.width() * dpr),
+            math.floor(self._room.height() * dpr),
+            gap,
+        )
+        return scale, columns, rows, gap
+
+    def sample_rect(self, index: int) -> QRect:
+        """Where sample `index` is painted, in device pixels."""
+        scale, columns, _rows, gap = self.layout_in_device_pixels()
+        image = self._images[index]
+        row, column = divmod(index, columns)
+        x = gap + column * (image.width() * scale + gap)
+        y = gap + row * (image.height() * scale + gap)
+        return QRect(x, y, image.width() * scale, image.height() * scale)
+
+    def _relayout(self) -> None:
+        if self._images:
+            scale, columns, rows, gap = self.layout_in_device_pixels()
+            dpr = self.devicePixelRatioF()
+            image = self._images[0]
+            height = gap + rows * (image.height() * scale + gap)
+            width = gap + columns * (image.width() * scale + gap)
+            self.setMinimumSize(math.ceil(width / dpr), math.ceil(height / dpr))
+        else:
+            self.setMinimumSize(0, 0)
+        self.update()
+
+    def item_at(self, pos: QPoint) -> int:
+        return self.sample_at(pos)
+
+    def sample_at(self, pos: QPoint) -> int:
+        dpr = self.devicePixelRatioF()
+        point = QPoint(round(pos.x() * dpr), round(pos.y() * dpr))
+        for i in range(len(self._images)):
+            if self.sample_rect(i).contains(point):
+                return i
+        return -1
+
+    def widget_point_of(self, index: int) -> QPoint:
+        """The centre of sample `index` in widget (logical) coordinates."""
+        rect = self.sample_rect(index)
+        dpr = self.devicePixelRatioF()
+        return QPoint(round(rect.center().x() / dpr), round(rect.center().y() / dpr))
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.fillRect(event.rect(), QColor(0x84, 0x84, 0x84))
+        if not self._images:
+            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "No samples yet")
+            painter.end()
+            return
+        dpr = painter.device().devicePixelRatioF()
+        painter.scale(1.0 / dpr, 1.0 / dpr)
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
+        frame = max(1, round(dpr))
+        for i, image in enumerate(self._images):
+            rect = self.sample_rect(i)
+            if i in (self._current, self.hover):
+                colour = QColor(0x2A, 0x82, 0xDA) if i == self.hover else QColor(0xE0, 0x8A, 0)
+                pen = QPen(colour, 2 * frame)
+                pen.setJoinStyle(Qt.PenJoinStyle.MiterJoin)
+                painter.setPen(pen)
+                painter.drawRect(rect.adjusted(-frame, -frame, frame, frame))
+            painter.drawImage(rect, image)
+        painter.end()
+
+
+class _Scroll(QScrollArea):
+    """Tells the canvas how much room it has whenever the view is resized."""
+
+    def __init__(self, canvas: GalleryCanvas) -> None:
+        super().__init__()
+        self.canvas = canvas
+        self.setWidget(canvas)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.canvas.set_room(self.viewport().size())
+
+
+class GalleryView(QWidget):
+    """The sample count, a line about the samples, and the scrolling grid."""
+
+    countChanged = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("galleryView")
+        self.count_spin = QSpinBox()
+        self.count_spin.setObjectName("galleryCountSpin")
+        self.count_spin.setRange(MIN_SAMPLES, MAX_SAMPLES)
+        self.count_spin.setValue(16)
+        self.count_spin.setKeyboardTracking(False)
+        self.count_spin.setAccessibleName("Samples")
+        self.count_spin.setToolTip("How many samples the gallery shows")
+        label = QLabel("Sa&mples")
+        label.setBuddy(self.count_spin)
+        self.note = QLabel()
+        self.note.setObjectName("galleryNote")
+        self.note.setEnabled(False)
+        self.note.setWordWrap(True)
+        header = QHBoxLayout()
+        header.setContentsMargins(0, 0, 0, 0)
+        header.addWidget(label)
+        header.addWidget(self.count_spin)
+        header.addWidget(self.note, 1)
+        self.canvas = GalleryCanvas()
+        self.scroll_area = _Scroll(self.canvas)
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.StyledPanel)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(header)
+        layout.addWidget(self.scroll_area, 1)
+        self.count_spin.valueChanged.connect(self.countChanged)
+        self.sampleClicked = self.canvas.clicked
+        self.sampleHovered = self.canvas.hovered  # -1 when over none
+
+    def count(self) -> int:
+        return self.count_spin.value()
+
+    def set_samples(self, images: Sequence[QImage], tips: Sequence[str], note: str) -> None:
+        self.canvas.set_room(self.scroll_area.viewport().size())
+        self.canvas.set_samples(images, tips)
+        self.note.setText(note)
