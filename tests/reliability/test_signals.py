@@ -101,6 +101,13 @@ def wait_gone(pids: set[int], limit: float = 15.0) -> set[int]:
     return {p for p in pids if alive(p)}
 
 
+def wait_for_pngs(folder: Path, limit: float = 60.0) -> None:
+    """Until the export into `folder / "out"` is under way: its staging folder holds PNGs."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline and not any(folder.glob(".out.mnist-seq-staging-*/*.png")):
+        time.sleep(0.02)
+
+
 def leftovers(out: Path) -> list[str]:
     """Staging folders of exports into `out` (none once an export has cleaned up)."""
     prefix = f".{out.name}.mnist-seq-staging-"
@@ -204,10 +211,7 @@ def test_a_second_signal_stops_at_once_and_nothing_hangs(tmp_path, first, gap):
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
-    # Under way once its staging folder holds PNGs.
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and not any(tmp_path.glob(".out.mnist-seq-staging-*/*.png")):
-        time.sleep(0.02)
+    wait_for_pngs(tmp_path)
     family = descendants(process.pid)
     assert len(family) >= 1, "the export started no workers"
     process.send_signal(SIGNALS[first])
@@ -244,9 +248,7 @@ def test_workers_of_an_export_from_a_thread_exit_when_it_is_killed(tmp_path):
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and not any(tmp_path.glob(".out.mnist-seq-staging-*/*.png")):
-        time.sleep(0.02)
+    wait_for_pngs(tmp_path)
     family = descendants(process.pid)
     assert len(family) >= 3, family  # fork server and two workers (and a resource tracker)
     process.kill()
