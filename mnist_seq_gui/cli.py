@@ -28,9 +28,11 @@ from .cli_common import (
     variation_from_args,
 )
 from .core import (
+    DIGIT_SIZE,
     MAX_SEED,
     MAX_WIDTH,
     MIN_SPACING,
+    Composition,
     DigitBank,
     OutputError,
     SequenceSpec,
@@ -39,7 +41,14 @@ from .core import (
     load_bank,
     parse_sequence,
 )
-from .files import composition_text, write_png
+from .files import (
+    atomic_outputs,
+    composition_text,
+    encode_png,
+    output_path,
+    write_png,
+    write_stdout,
+)
 
 PROG = "mnist-seq"
 # The original project's examples: (digits, width), spacing 0..10.
@@ -73,8 +82,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "-o",
         "--output",
-        help="file to write, or an existing folder to write <sequence>.png into "
-        "(default: ./<d-i-g-i-t-s>.png)",
+        help="file to write, an existing folder to write <sequence>.png into, or - for "
+        "standard output (default: ./<d-i-g-i-t-s>.png)",
     )
     add_rule_option(
         parser,
@@ -103,15 +112,42 @@ def build_parser() -> argparse.ArgumentParser:
 def _target(output: str | None, stem: str) -> Path:
     if output is None:
         return Path(f"{stem}.png")
-    path = Path(output).expanduser()
-    return path / f"{stem}.png" if path.is_dir() else path
+    return output_path(output, f"{stem}.png")
+
+
+def _report(path: Path | str, comp: Composition) -> str:
+    height, width = comp.pixels.shape
+    return f"wrote {path} ({width} x {height} px, seed {comp.seed})"
 
 
 def _save(bank: DigitBank, spec: SequenceSpec, seed: int, target: Path) -> str:
     comp = compose(bank, spec, seed, dtype="uint8")  # a PNG holds bytes: no float detour
     path = write_png(target, comp.pixels, composition_text(comp, bank.source))
-    height, width = comp.pixels.shape
-    return f"wrote {path.resolve()} ({width} x {height} px, seed {seed})"
+    return _report(path.resolve(), comp)
+
+
+def _examples(args: argparse.Namespace) -> int:
+    """The original three examples: all three are written, or none (e.g. a full disk)."""
+    if args.output == "-":
+        raise UsageError("--examples writes three files; -o - takes a single image")
+    folder = Path(args.output or ".").expanduser()
+    if not folder.is_dir():
+        raise OutputError(f"cannot write examples: folder {folder} does not exist")
+    seed = parse_seed(args.seed)
+    variation = variation_from_args(args)
+    bank = load_bank(args.data)
+    look = (args.rule, args.white_on_black, args.pool, variation)
+    comps = [
+        compose(bank, SequenceSpec(tuple(digits), width, 0, 10, *look), seed)
+        for digits, width in EXAMPLES
+    ]
+    paths = [folder / f"{file_stem(c.spec.digits)}.png" for c in comps]
+    with atomic_outputs(paths) as tmps:
+        for comp, tmp in zip(comps, tmps):
+            tmp.write_bytes(encode_png(comp.pixels, composition_text(comp, bank.source)))
+    for comp, path in zip(comps, paths):
+        print(_report(path.resolve(), comp))
+    return 0
 
 
 def run(argv: list[str]) -> int:
@@ -121,21 +157,7 @@ def run(argv: list[str]) -> int:
     if args.examples:
         if any(p is not None for p in positional):
             raise UsageError("--examples takes no sequence, spacing or width")
-        folder = Path(args.output or ".").expanduser()
-        if not folder.is_dir():
-            raise OutputError(f"cannot write examples: folder {folder} does not exist")
-        seed = parse_seed(args.seed)
-        variation = variation_from_args(args)
-        bank = load_bank(args.data)
-        specs = [
-            SequenceSpec(
-                tuple(digits), width, 0, 10, args.rule, args.white_on_black, args.pool, variation
-            )
-            for digits, width in EXAMPLES
-        ]
-        for spec in specs:
-            print(_save(bank, spec, seed, folder / f"{file_stem(spec.digits)}.png"))
-        return 0
+        return _examples(args)
     if None in positional:
         missing = ["sequence", "min_spacing", "max_spacing", "image_width"][positional.index(None)]
         raise UsageError(
@@ -145,10 +167,16 @@ def run(argv: list[str]) -> int:
     digits = parse_sequence(args.sequence)
     lo = parse_whole("min spacing", args.min_spacing, MIN_SPACING, MAX_WIDTH)
     hi = parse_whole("max spacing", args.max_spacing, MIN_SPACING, MAX_WIDTH)
-    width = parse_whole("width", args.image_width, 1, MAX_WIDTH)
+    width = parse_whole("width", args.image_width, DIGIT_SIZE, MAX_WIDTH)
     variation = variation_from_args(args)
     spec = SequenceSpec(digits, width, lo, hi, args.rule, args.white_on_black, args.pool, variation)
     seed = parse_seed(args.seed)
+    if args.output == "-":  # the PNG on standard output; the report on stderr
+        bank = load_bank(args.data)
+        comp = compose(bank, spec, seed)
+        write_stdout(encode_png(comp.pixels, composition_text(comp, bank.source)))
+        print(_report("standard output", comp), file=sys.stderr)
+        return 0
     target = _target(args.output, file_stem(digits))
     bank = load_bank(args.data)
     print(_save(bank, spec, seed, target))

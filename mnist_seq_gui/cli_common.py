@@ -8,9 +8,12 @@ stderr and an exit status.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import signal
 import sys
-from collections.abc import Callable, Sequence
-from typing import NoReturn
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, NoReturn
 
 from .core import (
     MAX_BLUR,
@@ -26,10 +29,13 @@ from .core import (
     new_seed,
     whole_number,
 )
+from .core import span_text as _span
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
-EXIT_INTERRUPTED = 130
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
+EXIT_TERMINATED = 143  # 128 + SIGTERM
+_MAX_DIGITS = 40  # far beyond any valid value; int() refuses text of over 4,300 digits
 
 
 class UsageError(InputError):
@@ -42,13 +48,52 @@ class OneLineParser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         raise UsageError(f"{message} (see {self.prog} --help)")
 
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: Any = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        if args is not None:
+            args = self._attach_dash_values(list(args))
+        return super().parse_known_args(args, namespace)
+
+    def _attach_dash_values(self, args: list[str]) -> list[str]:
+        """'--shard -1/4' -> '--shard=-1/4', so the value's own check explains it.
+
+        argparse takes a value that starts with '-' for a missing one ("expected one
+        argument") unless it looks like a plain negative number.
+        """
+        out: list[str] = []
+        i = 0
+        while i < len(args):
+            action = self._option_string_actions.get(args[i])
+            following = args[i + 1] if i + 1 < len(args) else None
+            if (
+                action is not None
+                and action.nargs is None
+                and following is not None
+                and following.startswith("-")
+                and following != "--"
+                and following not in self._option_string_actions
+            ):
+                out.append(f"{args[i]}={following}")
+                i += 2
+                continue
+            out.append(args[i])
+            i += 1
+        return out
+
 
 def parse_whole(name: str, text: str, minimum: int = 0, maximum: int | None = None) -> int:
     """Parse a whole number within [minimum, maximum] or raise UsageError naming it."""
+    digits = text.strip().lstrip("+-")
+    if len(digits) > _MAX_DIGITS and digits.isdigit():
+        raise UsageError(
+            f"{name} has {len(digits):,} digits, which is out of range; "
+            f"use {_span(minimum, maximum)}"
+        )
     try:
         value = int(text, 10)
     except ValueError:
-        raise UsageError(f"{name} {text!r} is not a whole number") from None
+        raise UsageError(f"{name} {shorten(text)!r} is not a whole number") from None
     return whole_number(name, value, minimum, maximum, error=UsageError)
 
 
@@ -71,6 +116,75 @@ def add_polarity_option(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="MNIST's own polarity (white digits on black) instead of dark digits on white",
     )
+
+
+def shorten(text: str, limit: int = 40) -> str:
+    """`text` cut to `limit` characters, so a hostile argument cannot flood a message."""
+    return text if len(text) <= limit else f"{text[: limit - 3]}..."
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (what batch schedulers send first), handled like Ctrl+C."""
+
+
+def _raise_terminated(_signum: int, _frame: object) -> None:
+    raise Terminated()
+
+
+@contextlib.contextmanager
+def sigterm_as_interrupt() -> Iterator[None]:
+    """Turn SIGTERM into Terminated for the block, so clean-up runs (main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _raise_terminated)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+class StopRequest:
+    """Ctrl+C and SIGTERM as a request to stop at the next safe point: a cancel check.
+
+    Long work polls it (`cancel=stop`) and winds down by itself, so no exception can
+    land between two steps that belong together. A second signal stops at once
+    (KeyboardInterrupt or Terminated, carrying `after` as its text).
+    """
+
+    def __init__(self) -> None:
+        self.signal: int | None = None
+        self.after = ""  # what a second signal's exception says (e.g. work complete)
+
+    def __call__(self) -> bool:
+        return self.signal is not None
+
+    def interrupt(self) -> KeyboardInterrupt:
+        """The exception that reports this stop (with `after` as its text)."""
+        return (
+            Terminated(self.after)
+            if self.signal == signal.SIGTERM
+            else KeyboardInterrupt(self.after)
+        )
+
+    def _handle(self, signum: int, _frame: object) -> None:
+        if self.signal is not None:
+            raise self.interrupt()  # of the first signal's kind: its reason stands
+        self.signal = signum
+
+    @contextlib.contextmanager
+    def installed(self) -> Iterator[StopRequest]:
+        """Handle SIGINT and SIGTERM this way for the block (main thread only)."""
+        if threading.current_thread() is not threading.main_thread():
+            yield self
+            return
+        stops = (signal.SIGINT, signal.SIGTERM)
+        previous = {s: signal.signal(s, self._handle) for s in stops}
+        try:
+            yield self
+        finally:
+            for s, handler in previous.items():
+                signal.signal(s, handler)
 
 
 def add_pool_option(parser: argparse.ArgumentParser) -> None:
@@ -147,15 +261,22 @@ def guarded(
     run_fn: Callable[[list[str]], int],
     argv: Sequence[str],
     interrupted: str = "interrupted",
+    untouched: str | Callable[[], str] = "",
 ) -> int:
-    """Run a command: bad input -> one line on stderr and status 2; Ctrl+C -> status 130."""
+    """Run a command: bad input -> one line on stderr and status 2; Ctrl+C -> status 130,
+    SIGTERM -> 143, each with what the interrupted work left: the exception's text, or
+    `untouched` (or what it returns, at the time) when nothing more specific was said."""
     try:
-        return run_fn(list(argv))
+        with sigterm_as_interrupt():
+            return run_fn(list(argv))
     except SystemExit as exc:  # --help and --version
         return exc.code if isinstance(exc.code, int) else EXIT_OK
     except MnistSeqError as exc:
         print(f"{prog}: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except KeyboardInterrupt:
-        print(f"{prog}: {interrupted}", file=sys.stderr)
-        return EXIT_INTERRUPTED
+    except KeyboardInterrupt as exc:
+        what = "terminated" if isinstance(exc, Terminated) else interrupted
+        said = str(exc) or (untouched() if callable(untouched) else untouched)
+        detail = f"; {said}" if said else ""
+        print(f"{prog}: {what}{detail}", file=sys.stderr)
+        return EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED

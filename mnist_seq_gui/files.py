@@ -1,19 +1,25 @@
 """Atomic file output and PNG files that remember how they were made.
 
 Every door (API, CLI, GUI, dataset export) writes through here, so a failed write
-never leaves a half file: data goes to a temporary file in the same folder, which
-is renamed over the target only once complete.
+never leaves a half file: data goes to a temporary file in the same folder, is flushed
+to disk, and is renamed over the target only once complete. New files get the
+permissions the user's umask gives; a replaced file keeps its mode. Only regular files
+are ever replaced: a device node, a folder or a pipe under the target name is refused.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import io
 import json
 import os
+import secrets
+import signal
 import stat
-import tempfile
-from collections.abc import Iterable, Iterator
+import sys
+import threading
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,14 +40,23 @@ __all__ = [
     "OutputError",
     "SavedRecipe",
     "atomic_output",
+    "atomic_outputs",
+    "check_target",
     "composition_text",
     "encode_png",
+    "output_path",
     "read_composition_text",
     "read_recipe",
     "to_uint8",
     "write_bytes_atomic",
     "write_png",
+    "write_stdout",
 ]
+
+
+# Temporary files are named ".<target>.<random>.part": hidden, and recognisably ours.
+PART_SUFFIX = ".part"
+_NAME_KEEP = 200  # the target's name is shortened in the temporary name to stay < 255 bytes
 
 
 def _describe_os_error(path: Path, exc: OSError) -> str:
@@ -49,27 +64,172 @@ def _describe_os_error(path: Path, exc: OSError) -> str:
     return f"cannot write {path}: {reason}"
 
 
+def _names_a_folder(raw: str) -> bool:
+    return raw.endswith("/") or raw.endswith(os.sep)
+
+
+def _kind_of(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISFIFO(mode):
+        return "a pipe"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
+def output_path(output: str | os.PathLike, default_name: str) -> Path:
+    """Where a write to `output` lands when a folder is accepted too.
+
+    An existing folder gets `default_name` inside it; a name ending in a slash must be
+    an existing folder (never a file named like the folder).
+    """
+    raw = os.fspath(output)
+    path = Path(raw).expanduser()
+    if path.is_dir():
+        return path / default_name
+    if _names_a_folder(raw):
+        raise OutputError(f"cannot write into {raw}: that folder does not exist; create it first")
+    return path
+
+
+def check_target(path: str | os.PathLike) -> tuple[Path, int | None]:
+    """(file to replace, its permission bits or None when new); OutputError if unfit.
+
+    A symbolic link is followed, so the file it points to is replaced and the link stays.
+    """
+    raw = os.fspath(path)
+    if _names_a_folder(raw):
+        raise OutputError(f"cannot write {raw}: the name ends in a slash, so it names a folder")
+    given = Path(raw)
+    target = Path(os.path.realpath(given)) if given.is_symlink() else given
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise OutputError(f"cannot write {given}: folder {folder} does not exist; create it first")
+    try:
+        info = os.stat(target)
+    except FileNotFoundError:
+        return target, None
+    except OSError as exc:
+        raise OutputError(_describe_os_error(given, exc)) from None
+    if not stat.S_ISREG(info.st_mode):
+        raise OutputError(
+            f"cannot write {given}: it is {_kind_of(info.st_mode)}, not a regular file; "
+            "choose a file name"
+        )
+    return target, stat.S_IMODE(info.st_mode) & 0o777
+
+
+def _create_part(target: Path) -> Path:
+    """A new empty file beside `target`, created 0666 so the kernel applies the umask."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+    for _ in range(100):
+        name = f".{target.name[:_NAME_KEEP]}.{secrets.token_hex(4)}{PART_SUFFIX}"
+        tmp = target.with_name(name)
+        try:
+            os.close(os.open(tmp, flags, 0o666))
+        except FileExistsError:
+            continue
+        return tmp
+    raise FileExistsError(errno.EEXIST, "no free temporary name", str(target.parent))
+
+
+def fsync_path(path: Path, folder: bool = False) -> None:
+    """Flush a file's (or a folder's entries') data to disk."""
+    fd = os.open(path, os.O_RDONLY | (getattr(os, "O_DIRECTORY", 0) if folder else 0))
+    try:
+        os.fsync(fd)
+    except OSError as exc:
+        # Some file systems cannot fsync a folder; the rename itself has still happened.
+        if not (folder and exc.errno in (errno.EINVAL, errno.ENOTSUP)):
+            raise
+    finally:
+        os.close(fd)
+
+
 @contextlib.contextmanager
 def atomic_output(path: str | os.PathLike) -> Iterator[Path]:
-    """Yield a temporary path beside `path`; on success it replaces `path`, else vanishes."""
-    path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise OutputError(f"cannot write {path}: folder {folder} does not exist; create it first")
-    try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
-    except OSError as exc:
-        raise OutputError(_describe_os_error(path, exc)) from None
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
+    """Yield a temporary path beside `path`; on success it replaces `path`, else vanishes.
+
+    The file is fsynced before the rename and its folder after it, so a crash leaves
+    either the old file or the new one, complete.
+    """
+    with atomic_outputs([path]) as (tmp,):
         yield tmp
-        os.replace(tmp, path)
+
+
+@contextlib.contextmanager
+def atomic_outputs(paths: Sequence[str | os.PathLike]) -> Iterator[list[Path]]:
+    """Like atomic_output for several files at once: all replace their targets, or none.
+
+    Every file is written and flushed before the first rename; renames need no space,
+    so a full disk or any error while writing leaves every target as it was.
+    """
+    targets = [check_target(p) for p in paths]
+    shown = os.fspath(paths[0]) if len(paths) == 1 else f"{len(paths)} files"
+    tmps: list[Path] = []
+    try:
+        for target, _mode in targets:
+            tmps.append(_create_part(target))
+        yield tmps
+        for (_target, mode), tmp in zip(targets, tmps):
+            if mode is not None:  # after writing: the old mode may forbid writing (0444)
+                os.chmod(tmp, mode)
+            fsync_path(tmp)
+        with deferred_signals():  # Ctrl+C cannot fall between the renames
+            for (target, _mode), tmp in zip(targets, tmps):
+                os.replace(tmp, target)
+        for folder in dict.fromkeys(t.parent for t, _mode in targets):
+            fsync_path(folder if str(folder) else Path("."), folder=True)
     except OSError as exc:
-        raise OutputError(_describe_os_error(path, exc)) from None
+        raise OutputError(_describe_os_error(Path(shown), exc)) from None
     finally:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
+        for tmp in tmps:
+            with contextlib.suppress(FileNotFoundError):
+                tmp.unlink()
+
+
+@contextlib.contextmanager
+def deferred_signals() -> Iterator[None]:
+    """Hold Ctrl+C and SIGTERM until the block is done, then act on them (main thread)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[signal.Signals] = []
+    stops = (signal.SIGINT, signal.SIGTERM)
+    old = {s: signal.signal(s, lambda n, _frame: caught.append(signal.Signals(n))) for s in stops}
+    try:
+        yield
+    finally:
+        for s, handler in old.items():
+            signal.signal(s, handler)
+        if caught:
+            handler = old[caught[0]]
+            if callable(handler):
+                handler(caught[0], None)
+            elif handler == signal.SIG_DFL:
+                signal.raise_signal(caught[0])
+
+
+def write_stdout(data: bytes) -> None:
+    """Write `data` to standard output (`-o -`); refuses a terminal."""
+    stream = sys.stdout
+    if stream.isatty():
+        raise OutputError(
+            "standard output is a terminal; redirect it (-o - > out.png) or pipe it to a program"
+        )
+    try:
+        stream.flush()
+        stream.buffer.write(data)
+        stream.buffer.flush()
+    except BrokenPipeError:
+        # The reader went away; stop Python from complaining again when it exits.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
+        raise OutputError("standard output was closed before the PNG was written") from None
+    except OSError as exc:
+        raise OutputError(f"cannot write to standard output: {exc.strerror or exc}") from None
 
 
 def to_uint8(pixels: np.ndarray) -> np.ndarray:
@@ -96,10 +256,9 @@ def encode_png(
 
 def write_bytes_atomic(path: str | os.PathLike, data: bytes) -> Path:
     """Write `data` to `path` atomically; OutputError with the reason on failure."""
-    path = Path(path)
-    with atomic_output(path) as tmp:
+    with atomic_output(path) as tmp:  # the path as given: a trailing slash must be seen
         tmp.write_bytes(data)
-    return path
+    return Path(path)
 
 
 def write_png(

@@ -31,5 +31,10 @@ def whole_number(
         raise error(f"{name} {value!r} is not a whole number; use {span_text(minimum, maximum)}")
     number = int(value)
     if (minimum is not None and number < minimum) or (maximum is not None and number > maximum):
-        raise error(f"{name} {number:,} is out of range; use {span_text(minimum, maximum)}")
+        # Python refuses to print an int of over 4,300 digits; such a value is only sized.
+        if number.bit_length() < 128:
+            shown = f"{number:,}"
+        else:
+            shown = f"of about {int(number.bit_length() * 0.30103) + 1:,} digits"
+        raise error(f"{name} {shown} is out of range; use {span_text(minimum, maximum)}")
     return number

@@ -192,9 +192,21 @@ def lengths_layout_problem(
     elif rule == "uniform":
         fix = "use the random rule, whose gaps need not be equal"
     elif lengths[0] > 1:
-        # The shortest item must stretch to the width the longest needs at least.
-        need = DIGIT_SIZE * (lengths[-1] - lengths[0]) + (lengths[-1] - 1) * lo
-        fix = f"allow max spacing {-(-need // (lengths[0] - 1))} or more, or fewer lengths"
+        fix = _max_spacing_fix(width, lengths, lo)
     else:
         fix = "a single digit fits only width 28; use lengths of 2 or more"
     return f"{what} with spacing {lo}..{hi}; {fix}"
+
+
+def _max_spacing_fix(width: int | None, lengths: range, min_spacing: int) -> str:
+    """The random rule's way out: the max spacing that lets every length fill the width."""
+    longest = lengths[-1]
+    narrowest = DIGIT_SIZE * longest + (longest - 1) * min_spacing
+    if width is not None and width < narrowest:
+        return (
+            f"{longest} digits need width {narrowest} or more; use a wider width or fewer lengths"
+        )
+    # Without a width, the shortest item must stretch to the width the longest needs.
+    target = narrowest if width is None else width
+    need = max(-(-(target - DIGIT_SIZE * n) // (n - 1)) for n in lengths if n > 1)
+    return f"allow max spacing {need} or more, or fewer lengths"

@@ -2,7 +2,9 @@
 
     config.py   DatasetConfig (everything that decides the pixels), Shard, constants
     items.py    SequenceDataset: item i depends only on (config, i)
-    export.py   the skeleton every format runs in: output folder, job, progress, cancel
+    export.py   the skeleton every format runs in (ExportFormat, run_export): the output
+                folder as a transaction, progress, cancel
+    transaction.py, manifest.py   staging beside the target, the swap, leftovers
     npz.py      one dataset.npz, streamed
     png.py      a PNG folder (Hugging Face imagefolder), encoded on all cores
     coco.py, yolo.py   detection annotations per chunk; detection.py their folders
@@ -31,13 +33,16 @@ from .detection import export_coco, export_yolo
 from .export import (
     CancelCheck,
     ExportCancelled,
+    ExportFormat,
+    ExportJob,
     ExportResult,
     Progress,
     default_workers,
-    prepare_output,
+    run_export,
 )
 from .formats import EXPORTERS, FORMATS, export
 from .items import FIELDS, SequenceDataset, bank_fingerprint, label_strings
+from .manifest import MANIFEST_NAME, Manifest, Series
 from .npz import export_npz, load_npz, npz_images
 from .png import export_png, metadata_lines, png_name
 from .shards import shard_folder, write_shard
@@ -49,6 +54,7 @@ __all__ = [
     "EXPORTERS",
     "FIELDS",
     "FORMATS",
+    "MANIFEST_NAME",
     "MAX_COUNT",
     "MAX_LENGTH",
     "METADATA_NAME",
@@ -58,9 +64,13 @@ __all__ = [
     "DatasetConfig",
     "DatasetError",
     "ExportCancelled",
+    "ExportFormat",
+    "ExportJob",
     "ExportResult",
+    "Manifest",
     "Progress",
     "SequenceDataset",
+    "Series",
     "Shard",
     "bank_fingerprint",
     "default_workers",
@@ -75,6 +85,7 @@ __all__ = [
     "npz_images",
     "png_name",
     "prepare_output",
+    "run_export",
     "shard_folder",
     "write_shard",
 ]

@@ -17,8 +17,10 @@ import sys
 import time
 from typing import TextIO
 
+from .. import __version__
 from ..cli_common import (
     OneLineParser,
+    StopRequest,
     UsageError,
     add_polarity_option,
     add_pool_option,
@@ -27,11 +29,12 @@ from ..cli_common import (
     guarded,
     parse_seed,
     parse_whole,
+    shorten,
     variation_from_args,
 )
-from ..core import MAX_SEED, MAX_WIDTH, MIN_SPACING, PLACEMENTS
+from ..core import DIGIT_SIZE, MAX_SEED, MAX_WIDTH, MIN_SPACING, PLACEMENTS
 from .config import BLANK, DTYPES, MAX_LENGTH, DatasetConfig, DatasetError, Shard
-from .export import default_workers
+from .export import ExportCancelled, default_workers
 from .formats import FORMATS, export
 from .items import SequenceDataset
 
@@ -42,14 +45,11 @@ def parse_lengths(text: str) -> tuple[int, int]:
     """'5' -> (5, 5); '3-8' -> (3, 8). A reversed range is an error, not swapped."""
     match = re.fullmatch(r"\s*(\d+)\s*(?:-\s*(\d+)\s*)?", text)
     if not match:
-        raise UsageError(f"length {text!r} is not a number or a range such as 3-8")
-    lo = int(match.group(1))
-    hi = lo if match.group(2) is None else int(match.group(2))
+        raise UsageError(f"length {shorten(text)!r} is not a number or a range such as 3-8")
+    lo = parse_whole("length", match.group(1), 1, MAX_LENGTH)
+    hi = lo if match.group(2) is None else parse_whole("length", match.group(2), 1, MAX_LENGTH)
     if lo > hi:
         raise UsageError(f"length range {lo}-{hi} is reversed; write {hi}-{lo}")
-    for value in (lo, hi):
-        if not 1 <= value <= MAX_LENGTH:
-            raise UsageError(f"length {value} is out of range; use 1..{MAX_LENGTH}")
     return lo, hi
 
 
@@ -105,6 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
     add("--workers", help=f"processes encoding PNGs (default {default_workers()})")
     add("--overwrite", action="store_true", help="replace an earlier export in --out")
     add("--quiet", action="store_true", help="no progress bar")
+    add("--version", action="version", version=f"{PROG} {__version__}")
     add_variation_options(parser)
     return parser
 
@@ -116,7 +117,7 @@ def config_from_args(args: argparse.Namespace) -> tuple[DatasetConfig, Shard | N
     min_spacing = parse_whole("min spacing", args.spacing[0], MIN_SPACING, MAX_WIDTH)
     max_spacing = parse_whole("max spacing", args.spacing[1], MIN_SPACING, MAX_WIDTH)
     variation = variation_from_args(args)
-    width = None if args.width is None else parse_whole("width", args.width, 1, MAX_WIDTH)
+    width = None if args.width is None else parse_whole("width", args.width, DIGIT_SIZE, MAX_WIDTH)
     shard = None if args.shard is None else Shard.parse(args.shard)
     if args.seed is None and shard is not None:
         raise UsageError("--shard needs --seed, so that every shard draws from one data set")
@@ -153,27 +154,38 @@ def config_from_args(args: argparse.Namespace) -> tuple[DatasetConfig, Shard | N
 
 
 class ProgressBar:
-    """A one-line bar on stderr, redrawn at most ten times a second."""
+    """Progress on stderr: a bar redrawn in place on a terminal (at most ten times a
+    second); in a log (stderr redirected), one plain line per tenth of the work."""
 
     def __init__(self, stream: TextIO | None = None, enabled: bool = True) -> None:
         self.stream = sys.stderr if stream is None else stream
         self.enabled = enabled
+        isatty = getattr(self.stream, "isatty", None)
+        self.terminal = bool(isatty and isatty())
         self.started = time.monotonic()
         self._last = 0.0
+        self._tenth = -1
         self._drawn = False
 
     def __call__(self, done: int, total: int) -> None:
+        if not self.enabled:
+            return
         now = time.monotonic()
-        if not self.enabled or (now - self._last < 0.1 and done < total):
+        percent = 100 * done // max(total, 1)
+        rate = done / max(now - self.started, 1e-9)
+        figures = f"{done:,}/{total:,} {percent:3d}% {rate:,.0f} img/s"
+        if not self.terminal:
+            if percent // 10 > self._tenth:
+                self._tenth = percent // 10
+                self.stream.write(f"{figures}\n")
+                self.stream.flush()
+            return
+        if now - self._last < 0.1 and done < total:
             return
         self._last = now
         width = 30
         filled = width * done // max(total, 1)
-        rate = done / max(now - self.started, 1e-9)
-        self.stream.write(
-            f"\r[{'#' * filled}{'.' * (width - filled)}] {done:,}/{total:,} "
-            f"{100 * done // max(total, 1):3d}% {rate:,.0f} img/s"
-        )
+        self.stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {figures}")
         self.stream.flush()
         self._drawn = True
 
@@ -185,54 +197,76 @@ class ProgressBar:
 
 
 def print_notes(args: argparse.Namespace, config: DatasetConfig) -> None:
-    """One line on stderr for each choice the user may not expect."""
+    """After a complete export, one line on stdout for each choice the user may not
+    expect (stderr holds progress and errors only)."""
     if args.placement is None and config.placement == "free":
         lengths = f"{config.min_length}-{config.max_length}"
         gaps = f"{config.min_spacing}..{config.max_spacing}"
         print(
             f"{PROG}: note: no width fits every length {lengths} with the digits spanning it, "
             f"so each sequence is placed freely (gaps drawn in {gaps}, anywhere in width "
-            f"{config.width}); --placement fill refuses instead",
-            file=sys.stderr,
+            f"{config.width}); --placement fill refuses instead"
         )
     if config.pool == "all":
         print(
             f"{PROG}: note: pool all draws from every digit of the source, so two exports "
             "made this way share MNIST images; for training and test data use --pool train "
-            "for one and --pool test for the other",
-            file=sys.stderr,
+            "for one and --pool test for the other"
         )
 
 
-def run(argv: list[str]) -> int:
+class StopReport:
+    """What a stop outside the export's own handling should say: it changes once the
+    export is complete."""
+
+    def __init__(self) -> None:
+        self.text = "nothing was written"
+
+
+def run(argv: list[str], report: StopReport | None = None) -> int:
     args = build_parser().parse_args(argv)
     config, shard = config_from_args(args)
     workers = None if args.workers is None else parse_whole("workers", args.workers, 1, 256)
-    dataset = SequenceDataset(config)
-    print_notes(args, config)
-    bar = ProgressBar(enabled=not args.quiet)
-    try:
-        result = export(
-            dataset,
-            args.out,
-            args.format,
-            shard=shard,
-            overwrite=args.overwrite,
-            workers=workers,
-            progress=bar,
-        )
-    finally:
-        bar.close()
-    part = f" (shard {shard}: items {result.start:,}..{result.stop - 1:,})" if shard else ""
-    where = result.files[0] if args.format == "npz" else result.out_dir
-    print(f"wrote {result.items:,} images{part} to {where} with seed {config.seed}")
+    # Ctrl+C and SIGTERM stop the export at its next safe point, which then says exactly
+    # what it left; a second one stops at once.
+    with StopRequest().installed() as stop:
+        dataset = SequenceDataset(config)
+        bar = ProgressBar(enabled=not args.quiet)
+        try:
+            result = export(
+                dataset,
+                args.out,
+                args.format,
+                shard=shard,
+                overwrite=args.overwrite,
+                workers=workers,
+                progress=bar,
+                cancel=stop,
+            )
+        except ExportCancelled as exc:
+            if stop.signal is None:
+                raise
+            stop.after = exc.left
+            raise stop.interrupt() from None
+        finally:
+            bar.close()
+        stop.after = f"the export into {result.out_dir} is complete"
+        if report is not None:
+            report.text = stop.after
+        for note in result.notes:
+            print(f"{PROG}: note: {note}", file=sys.stderr)
+        part = f" (shard {shard}: items {result.start:,}..{result.stop - 1:,})" if shard else ""
+        where = result.files[0] if args.format == "npz" else result.out_dir
+        print(f"wrote {result.items:,} images{part} to {where} with seed {config.seed}")
+        print_notes(args, config)
     return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     """`mnist-seq dataset ARGS`: returns the exit status."""
     argv = sys.argv[1:] if argv is None else list(argv)
-    return guarded(PROG, run, argv, "interrupted; no partial files were left")
+    report = StopReport()
+    return guarded(PROG, lambda args: run(args, report), argv, untouched=lambda: report.text)
 
 
 if __name__ == "__main__":

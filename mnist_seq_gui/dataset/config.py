@@ -185,7 +185,10 @@ class Shard:
     def parse(cls, text: str) -> Shard:
         match = re.fullmatch(r"\s*(-?\d+)\s*/\s*(-?\d+)\s*", text)
         if not match:
-            raise DatasetError(f"shard {text!r} is not of the form k/n, e.g. 2/4")
+            shown = text if len(text) <= 40 else f"{text[:37]}..."
+            raise DatasetError(f"shard {shown!r} is not of the form k/n, e.g. 2/4")
+        if max(len(match.group(1)), len(match.group(2))) > 19:
+            raise DatasetError("shard numbers that large are out of range; write k/n, e.g. 2/4")
         return cls(int(match.group(1)), int(match.group(2)))
 
     def bounds(self, total: int) -> tuple[int, int]:

@@ -1,36 +1,48 @@
-"""What both exporters share: the output folder, the job, progress and cancel.
+"""The skeleton every export format runs in: an output folder changed as a transaction.
 
-`export_job` is the skeleton every format runs inside: it prepares the output folder,
-hands the format a job (data set, folder, shard bounds), and on any failure, cancel
-or Ctrl+C lets the format remove what it wrote, then removes the folder if this export
-created it.
+A format (`ExportFormat`) says which paths it will write (`plan`) and writes them
+(`write`) into the folder it is given; `run_export` does the rest for every format
+alike: it checks the target and what a previous export left there, stages the export
+beside the target, swaps it in once complete, and on any error, cancel, Ctrl+C or
+SIGTERM removes the staging folder within a bounded time and says what (if anything)
+is left. See transaction.py for the folder mechanics.
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
-import re
-import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from .. import __version__
-from ..core import Cancelled, OutputError
-from .config import BLANK, CONFIG_NAME, METADATA_NAME, NO_BOX, NPZ_NAME, DatasetError, Shard
+from ..core import Cancelled, InputError, MnistSeqError, OutputError
+from .config import BLANK, NO_BOX, DatasetError, Shard
 from .items import SequenceDataset
+from .manifest import MANIFEST_NAME, Manifest, legacy_manifest, read_manifest
+from .transaction import (
+    FolderTransaction,
+    clean_leftovers,
+    collision_message,
+    folder_lock,
+    foreign_folder_message,
+)
 
 Progress = Callable[[int, int], None]  # (items done, items in this export)
 CancelCheck = Callable[[], bool]
 
-STAGING_PREFIX = ".mnist-seq-staging-"
-_PNG_NAME = re.compile(r"^\d{6,}\.png$")  # png_name pads to 6 digits or more
-
 
 class ExportCancelled(Cancelled):
-    """The export was cancelled; nothing it started is left on disk."""
+    """The export was cancelled; the target folder was not changed.
+
+    `left` says so in words ("... was not changed", or where unfinished files are).
+    """
+
+    def __init__(self, message: str = "export cancelled", left: str = "") -> None:
+        super().__init__(message)
+        self.left = left
 
 
 @dataclass(frozen=True)
@@ -43,20 +55,24 @@ class ExportResult:
     start: int
     stop: int
     image_files: int = 0
+    notes: tuple[str, ...] = ()  # what was cleaned up or left, one line each
 
 
 @dataclass
 class ExportJob:
-    """State every exporter needs: the dataset, its shard, the output folder."""
+    """State every exporter needs: the dataset, its shard, the folder to write into."""
 
     dataset: SequenceDataset
-    out_dir: Path
+    out_dir: Path  # the target: where the finished export will be
     shard: Shard
+    folder: Path = field(default=Path())  # where the format writes: the staging folder
     start: int = field(init=False)
     stop: int = field(init=False)
 
     def __post_init__(self) -> None:
         self.start, self.stop = self.shard.bounds(len(self.dataset))
+        if self.folder == Path():
+            self.folder = self.out_dir
 
     @property
     def total(self) -> int:
@@ -86,78 +102,153 @@ class ExportJob:
         }
 
 
-@contextlib.contextmanager
-def export_job(
+class ExportFormat:
+    """One way to write a data set. A new format is a subclass with `plan` and `write`.
+
+    `plan(job)` lists every path `write` will create (names and numbered series,
+    relative to the export folder); `write(job, progress, cancel)` writes them into
+    `job.folder`, calling `check_cancel(cancel)` at least once per chunk of work. The
+    folder handling (staging, swap, clean-up, leftovers) is `run_export`'s, not the
+    format's.
+    """
+
+    name: ClassVar[str] = ""
+    takes_workers: ClassVar[bool] = False
+
+    def plan(self, job: ExportJob) -> Manifest:
+        raise NotImplementedError
+
+    def write(self, job: ExportJob, progress: Progress | None, cancel: CancelCheck | None) -> None:
+        raise NotImplementedError
+
+
+def run_export(
+    fmt: ExportFormat,
     dataset: SequenceDataset,
     out_dir: str | os.PathLike[str],
-    shard: Shard | None,
-    overwrite: bool,
-    remove_written: Callable[[ExportJob], None] | None = None,
-) -> Iterator[ExportJob]:
-    """Prepare the folder and yield the job; on failure undo what this export did.
-
-    `remove_written(job)` removes the format's own files; it runs only once every
-    writer has stopped (the format's body has returned or raised).
-    """
-    out, created = prepare_output(out_dir, overwrite)
+    *,
+    shard: Shard | None = None,
+    overwrite: bool = False,
+    progress: Progress | None = None,
+    cancel: CancelCheck | None = None,
+) -> ExportResult:
+    """Write `dataset` with `fmt` into `out_dir` as one transaction (module docstring)."""
+    out = target_folder(out_dir)
     job = ExportJob(dataset, out, shard or Shard())
+    plan = fmt.plan(job)
+    transaction = FolderTransaction(out, plan)
     try:
-        yield job
-    except BaseException:
-        if remove_written is not None:
-            remove_written(job)
-        if created:
-            with contextlib.suppress(OSError):
-                out.rmdir()  # only if empty: never removes anything but our own new folder
+        # Leftovers are judged and the staging folder made under one lock, so a second
+        # export into the same folder can never take a live staging folder for a leftover.
+        with folder_lock(out.parent):
+            notes = clean_leftovers(out)
+            job.folder = transaction.begin()
+        transaction.previous = check_target(out, plan, overwrite, cancel)
+        fmt.write(job, progress, cancel)
+        check_cancel(cancel)
+        notes += transaction.commit(cancel)
+    except BaseException as exc:
+        if not transaction.committed:
+            note = transaction.abort()
+            raise _explained(exc, note, out, transaction.left_files) from None
+        if isinstance(exc, KeyboardInterrupt):  # the new export is in place: nothing to undo
+            raise type(exc)(f"the export into {out} is complete") from None
         raise
+    images = sum(s.stop - s.start for s in plan.series)
+    files = tuple(out / name for name in plan.files)
+    return ExportResult(out, files, job.total, job.start, job.stop, images, tuple(notes))
 
 
-def _is_ours(path: Path) -> bool:
-    """Files an export writes, and the temporary files a killed export can leave."""
-    name = path.name
-    ours = (NPZ_NAME, METADATA_NAME, CONFIG_NAME)
-    return (
-        name in ours
-        or bool(_PNG_NAME.match(name))
-        or name.startswith(STAGING_PREFIX)
-        or any(name.startswith(f".{base}.") and name.endswith(".part") for base in ours)
-    )
+def _explained(exc: BaseException, note: str, out: Path, left: bool) -> BaseException:
+    """The error to raise after a stopped export: the same kind, saying what was left."""
+    if isinstance(exc, InputError) and not left:
+        return exc  # refused before any work: the message says all there is
+    if isinstance(exc, KeyboardInterrupt):  # Ctrl+C, or SIGTERM as the CLI raises it
+        return type(exc)(note)
+    if isinstance(exc, BrokenProcessPool):
+        return ExportCancelled(f"a worker process died (killed, or out of memory); {note}", note)
+    if isinstance(exc, ExportCancelled):
+        return ExportCancelled(f"export cancelled; {note}", note)
+    if isinstance(exc, MnistSeqError):
+        return type(exc)(f"{exc}; {note}")
+    if isinstance(exc, OSError):
+        return OutputError(f"cannot write the export into {out}: {exc.strerror or exc}; {note}")
+    return exc  # a defect: its own traceback says more than any message
 
 
-def prepare_output(out_dir: str | os.PathLike[str], overwrite: bool = False) -> tuple[Path, bool]:
-    """Check (and create) the output folder; returns (folder, whether we created it).
-
-    A folder that holds anything needs `overwrite`, which removes only files an
-    export writes (dataset.npz, NNN.png, metadata.jsonl, config.json, leftovers).
-    """
-    out = Path(out_dir).expanduser()
+def target_folder(out_dir: str | os.PathLike[str]) -> Path:
+    """The folder an export replaces, links resolved; refuses what cannot be one."""
+    given = Path(out_dir).expanduser()
+    out = Path(os.path.realpath(given))
     if out.exists() and not out.is_dir():
-        raise DatasetError(f"output {out} is a file, not a folder; pass a folder")
-    if out.is_dir():
-        entries = list(out.iterdir())
-        if entries and not overwrite:
-            raise DatasetError(
-                f"output folder {out} is not empty ({len(entries):,} entries); "
-                "pass --overwrite to replace an earlier export, or choose an empty folder"
-            )
-        for entry in entries:
-            if _is_ours(entry):
-                if entry.is_dir():
-                    shutil.rmtree(entry)
-                else:
-                    entry.unlink()
-        return out, False
+        kind = "a file" if out.is_file() else "a device, pipe or socket"
+        raise DatasetError(f"output {given} is {kind}, not a folder; pass a folder")
+    if out.is_dir() and os.path.ismount(out):
+        raise DatasetError(
+            f"output {given} is a mount point, which an export cannot replace as a whole; "
+            f"export into a folder inside it, e.g. {given / 'export'}"
+        )
     try:
-        out.mkdir(parents=True)
+        out.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise OutputError(f"cannot create output folder {out}: {exc.strerror or exc}") from None
-    return out, True
+        raise OutputError(f"cannot create output folder {given}: {exc.strerror or exc}") from None
+    return out
+
+
+def check_target(
+    out: Path, plan: Manifest, overwrite: bool, cancel: CancelCheck | None = None
+) -> Manifest | None:
+    """Check what `out` holds; returns the manifest of the export it holds (if any).
+
+    A folder that holds anything needs `overwrite`. Entries that no earlier export
+    listed are the user's: they stay, and the export refuses to start when one has a
+    name the new export writes, or is a folder.
+    """
+    if not out.is_dir():
+        return None
+    previous = read_manifest(out) or legacy_manifest(out)
+    seen = 0
+    with os.scandir(out) as entries:
+        for entry in entries:
+            seen += 1
+            if not overwrite:
+                break
+            if seen % 10_000 == 0:
+                check_cancel(cancel)
+            name = entry.name
+            if previous is not None and previous.owns(name):
+                if entry.is_dir(follow_symlinks=False):
+                    _check_inside(out, name, previous)
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                raise DatasetError(foreign_folder_message(out, name))
+            if plan.owns(name) or name == MANIFEST_NAME:
+                raise DatasetError(collision_message(out, name))
+    if seen and not overwrite:
+        raise DatasetError(
+            f"output folder {out} is not empty; pass --overwrite to replace an earlier "
+            "export, or choose an empty folder"
+        )
+    return previous
+
+
+def _check_inside(out: Path, folder: str, previous: Manifest) -> None:
+    """Refuse when a folder of the previous export holds files it did not list."""
+    for root, dirs, files in os.walk(out / folder):
+        rel_root = os.path.relpath(root, out).replace(os.sep, "/")
+        for name in (*files, *dirs):
+            rel = f"{rel_root}/{name}"
+            if not previous.owns(rel):
+                raise DatasetError(
+                    f"{out} holds {rel}, inside the previous export's folder {folder} but "
+                    "not listed by it; move it out, or export into another folder"
+                )
 
 
 def check_cancel(cancel: CancelCheck | None) -> None:
     """Raise ExportCancelled if the caller asked to stop."""
     if cancel is not None and cancel():
-        raise ExportCancelled("export cancelled; no files were kept")
+        raise ExportCancelled("export cancelled")
 
 
 def default_workers() -> int:

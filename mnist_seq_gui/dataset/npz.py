@@ -23,17 +23,18 @@ from typing import IO, Any
 import numpy as np
 from numpy.lib import format as npy_format
 
-from ..files import atomic_output
 from .config import NPZ_NAME, DatasetError, Shard
 from .export import (
     CancelCheck,
+    ExportFormat,
     ExportJob,
     ExportResult,
     Progress,
     check_cancel,
-    export_job,
+    run_export,
 )
 from .items import SequenceDataset
+from .manifest import Manifest
 
 # Chunks of about this many pixel bytes: large enough for numpy to run at full speed,
 # small enough that a million images never sit in memory at once.
@@ -93,6 +94,18 @@ _NPZ_FIELDS = (
 )
 
 
+class NpzFormat(ExportFormat):
+    """One `dataset.npz` holding every array (np.load reads it without pickle)."""
+
+    name = "npz"
+
+    def plan(self, job: ExportJob) -> Manifest:
+        return Manifest(files=(NPZ_NAME,))
+
+    def write(self, job: ExportJob, progress: Progress | None, cancel: CancelCheck | None) -> None:
+        _write_npz(job, job.folder / NPZ_NAME, progress, cancel)
+
+
 def export_npz(
     dataset: SequenceDataset,
     out_dir: str | os.PathLike,
@@ -103,15 +116,19 @@ def export_npz(
     cancel: CancelCheck | None = None,
 ) -> ExportResult:
     """Write `out_dir/dataset.npz` in bounded memory; np.load reads it without pickle."""
-    with export_job(dataset, out_dir, shard, overwrite) as job:
-        path = job.out_dir / NPZ_NAME
-        with atomic_output(path) as tmp:
-            _write_npz(job, tmp, progress, cancel)
-    return ExportResult(job.out_dir, (path,), job.total, job.start, job.stop)
+    return run_export(
+        NpzFormat(),
+        dataset,
+        out_dir,
+        shard=shard,
+        overwrite=overwrite,
+        progress=progress,
+        cancel=cancel,
+    )
 
 
 def _write_npz(
-    job: ExportJob, tmp: Path, progress: Progress | None, cancel: CancelCheck | None
+    job: ExportJob, path: Path, progress: Progress | None, cancel: CancelCheck | None
 ) -> None:
     ds, total = job.dataset, job.total
     height = ds.config.variation.height
@@ -122,9 +139,9 @@ def _write_npz(
     spills: dict[str, Any] = {}
     with contextlib.ExitStack() as stack:
         for _, key in _NPZ_FIELDS:
-            spills[key] = stack.enter_context(tempfile.TemporaryFile(dir=job.out_dir))
+            spills[key] = stack.enter_context(tempfile.TemporaryFile(dir=job.folder))
         archive = stack.enter_context(
-            zipfile.ZipFile(tmp, "w", zipfile.ZIP_STORED, allowZip64=True)
+            zipfile.ZipFile(path, "w", zipfile.ZIP_STORED, allowZip64=True)
         )
         image_shape = (total, height, ds.width)
         with _npy_member(archive, "images", probe["image"].dtype, image_shape) as stream:

@@ -1,24 +1,22 @@
 """A PNG folder in the Hugging Face "imagefolder" layout: PNGs, metadata.jsonl, config.json.
 
-PNG encoding runs on a pool of processes. One process writes PNGs straight to their
-final names; with several workers each renders, encodes and writes into its own hidden
-staging folder (creating files in one shared folder serialises on its lock) and this
-process moves each finished task's files into place. metadata.jsonl is renamed in last,
-so a folder that has it is complete.
+PNG encoding runs on a pool of processes. Each worker renders, encodes and writes into
+its own work folder inside the staging folder (creating files in one shared folder
+serialises on its lock) and this process moves each finished task's files up beside
+metadata.jsonl. The staging folder becomes the export only once complete (export.py).
 """
 
 from __future__ import annotations
 
+import collections
 import concurrent.futures
-import contextlib
 import json
 import multiprocessing
 import os
-import shutil
 import signal
 import sys
-import tempfile
 import threading
+import time
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -26,19 +24,20 @@ from typing import Any
 import numpy as np
 
 from ..core import whole_number
-from ..files import atomic_output, encode_png, write_bytes_atomic
+from ..files import deferred_signals, encode_png
 from .config import CONFIG_NAME, METADATA_NAME, DatasetConfig, DatasetError, Shard
 from .export import (
-    STAGING_PREFIX,
     CancelCheck,
+    ExportFormat,
     ExportJob,
     ExportResult,
     Progress,
     check_cancel,
     default_workers,
-    export_job,
+    run_export,
 )
 from .items import SequenceDataset
+from .manifest import Manifest, Series
 
 _PNG_TASK_ITEMS = 256
 
@@ -75,7 +74,8 @@ def _write_pngs(dataset: SequenceDataset, start: int, stop: int, folder: Path) -
     for r, item in enumerate(batch["item"].tolist()):
         data = encode_png(batch["image"][r])
         # Plain os calls: file creation is the serial part of a PNG export here.
-        fd = os.open(folder / png_name(item, count), flags, 0o644)
+        # 0666 and the umask decide the mode, as for every file mnist-seq writes.
+        fd = os.open(folder / png_name(item, count), flags, 0o666)
         try:
             view = memoryview(data)
             while view:
@@ -86,16 +86,44 @@ def _write_pngs(dataset: SequenceDataset, start: int, stop: int, folder: Path) -
 
 
 _WORKER_DATASETS: dict[str, SequenceDataset] = {}
+_WORK = ".work"  # scratch folder in the staging folder: one sub-folder per worker
+_ORPHAN_CHECK_SECONDS = 0.2
 
 
-def _worker_init() -> None:
+def _worker_init(owner: int) -> None:
     # Ctrl+C reaches the whole process group; the parent alone decides how to stop,
     # so workers finish their task and let the parent clean up.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A worker waits for tasks forever once the process that owns the pool is gone
+    # (kill -9), so it watches for that and exits. Under forkserver its parent is the
+    # fork server, which stays up as long as any worker does: the owner is watched too.
+    parent, born = os.getppid(), _started(owner)
+
+    def watch() -> None:
+        while os.getppid() == parent and _started(owner) == born:
+            time.sleep(_ORPHAN_CHECK_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="mnist-seq-orphan-watch", daemon=True).start()
 
 
-def _png_task(config_json: str, start: int, stop: int, staging: str) -> tuple[str, str]:
-    """Write a task's PNGs into this worker's own staging folder; (metadata, folder)."""
+def _started(pid: int) -> str | None:
+    """When process `pid` started (None once it has exited): tells a reused pid apart."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        try:
+            os.kill(pid, 0)  # no /proc (macOS): only whether the pid exists
+        except ProcessLookupError:
+            return None
+        except PermissionError:
+            pass
+        return "running"
+    return None if fields[0] in ("Z", "X") else fields[19]
+
+
+def _png_task(config_json: str, start: int, stop: int, work: str) -> tuple[str, str]:
+    """Write a task's PNGs into this worker's own work folder; (metadata, folder)."""
     dataset = _WORKER_DATASETS.get(config_json)
     if dataset is None:
         _WORKER_DATASETS.clear()
@@ -104,9 +132,46 @@ def _png_task(config_json: str, start: int, stop: int, staging: str) -> tuple[st
         )
     # Creating files takes the folder's lock; one folder per worker keeps the
     # workers from spinning on each other's creates (the parent moves the files).
-    folder = Path(staging) / str(os.getpid())
+    folder = Path(work) / str(os.getpid())
     folder.mkdir(exist_ok=True)
     return _write_pngs(dataset, start, stop, folder), str(folder)
+
+
+class PngFormat(ExportFormat):
+    """PNGs + metadata.jsonl + config.json, encoded by `workers` processes (default: all)."""
+
+    name = "png"
+    takes_workers = True
+
+    def __init__(self, workers: int | None = None) -> None:
+        self.workers = (
+            default_workers()
+            if workers is None
+            else whole_number("workers", workers, 1, 256, error=DatasetError)
+        )
+
+    def plan(self, job: ExportJob) -> Manifest:
+        if job.dataset.has_own_bank:
+            self.workers = 1  # a bank that is not in the config cannot be reloaded by workers
+        digits = len(png_name(0, len(job.dataset))) - len(".png")
+        return Manifest(
+            files=(METADATA_NAME, CONFIG_NAME),
+            series=(Series("", digits, ".png", job.start, job.stop),),
+            scratch=(_WORK,) if self.workers > 1 else (),
+        )
+
+    def write(self, job: ExportJob, progress: Progress | None, cancel: CancelCheck | None) -> None:
+        done = 0
+        meta_path = job.folder / METADATA_NAME
+        with open(meta_path, "w", encoding="utf-8", newline="\n") as meta:
+            for text in image_chunks(job, self.workers, cancel):
+                meta.write(text)
+                done += text.count("\n")
+                if progress is not None:
+                    progress(done, job.total)
+        check_cancel(cancel)
+        config_text = json.dumps(job.describe(), indent=2, sort_keys=True) + "\n"
+        (job.folder / CONFIG_NAME).write_text(config_text, encoding="utf-8", newline="\n")
 
 
 def export_png(
@@ -119,79 +184,64 @@ def export_png(
     progress: Progress | None = None,
     cancel: CancelCheck | None = None,
 ) -> ExportResult:
-    """Write PNGs + metadata.jsonl + config.json with `workers` processes (default: all).
+    """Write PNGs + metadata.jsonl + config.json with `workers` processes (default: all)."""
+    return run_export(
+        PngFormat(workers),
+        dataset,
+        out_dir,
+        shard=shard,
+        overwrite=overwrite,
+        progress=progress,
+        cancel=cancel,
+    )
 
-    On error, cancel or Ctrl+C every file of this export is removed.
+
+def image_chunks(job: ExportJob, workers: int, cancel: CancelCheck | None) -> Iterator[str]:
+    """Write every item's PNG into `job.folder`; yield each task's metadata in item order.
+
+    Tasks are made lazily and at most a few per worker are in flight, so memory stays
+    flat at any count; a stop is noticed within one task.
     """
-    if dataset.has_own_bank and (workers or default_workers()) > 1:
-        workers = 1  # a bank that is not in the config cannot be reloaded by workers
-    workers = (
-        default_workers()
-        if workers is None
-        else whole_number("workers", workers, 1, 256, error=DatasetError)
-    )
-    with export_job(dataset, out_dir, shard, overwrite, _remove_pngs) as job:
-        out = job.out_dir
-        with atomic_output(out / METADATA_NAME) as metadata_tmp:
-            done = 0
-            with open(metadata_tmp, "w", encoding="utf-8", newline="\n") as meta:
-                for text in _png_chunks(job, out, workers, cancel):
-                    meta.write(text)
-                    done += text.count("\n")
-                    if progress is not None:
-                        progress(done, job.total)
-            check_cancel(cancel)
-            config_text = json.dumps(job.describe(), indent=2, sort_keys=True) + "\n"
-            write_bytes_atomic(out / CONFIG_NAME, config_text.encode("utf-8"))
-    return ExportResult(
-        out, (out / METADATA_NAME, out / CONFIG_NAME), job.total, job.start, job.stop, job.total
-    )
-
-
-def _remove_pngs(job: ExportJob) -> None:
-    """Undo a failed export (workers have finished: the pool is shut down)."""
-    for i in range(job.start, job.stop):
-        with contextlib.suppress(FileNotFoundError):
-            (job.out_dir / png_name(i, len(job.dataset))).unlink()
-    with contextlib.suppress(FileNotFoundError):
-        (job.out_dir / CONFIG_NAME).unlink()
-
-
-def _png_chunks(
-    job: ExportJob, folder: Path, workers: int, cancel: CancelCheck | None
-) -> Iterator[str]:
-    """Metadata text of each task, in item order, as the tasks finish."""
-    bounds = [
+    folder = job.folder
+    tasks = (
         (begin, min(begin + _PNG_TASK_ITEMS, job.stop))
         for begin in range(job.start, job.stop, _PNG_TASK_ITEMS)
-    ]
+    )
     if workers == 1:
-        for begin, end in bounds:
+        for begin, end in tasks:
             check_cancel(cancel)
             yield _write_pngs(job.dataset, begin, end, folder)
         return
     config_json = job.dataset.config.to_json()
     context = multiprocessing.get_context(_start_method())
-    staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=folder))
-    pool = concurrent.futures.ProcessPoolExecutor(
-        max_workers=min(workers, len(bounds)), mp_context=context, initializer=_worker_init
-    )
+    work = folder / _WORK
+    work.mkdir(exist_ok=True)
+    task_count = -(-job.total // _PNG_TASK_ITEMS)
+    # A stop (Ctrl+C) may land while waiting for results, never inside the pool's own
+    # bookkeeping: cut there, its shutdown can wait forever for workers it never told.
+    with deferred_signals():
+        pool = concurrent.futures.ProcessPoolExecutor(
+            max_workers=min(workers, task_count),
+            mp_context=context,
+            initializer=_worker_init,
+            initargs=(os.getpid(),),
+        )
     count = len(job.dataset)
     try:
-        pending: list[tuple[int, int, concurrent.futures.Future[tuple[str, str]]]] = []
-        todo = iter(bounds)
-        window = 4 * workers  # bounded: metadata of a few tasks waits at most
+        pending: collections.deque[tuple[int, int, concurrent.futures.Future[tuple[str, str]]]]
+        pending = collections.deque()
 
         def submit() -> None:
-            for begin, end in todo:
-                future = pool.submit(_png_task, config_json, begin, end, str(staging))
-                pending.append((begin, end, future))
-                return
+            with deferred_signals():
+                for begin, end in tasks:
+                    future = pool.submit(_png_task, config_json, begin, end, str(work))
+                    pending.append((begin, end, future))
+                    return
 
-        for _ in range(window):
+        for _ in range(4 * workers):  # bounded: metadata of a few tasks waits at most
             submit()
         while pending:
-            begin, end, future = pending.pop(0)
+            begin, end, future = pending.popleft()
             text, source = _wait_result(future, cancel)
             submit()
             for item in range(begin, end):
@@ -199,8 +249,8 @@ def _png_chunks(
                 os.replace(os.path.join(source, name), folder / name)
             yield text
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-        shutil.rmtree(staging, ignore_errors=True)
+        with deferred_signals():
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _start_method() -> str:

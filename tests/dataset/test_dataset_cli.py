@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from mnist_seq_gui.dataset import (
+    MANIFEST_NAME,
     METADATA_NAME,
     NPZ_NAME,
     DatasetConfig,
@@ -95,7 +96,7 @@ def test_a_non_empty_folder_needs_overwrite(tmp_path, capsys):
     assert (
         main(["--count", "5", "--seed", "1", "--quiet", "--overwrite", "--out", str(tmp_path)]) == 0
     )
-    assert sorted(p.name for p in tmp_path.iterdir()) == [NPZ_NAME, "keep.txt"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [MANIFEST_NAME, NPZ_NAME, "keep.txt"]
 
 
 def test_status_2_from_a_separate_process(tmp_path, run_module):

@@ -16,6 +16,7 @@ import mnist_seq_gui.dataset.png as png_module
 from mnist_seq_gui.dataset import (
     BLANK,
     CONFIG_NAME,
+    MANIFEST_NAME,
     METADATA_NAME,
     NPZ_NAME,
     DatasetConfig,
@@ -61,7 +62,7 @@ def test_npz_loads_back_equal_to_the_dataset(tmp_path, bank, dtype, mixed_length
     ds = SequenceDataset(count=700, seed=21, dtype=dtype, **mixed_lengths)
     result = export_npz(ds, tmp_path / "out")
     assert result.files == (tmp_path / "out" / NPZ_NAME,)
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [NPZ_NAME]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [MANIFEST_NAME, NPZ_NAME]
     data = load_npz(tmp_path / "out" / NPZ_NAME)
     expected = ds[:]
     for name, key in _FIELDS.items():
@@ -121,7 +122,9 @@ def test_imagefolder_loads_back_with_our_own_reader(tmp_path, bank, mixed_length
     assert DatasetConfig.from_dict(config["config"]) == ds.config
     pngs = sorted(p.name for p in out.glob("*.png"))
     assert pngs == [png_name(i, 300) for i in range(300)]
-    assert sorted(p.name for p in out.iterdir()) == sorted([*pngs, METADATA_NAME, CONFIG_NAME])
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        [*pngs, METADATA_NAME, CONFIG_NAME, MANIFEST_NAME]
+    )
     expected = ds[:]
     for i, line in enumerate(lines):
         record = json.loads(line)
@@ -152,10 +155,12 @@ def test_png_pool_equals_single_process_and_shards_add_up(tmp_path, mixed_length
         files = _files(tmp_path / f"shard{k}")
         metadata += files.pop(METADATA_NAME)
         files.pop(CONFIG_NAME)
+        files.pop(MANIFEST_NAME)
         assert not set(files) & set(union)  # disjoint
         union.update(files)
     assert metadata == single.pop(METADATA_NAME)
     single.pop(CONFIG_NAME)
+    single.pop(MANIFEST_NAME)
     assert union == single
 
 
@@ -208,12 +213,17 @@ def test_output_folder_rules(tmp_path):
     (out / "2024.png").unlink()  # survived; out of the way for the listings below
     # Overwriting a PNG export with an npz removes the old export's files, not the user's.
     export_npz(ds, out, overwrite=True)
-    assert sorted(p.name for p in out.iterdir()) == [NPZ_NAME, "notes.txt"]
-    # Temporary files left by a killed export are cleared by --overwrite as well.
-    (out / ".metadata.jsonl.abc123.part").write_text("half")
+    assert sorted(p.name for p in out.iterdir()) == [MANIFEST_NAME, NPZ_NAME, "notes.txt"]
+    # Only what an export's manifest lists is ever removed: a file named like an old
+    # version's temporary file is the user's as far as anyone can tell, so it stays.
     (out / ".dataset.npz.xyz.part").write_bytes(b"half")
     export_npz(ds, out, overwrite=True)
-    assert sorted(p.name for p in out.iterdir()) == [NPZ_NAME, "notes.txt"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        ".dataset.npz.xyz.part",
+        MANIFEST_NAME,
+        NPZ_NAME,
+        "notes.txt",
+    ]
     (tmp_path / "file").write_text("x")
     with pytest.raises(DatasetError, match="is a file"):
         export_npz(ds, tmp_path / "file")
