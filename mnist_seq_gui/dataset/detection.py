@@ -16,22 +16,19 @@ import tempfile
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from ..core import whole_number
 from .coco import ANNOTATIONS_NAME, CocoWriter
-from .config import CONFIG_NAME, DatasetError, Shard
+from .config import CONFIG_NAME
 from .export import (
     CancelCheck,
-    ExportFormat,
     ExportJob,
     ExportResult,
     Progress,
     check_cancel,
-    default_workers,
     run_export,
 )
 from .items import SequenceDataset
 from .manifest import Manifest, Series
-from .png import _WORK, image_chunks, png_name
+from .png import _WORK, PngFormat, image_chunks, png_name
 from .yolo import DATA_NAME, LABELS_FOLDER, data_yaml, write_labels
 
 IMAGES_FOLDER = "images"
@@ -39,23 +36,18 @@ Records = list[dict[str, Any]]
 Take = Callable[[Records], None]
 
 
-class DetectionFormat(ExportFormat):
-    """images/ (PNGs, encoded by `workers` processes) + the format's boxes + config.json."""
+class DetectionFormat(PngFormat):
+    """images/ (PNGs, encoded by `workers` processes) + the format's boxes + config.json.
 
-    takes_workers = True
+    A PNG export whose images go to images/ and whose metadata becomes the format's
+    boxes (PngFormat: workers, and one worker for a bank that is not in the config).
+    """
+
     main_file = ""
     folders: tuple[str, ...] = (IMAGES_FOLDER,)
 
-    def __init__(self, workers: int | None = None) -> None:
-        self.workers = (
-            default_workers()
-            if workers is None
-            else whole_number("workers", workers, 1, 256, error=DatasetError)
-        )
-
     def plan(self, job: ExportJob) -> Manifest:
-        if job.dataset.has_own_bank:
-            self.workers = 1  # a bank that is not in the config cannot be reloaded by workers
+        super().plan(job)
         digits = len(png_name(0, len(job.dataset))) - len(".png")
         series = [Series(IMAGES_FOLDER, digits, ".png", job.start, job.stop)]
         if LABELS_FOLDER in self.folders:
@@ -133,44 +125,31 @@ class YoloFormat(DetectionFormat):
 
 
 def export_coco(
-    dataset: SequenceDataset,
-    out_dir: str | os.PathLike,
-    *,
-    shard: Shard | None = None,
-    overwrite: bool = False,
-    workers: int | None = None,
-    progress: Progress | None = None,
-    cancel: CancelCheck | None = None,
+    dataset: SequenceDataset, out_dir: str | os.PathLike, **options: Any
 ) -> ExportResult:
-    """images/ + annotations.json (COCO detection, ink boxes) + config.json."""
-    return run_export(
-        CocoFormat(workers),
-        dataset,
-        out_dir,
-        shard=shard,
-        overwrite=overwrite,
-        progress=progress,
-        cancel=cancel,
-    )
+    """images/ + annotations.json (COCO detection, ink boxes) + config.json.
+
+    Options as for export_png: shard, overwrite, workers, progress, cancel.
+    """
+    return _run(CocoFormat, dataset, out_dir, **options)
 
 
 def export_yolo(
+    dataset: SequenceDataset, out_dir: str | os.PathLike, **options: Any
+) -> ExportResult:
+    """images/ + labels/ (YOLO, ink boxes) + data.yaml + config.json.
+
+    Options as for export_png: shard, overwrite, workers, progress, cancel.
+    """
+    return _run(YoloFormat, dataset, out_dir, **options)
+
+
+def _run(
+    fmt: type[DetectionFormat],
     dataset: SequenceDataset,
     out_dir: str | os.PathLike,
     *,
-    shard: Shard | None = None,
-    overwrite: bool = False,
     workers: int | None = None,
-    progress: Progress | None = None,
-    cancel: CancelCheck | None = None,
+    **options: Any,
 ) -> ExportResult:
-    """images/ + labels/ (YOLO, ink boxes) + data.yaml + config.json."""
-    return run_export(
-        YoloFormat(workers),
-        dataset,
-        out_dir,
-        shard=shard,
-        overwrite=overwrite,
-        progress=progress,
-        cancel=cancel,
-    )
+    return run_export(fmt(workers), dataset, out_dir, **options)

@@ -70,19 +70,27 @@ def _write_pngs(dataset: SequenceDataset, start: int, stop: int, folder: Path) -
     """Render items start..stop-1, write their PNGs into `folder`; return their metadata."""
     batch = dataset.batch(np.arange(start, stop, dtype=np.int64))
     count = len(dataset)
-    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0)
     for r, item in enumerate(batch["item"].tolist()):
-        data = encode_png(batch["image"][r])
-        # Plain os calls: file creation is the serial part of a PNG export here.
-        # 0666 and the umask decide the mode, as for every file mnist-seq writes.
-        fd = os.open(folder / png_name(item, count), flags, 0o666)
-        try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view) :]
-        finally:
-            os.close(fd)
+        write_file(folder / png_name(item, count), encode_png(batch["image"][r]))
     return metadata_lines(batch, count)
+
+
+_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0)
+
+
+def write_file(path: Path, data: bytes) -> None:
+    """Create (or truncate) `path` with `data`, for a file of an export's staging folder.
+
+    Plain os calls: file creation is the serial part of a PNG export here. 0666 and the
+    umask decide the mode, as for every file mnist-seq writes.
+    """
+    fd = os.open(path, _FLAGS, 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+    finally:
+        os.close(fd)
 
 
 _WORKER_DATASETS: dict[str, SequenceDataset] = {}

@@ -11,9 +11,10 @@ handling, PNG writing, progress and cancel are dataset/detection.py's.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
+
+from .png import write_file
 
 DATA_NAME = "data.yaml"
 LABELS_FOLDER = "labels"
@@ -43,17 +44,10 @@ def label_boxes(text: str, width: int, height: int) -> list[tuple[int, tuple[int
 
 def write_labels(records: list[dict[str, Any]], folder: Path, width: int, height: int) -> None:
     """One label file per record (see png.metadata_lines) into `folder`."""
-    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0)
     for record in records:
         name = Path(record["file_name"]).with_suffix(".txt").name
-        data = label_text(record["digits"], record["ink_boxes"], width, height).encode("ascii")
-        fd = os.open(folder / name, flags, 0o644)
-        try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view) :]
-        finally:
-            os.close(fd)
+        text = label_text(record["digits"], record["ink_boxes"], width, height)
+        write_file(folder / name, text.encode("ascii"))
 
 
 def data_yaml() -> str:
