@@ -45,6 +45,8 @@ from .spacing import (
     valid_widths,
     widths_for_lengths,
 )
+from .style import LIMITS as STYLE_LIMITS
+from .style import QUANTA as STYLE_STEPS
 from .style import DigitStyle, StyleDraws, draw_styles
 from .variation import MAX_BLUR, MAX_HEIGHT, MAX_NOISE, NO_VARIATION, Variation
 
@@ -62,6 +64,8 @@ __all__ = [
     "PLACEMENTS",
     "POOLS",
     "RULES",
+    "STYLE_LIMITS",
+    "STYLE_STEPS",
     "BatchComposition",
     "Cancelled",
     "Composition",

@@ -35,11 +35,12 @@ def compose_varied(
     seed: int,
     indices: Iterable[int] | None,
     dtype: DTypeLike,
+    item: int = 0,
 ) -> Composition:
-    """One varied image: item 0 of its batch. `bank` is already the spec's pool."""
+    """One varied image: item `item` of its batch. `bank` is already the spec's pool."""
     seed = check_seed(seed)
     digits = np.asarray([spec.digits], dtype=np.int64)
-    items = np.zeros(1, dtype=np.uint64)
+    items = np.full(1, item, dtype=np.uint64)
     if indices is None:
         chosen = draw_indices(bank, digits, seed, items)
     else:
