@@ -90,7 +90,7 @@ def create_actions(w: MainWindow) -> None:
     w.export_action = _action(
         w,
         "&Export Dataset\u2026",
-        "Write a training data set (npz or PNG folder) with the current parameters",
+        "Write a training data set (npz, PNG folder, COCO or YOLO) with the current parameters",
         w.export_dataset,
         [K("Ctrl+E")],
         "document-export",
@@ -152,6 +152,15 @@ def create_actions(w: MainWindow) -> None:
         [K("Ctrl+G")],
         "view-grid",
     )
+    w.ink_boxes_action = _action(
+        w,
+        "&Ink Boxes",
+        "Outline each digit's ink: the boxes saved with the image and written by Export",
+        lambda: None,
+        [K("Ctrl+B")],
+    )
+    w.ink_boxes_action.setCheckable(True)
+    w.ink_boxes_action.toggled.connect(w.show_ink_boxes)
     w.about_action = _action(
         w, "&About mnist-seq", "Version, data source and licence", lambda: about(w)
     )
@@ -176,6 +185,7 @@ def create_menus(w: MainWindow) -> None:
         w.view_menu.addAction(action)
     w.view_menu.addSeparator()
     w.view_menu.addAction(w.gallery_action)
+    w.view_menu.addAction(w.ink_boxes_action)
     w.help_menu = bar.addMenu("&Help")
     w.help_menu.addAction(w.about_action)
     w.help_menu.addAction(w.about_qt_action)

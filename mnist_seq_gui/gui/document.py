@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 from ..core import MnistSeqError, file_stem
 from ..files import composition_text, read_recipe, write_png
 from .qimage import qimage_to_grey
-from .recipe import Recipe
+from .recipe import Recipe, variation_values
 from .stored import from_mapping
 
 if TYPE_CHECKING:
@@ -44,6 +44,8 @@ def recipe_from_file(path: Path) -> Recipe:
         "item": saved.item,
         "indices": saved.indices,
         "source": saved.source,
+        "pool": spec.pool,
+        **variation_values(spec.variation),
     }
     recipe, notes = from_mapping(values, what=path.name)
     if notes:

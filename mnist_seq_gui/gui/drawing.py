@@ -1,8 +1,9 @@
 """What a recipe draws, through the core and the dataset (Qt-free, run off the GUI thread).
 
 `compose_recipe` gives the main image: item `recipe.item` of the seed with the typed
-digits (item 0 is exactly the core's `compose`). `gallery_batch` gives items 0..K-1
-of the data set the export dialog would write with the same parameters and seed.
+digits (and MNIST images picked by hand, if any), pool and variation included.
+`gallery_batch` gives items 0..K-1 of the data set the export dialog would write with
+the same parameters and seed.
 """
 
 from __future__ import annotations
@@ -12,15 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from ..core import (
-    Composition,
-    DigitBank,
-    MnistSeqError,
-    compose,
-    compose_batch,
-    load_bank,
-    render_batch,
-)
+from ..core import Composition, DigitBank, MnistSeqError, compose, load_bank
 from ..dataset import MAX_LENGTH, DatasetConfig, SequenceDataset
 from .recipe import Recipe
 
@@ -43,37 +36,10 @@ class BankCache:
 
 def compose_recipe(bank: DigitBank, recipe: Recipe) -> Composition:
     """The recipe's image as uint8; MnistSeqError if it describes none."""
+    # Item i of the seed's batch with these digits; compose() checks fixed indices
+    # against the digits and the pool.
     spec = recipe.spec()
-    # compose() checks fixed indices against the digits and is item 0 exactly.
-    comp = compose(bank, spec, recipe.seed, indices=recipe.indices, dtype=np.uint8)
-    if recipe.item == 0:
-        return comp
-    batch = compose_batch(
-        bank,
-        np.asarray([spec.digits], dtype=np.int64),
-        spec.width,
-        spec.min_spacing,
-        spec.max_spacing,
-        spec.rule,
-        spec.white_on_black,
-        seed=recipe.seed,
-        items=np.asarray([recipe.item], dtype=np.uint64),
-        dtype=np.uint8,
-    )
-    if recipe.indices is None:
-        pixels, indices = batch.pixels[0], tuple(batch.indices[0].tolist())
-    else:
-        # Item i's layout with the fixed digits (already checked by compose above).
-        indices = comp.indices
-        pixels = render_batch(
-            bank,
-            np.asarray([indices], dtype=np.int64),
-            batch.offsets,
-            spec.width,
-            spec.white_on_black,
-            np.uint8,
-        )[0]
-    return Composition(spec, pixels, indices, tuple(batch.gaps[0].tolist()), recipe.seed)
+    return compose(bank, spec, recipe.seed, recipe.indices, np.uint8, item=recipe.item)
 
 
 def gallery_config(recipe: Recipe, count: int) -> DatasetConfig:
@@ -96,6 +62,8 @@ def gallery_config(recipe: Recipe, count: int) -> DatasetConfig:
         seed=recipe.seed,
         dtype="uint8",
         source=recipe.source,
+        pool=recipe.pool,
+        variation=recipe.variation(),
     )
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..core import DIGIT_CHARS, DIGIT_SIZE, nearest_valid_widths
-from .recipe import FIELDS, Recipe, width_range
+from .recipe import DEFAULT, FIELDS, VARIATION_FIELDS, Recipe, param, width_range
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,8 @@ def edit(recipe: Recipe, wanted_width: int, name: str, value: Any) -> Edit:
     - rule: the width is kept inside the rule's range, not snapped (the problem bar
       explains a width the uniform rule cannot use).
     - width: taken as typed; an impossible width is explained, never reverted.
-    - seed: new draws, so fixed indices go.
+    - seed, pool: new draws, so fixed indices go.
+    - a range (jitter, slant, ...): the other end follows if they would cross.
     """
     notes: list[str] = []
     if name not in FIELDS:
@@ -111,7 +112,38 @@ def edit(recipe: Recipe, wanted_width: int, name: str, value: Any) -> Edit:
         return Edit(recipe.replace(width=int(value)), int(value), ())
     if name == "seed":
         return Edit(recipe.replace(seed=int(value), indices=None), wanted_width, ())
+    if name == "pool":
+        return Edit(recipe.replace(pool=str(value), indices=None), wanted_width, ())
+    p = param(name)
+    if p is not None and p.kind == "range":
+        pair, note = _follow_range(name, shown_range(recipe, name), value)
+        return Edit(recipe.replace(**{name: pair}), wanted_width, note)
     return Edit(recipe.replace(**{name: value}), wanted_width, ())
+
+
+def shown_range(recipe: Recipe, name: str) -> tuple[float, float]:
+    """A range field as its two spin boxes show it (no jitter: every digit centred)."""
+    value = getattr(recipe, name)
+    if value is None:  # jitter_y: centred rows, the same pixels as that one-row range
+        centre = (recipe.height - DIGIT_SIZE) // 2
+        return centre, centre
+    return value
+
+
+def _follow_range(name: str, old: tuple[float, float], new: Any) -> tuple[Any, tuple[str, ...]]:
+    """(low, high) with the end the user did not move following the one they did."""
+    lo, hi = new
+    if lo <= hi:
+        return (lo, hi), ()
+    label = param(name).label.replace("&", "")  # type: ignore[union-attr]
+    if lo != old[0]:  # the low end moved up past the high end
+        return (lo, lo), (f"{label}: the top end raised to {lo:g} to stay above the bottom",)
+    return (hi, hi), (f"{label}: the bottom end lowered to {hi:g} to stay below the top",)
+
+
+def without_variation(recipe: Recipe) -> Recipe:
+    """The recipe with every variation field back at none (pool and spacing kept)."""
+    return recipe.replace(**{name: getattr(DEFAULT, name) for name in VARIATION_FIELDS})
 
 
 def settle(recipe: Recipe) -> Recipe:

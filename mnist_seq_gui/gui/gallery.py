@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtGui import (
+    QAction,
     QColor,
     QImage,
     QPainter,
@@ -25,11 +26,12 @@ from PySide6.QtWidgets import (
     QLabel,
     QScrollArea,
     QSpinBox,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from .pointing import PointingCanvas
+from .pointing import INK_COLOUR, PointingCanvas, ink_rects, paint_outlines
 
 MIN_SAMPLES, MAX_SAMPLES = 4, 64
 GAP = 8  # logical pixels between samples and around the grid
@@ -61,14 +63,23 @@ class GalleryCanvas(PointingCanvas):
         super().__init__(parent)
         self.setObjectName("galleryCanvas")
         self._images: tuple[QImage, ...] = ()
+        self._ink: Sequence[Sequence[Sequence[int]]] = ()  # per sample, its digits' ink boxes
         self._current = -1
         self._room = QSize(0, 0)  # the visible area the grid should fit
 
     def images(self) -> tuple[QImage, ...]:
         return self._images
 
-    def set_samples(self, images: Sequence[QImage], tips: Sequence[str]) -> None:
-        self._images, self.tips = tuple(images), tuple(tips)
+    def ink_boxes(self) -> Sequence[Sequence[Sequence[int]]]:
+        return self._ink
+
+    def set_samples(
+        self,
+        images: Sequence[QImage],
+        tips: Sequence[str],
+        ink: Sequence[Sequence[Sequence[int]]] = (),
+    ) -> None:
+        self._images, self.tips, self._ink = tuple(images), tuple(tips), ink
         self.hover = -1
         self._relayout()
 
@@ -158,6 +169,9 @@ class GalleryCanvas(PointingCanvas):
                 painter.setPen(pen)
                 painter.drawRect(rect.adjusted(-frame, -frame, frame, frame))
             painter.drawImage(rect, image)
+            if self.show_ink and i < len(self._ink):
+                rects = ink_rects(self._ink[i], rect.x(), rect.y(), rect.width() // image.width())
+                paint_outlines(painter, rects, INK_COLOUR, frame)
         painter.end()
 
 
@@ -195,7 +209,7 @@ class GalleryView(QWidget):
         self.note.setObjectName("galleryNote")
         self.note.setEnabled(False)
         self.note.setWordWrap(True)
-        header = QHBoxLayout()
+        self.header = header = QHBoxLayout()
         header.setContentsMargins(0, 0, 0, 0)
         header.addWidget(label)
         header.addWidget(self.count_spin)
@@ -212,10 +226,25 @@ class GalleryView(QWidget):
         self.sampleClicked = self.canvas.clicked
         self.sampleHovered = self.canvas.hovered  # -1 when over none
 
+    def add_toggle(self, action: QAction, name: str) -> QToolButton:
+        """A header button for a checkable window action (e.g. ink boxes)."""
+        button = QToolButton()
+        button.setObjectName(name)
+        button.setDefaultAction(action)
+        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.header.addWidget(button)
+        return button
+
     def count(self) -> int:
         return self.count_spin.value()
 
-    def set_samples(self, images: Sequence[QImage], tips: Sequence[str], note: str) -> None:
+    def set_samples(
+        self,
+        images: Sequence[QImage],
+        tips: Sequence[str],
+        note: str,
+        ink: Sequence[Sequence[Sequence[int]]] = (),
+    ) -> None:
         self.canvas.set_room(self.scroll_area.viewport().size())
-        self.canvas.set_samples(images, tips)
+        self.canvas.set_samples(images, tips, ink)
         self.note.setText(note)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
 from .image_view import FIT, ZOOM_STEPS, PreviewView
 
@@ -44,6 +45,15 @@ class ImagePage(QWidget):
         self.preview.zoomStepRequested.connect(
             lambda step: self.zoom_in() if step > 0 else self.zoom_out()
         )
+
+    def add_toggle(self, action: QAction, name: str) -> QToolButton:
+        """A header button for a checkable window action (e.g. ink boxes)."""
+        button = QToolButton()
+        button.setObjectName(name)
+        button.setDefaultAction(action)
+        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.header.addWidget(button)
+        return button
 
     def set_zoom(self, zoom: int) -> None:
         """A whole factor from ZOOM_STEPS, or FIT."""

@@ -25,7 +25,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QFrame, QScrollArea, QWidget
 
-from .pointing import PointingCanvas
+from .pointing import INK_COLOUR, PointingCanvas, ink_rects, paint_outlines
 
 FIT = 0  # zoom value meaning "largest whole zoom that fits the window"
 ZOOM_STEPS: tuple[int, ...] = (1, 2, 3, 4, 5, 6, 8, 10, 12, 16, 20, 24, 32)
@@ -57,6 +57,7 @@ class ImageCanvas(PointingCanvas):
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self._image = QImage()
         self._boxes: tuple[Box, ...] = ()
+        self._ink: tuple[Box, ...] = ()
         self._zoom = FIT
         self._checker: QBrush | None = None  # QPixmap needs the GUI app: made on first paint
 
@@ -68,11 +69,22 @@ class ImageCanvas(PointingCanvas):
     def boxes(self) -> tuple[Box, ...]:
         return self._boxes
 
-    def set_image(self, image: QImage, boxes: Sequence[Box] = (), tips: Sequence[str] = ()) -> None:
-        """Show `image` (1:1 pixels); `boxes` are digit boxes in image pixels."""
+    def ink_boxes(self) -> tuple[Box, ...]:
+        return self._ink
+
+    def set_image(
+        self,
+        image: QImage,
+        boxes: Sequence[Box] = (),
+        tips: Sequence[str] = (),
+        ink: Sequence[Box] = (),
+    ) -> None:
+        """Show `image` (1:1 pixels); `boxes` are digit cells and `ink` the digits' ink
+        boxes, in image pixels (x0, y0, x1, y1), end-exclusive."""
         resized = image.size() != self._image.size()
         self._image = image
         self._boxes = tuple(tuple(int(v) for v in b) for b in boxes)  # type: ignore[misc]
+        self._ink = tuple(tuple(int(v) for v in b) for b in ink)  # type: ignore[misc]
         self.tips = tuple(tips)
         if self.hover >= len(self._boxes):
             self.set_hover(-1)
@@ -207,6 +219,9 @@ class ImageCanvas(PointingCanvas):
                 self._image,
                 QRect(first, 0, last - first, height),
             )
+        if self.show_ink:
+            paint_outlines(painter, ink_rects(self._ink, origin.x(), origin.y(), k), INK_COLOUR,
+                           frame)  # fmt: skip
         if 0 <= self.hover < len(self._boxes):
             x0, y0, x1, y1 = self._boxes[self.hover]
             pen = QPen(QColor(0x2A, 0x82, 0xDA), 2 * frame)
@@ -240,11 +255,17 @@ class PreviewView(QScrollArea):
         self.digitClicked = self.canvas.clicked
 
     def image(self) -> QImage:
-        """The shown image, 1:1 (28 x W greyscale)."""
+        """The shown image, 1:1 (H x W greyscale)."""
         return self.canvas.image()
 
-    def set_image(self, image: QImage, boxes: Sequence[Box] = (), tips: Sequence[str] = ()) -> None:
-        self.canvas.set_image(image, boxes, tips)
+    def set_image(
+        self,
+        image: QImage,
+        boxes: Sequence[Box] = (),
+        tips: Sequence[str] = (),
+        ink: Sequence[Box] = (),
+    ) -> None:
+        self.canvas.set_image(image, boxes, tips, ink)
 
     def zoom(self) -> int:
         return self.canvas.zoom()

@@ -69,6 +69,7 @@ class MainWindow(QMainWindow):
     actual_size_action: QAction
     fit_action: QAction
     gallery_action: QAction
+    ink_boxes_action: QAction
     about_action: QAction
     about_qt_action: QAction
     file_menu: QMenu
@@ -106,6 +107,8 @@ class MainWindow(QMainWindow):
         self._create_widgets()
         create_actions(self)
         create_menus(self)
+        self.image_page.add_toggle(self.ink_boxes_action, "inkBoxesButton")
+        self.gallery.add_toggle(self.ink_boxes_action, "galleryInkBoxesButton")
         self._create_status_bar()
         self.passthrough = ShortcutPassthrough(self.actions(), self.copy_action, self)
         self.passthrough.watch(self.panel.text_fields())
@@ -166,6 +169,7 @@ class MainWindow(QMainWindow):
         self.panel.rerollRequested.connect(self.samples.reroll)
         self.panel.seedRecommitted.connect(self.model.recommit_seed)
         self.panel.sourceBrowseRequested.connect(self.samples.choose_source)
+        self.panel.variationCleared.connect(self.model.clear_variation)
         self.problem_bar.widthOffered.connect(lambda w: self.model.set("width", w))
         self.problem_bar.randomRuleOffered.connect(lambda: self.model.set("rule", "random"))
         self.image_page.zoomChanged.connect(self.update_actions)
@@ -188,6 +192,7 @@ class MainWindow(QMainWindow):
         self.gallery.count_spin.setValue(session.gallery_count)
         self.tabs.setCurrentIndex(1 if session.gallery_shown else 0)
         self.panel.show_variation(session.variation_shown)
+        self.ink_boxes_action.setChecked(session.ink_boxes)
         for note in session.notes:
             self.show_status(note, STATUS_MS)
 
@@ -223,7 +228,8 @@ class MainWindow(QMainWindow):
             return
         self._result = result
         comp = result.composition
-        self.preview.set_image(result.image, comp.boxes, self.samples.digit_tips(result))
+        tips = self.samples.digit_tips(result)
+        self.preview.set_image(result.image, comp.boxes, tips, result.ink_boxes)
         self.size_label.setText(f"{result.image.width()} \u00d7 {result.image.height()} px")
         self.time_label.setText(f"{result.elapsed_ms:.1f} ms")
         self.seed_label.setText(self.samples.seed_text(result.recipe))
@@ -274,6 +280,11 @@ class MainWindow(QMainWindow):
     def _on_gallery_failed(self, request_id: int, message: str) -> None:
         if request_id == self._latest_gallery_id and not self._closed:
             self.gallery.set_samples((), (), message)
+
+    def show_ink_boxes(self, shown: bool) -> None:
+        """Outline each digit's ink in the preview and the gallery."""
+        self.preview.canvas.set_show_ink(shown)
+        self.gallery.canvas.set_show_ink(shown)
 
     # ------------------------------------------------------------------ zoom
 
@@ -367,7 +378,8 @@ class MainWindow(QMainWindow):
             zoom=self.preview.zoom(),
             gallery_count=self.gallery.count(),
             gallery_shown=self.gallery_visible(),
-            variation_shown=self.panel.variation_box.isVisibleTo(self.panel),
+            variation_shown=self.panel.variation.is_open(),
+            ink_boxes=self.ink_boxes_action.isChecked(),
             save_dir=self.document.folder,
             geometry=self.saveGeometry(),
         )

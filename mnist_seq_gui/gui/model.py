@@ -11,7 +11,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from .edits import edit, settle
+from .edits import edit, settle, without_variation
 from .recipe import DEFAULT, Problem, Recipe, problem, width_range
 
 
@@ -51,6 +51,10 @@ class RecipeModel(QObject):
         recipe = settle(recipe) if snap else recipe
         self._wanted_width = recipe.width
         self._store(recipe)
+
+    def clear_variation(self) -> None:
+        """Every variation field back at none; pool and spacing stay."""
+        self._store(without_variation(self._recipe))
 
     def recommit_seed(self) -> None:
         """The seed was entered again: the seed's own draws come back."""

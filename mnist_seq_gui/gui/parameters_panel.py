@@ -3,8 +3,9 @@
 The panel never decides anything: `edited` goes to the RecipeModel, and the model's
 recipe comes back through `show_recipe`. Spin boxes apply a number when it is
 entered (Return, Tab, arrows), not on each keystroke, so typing "20" never passes
-through 2. Numeric fields with a `Param` in the recipe get a slider and a spin box
-built from it; fields in the "variation" group go in the collapsible Variation section.
+through 2. Numeric fields with a `Param` in the recipe get their controls from it
+(gui/number_rows.py); the "variation" group and the pool are in the collapsible
+Variation section (gui/variation_panel.py).
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QCheckBox,
     QComboBox,
-    QDoubleSpinBox,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -25,65 +25,18 @@ from PySide6.QtWidgets import (
     QSizePolicy,
     QSlider,
     QSpinBox,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from ..core import DIGIT_SIZE, MAX_SEED, MAX_WIDTH
-from .recipe import Param, Recipe, param, params
+from .number_rows import NumberRow, RangeRow, describe
+from .recipe import Recipe, param
 from .seed_spin import SeedSpin
+from .variation_panel import VariationSection
 
 BUNDLED_TEXT = "Bundled MNIST test set"
 _CHOOSE = "__choose__"
-
-
-def _plain(label: str) -> str:
-    return label.replace("&", "")
-
-
-class NumberRow:
-    """A slider and a spin box for one numeric field, kept in step."""
-
-    def __init__(self, panel: ParametersPanel, name: str, p: Param) -> None:
-        self.name = name
-        self.param = p
-        self.scale = 10**p.decimals
-        self.slider = QSlider(Qt.Orientation.Horizontal)
-        self.slider.setMinimumWidth(60)
-        high = p.high if p.slider_high is None else p.slider_high
-        self.slider.setRange(round(p.low * self.scale), round(high * self.scale))
-        self.slider.setSingleStep(max(1, round(p.step * self.scale)))
-        spin: QSpinBox | QDoubleSpinBox
-        if p.decimals:
-            spin = QDoubleSpinBox()
-            spin.setDecimals(p.decimals)
-            spin.setRange(p.low, p.high)
-            spin.setSingleStep(p.step)
-        else:
-            spin = QSpinBox()
-            spin.setRange(int(p.low), int(p.high))
-            spin.setSingleStep(int(p.step))
-        spin.setSuffix(p.suffix)
-        spin.setKeyboardTracking(False)
-        spin.setAlignment(Qt.AlignmentFlag.AlignRight)
-        spin.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
-        self.spin = spin
-        panel.describe(self.slider, _plain(p.label), p.tip)
-        panel.describe(self.spin, _plain(p.label), p.tip)
-        self.slider.valueChanged.connect(lambda v: panel.edit(name, self.from_slider(v)))
-        self.spin.valueChanged.connect(lambda v: panel.edit(name, v))
-
-    def from_slider(self, value: int) -> int | float:
-        return value if self.scale == 1 else value / self.scale
-
-    def show(self, value: int | float) -> None:
-        with QSignalBlocker(self.slider), QSignalBlocker(self.spin):
-            top = round(value * self.scale)
-            if top > self.slider.maximum():  # a file may use more than the slider offers
-                self.slider.setMaximum(top)
-            self.slider.setValue(top)
-            self.spin.setValue(value)  # type: ignore[arg-type]
 
 
 class ParametersPanel(QWidget):
@@ -93,23 +46,21 @@ class ParametersPanel(QWidget):
     rerollRequested = Signal()
     seedRecommitted = Signal()  # the user entered the seed again
     sourceBrowseRequested = Signal()
+    variationCleared = Signal()  # "No variation" clicked
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("parametersPanel")
         self._widths: range | None = None
         self._recipe: Recipe | None = None
-        self.rows: dict[str, NumberRow] = {}
+        self.rows: dict[str, NumberRow | RangeRow] = {}
         self._create_widgets()
 
     # ------------------------------------------------------------------ construction
 
     def describe(self, widget: QWidget, name: str, tip: str) -> QWidget:
-        """Object name for tests, a human accessible name for screen readers, a tooltip."""
-        widget.setAccessibleName(name)
-        widget.setAccessibleDescription(tip)
-        widget.setToolTip(tip)
-        return widget
+        """A human accessible name for screen readers, its description and a tooltip."""
+        return describe(widget, name, tip)
 
     def _label(self, text: str, buddy: QWidget) -> QLabel:
         label = QLabel(text)
@@ -145,7 +96,7 @@ class ParametersPanel(QWidget):
             self.white_on_black_check, "White on black", "White digits on black, as MNIST"
         )
         for name in ("min_spacing", "max_spacing"):
-            self.rows[name] = NumberRow(self, name, param(name))  # type: ignore[arg-type]
+            self.rows[name] = NumberRow(name, param(name), self.edit)  # type: ignore[arg-type]
         self.min_spacing_slider = self.rows["min_spacing"].slider
         self.min_spacing_spin = self.rows["min_spacing"].spin
         self.max_spacing_slider = self.rows["max_spacing"].slider
@@ -209,7 +160,7 @@ class ParametersPanel(QWidget):
         row += 1
         for name in ("min_spacing", "max_spacing"):
             r = self.rows[name]
-            add(r.param.label, r.spin, r.slider, r.spin)
+            add(r.param.label, r.buddy, *r.widgets)
         add("&Width", self.width_spin, self.width_slider, self.width_spin)
         add("&Digits", self.source_combo, self.source_combo)
 
@@ -222,41 +173,18 @@ class ParametersPanel(QWidget):
         self._connect()
 
     def _create_variation(self, layout: QVBoxLayout) -> None:
-        """A collapsed section holding every field of the "variation" group."""
-        self.variation_button = QToolButton()
-        self.variation_button.setObjectName("variationToggle")
-        self.variation_button.setText("Variation")
-        self.variation_button.setCheckable(True)
-        self.variation_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        self.variation_button.setArrowType(Qt.ArrowType.RightArrow)
-        self.variation_button.setAutoRaise(True)
-        self.describe(self.variation_button, "Variation", "Show or hide the variation controls")
-        self.variation_box = QWidget()
-        self.variation_box.setObjectName("variationBox")
-        grid = QGridLayout(self.variation_box)
-        grid.setContentsMargins(0, 0, 0, 0)
-        grid.setColumnStretch(1, 1)
-        for row, (name, p) in enumerate(params("variation")):
-            r = NumberRow(self, name, p)
-            self.rows[name] = r
-            grid.addWidget(self._label(p.label, r.spin), row, 0)
-            box = QHBoxLayout()
-            box.addWidget(r.slider, 1)
-            box.addWidget(r.spin)
-            grid.addLayout(box, row, 1)
-        self.variation_box.setVisible(False)
-        self.variation_button.toggled.connect(self.show_variation)
-        self.variation_button.setVisible(bool(params("variation")))
-        layout.addWidget(self.variation_button)
-        layout.addWidget(self.variation_box)
+        """The collapsed Variation section: the pool and every "variation" field."""
+        self.variation = VariationSection()
+        self.variation_button = self.variation.toggle
+        self.variation_box = self.variation.box
+        self.pool_combo = self.variation.pool_combo
+        self.rows.update(self.variation.rows)
+        self.variation.edited.connect(self.edit)
+        self.variation.clearRequested.connect(self.variationCleared)
+        layout.addWidget(self.variation)
 
     def show_variation(self, shown: bool) -> None:
-        with QSignalBlocker(self.variation_button):
-            self.variation_button.setChecked(shown)
-        self.variation_button.setArrowType(
-            Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow
-        )
-        self.variation_box.setVisible(shown)
+        self.variation.set_open(shown)
 
     def _connect(self) -> None:
         self.sequence_edit.textChanged.connect(lambda text: self.edit("sequence", text))
@@ -312,8 +240,9 @@ class ParametersPanel(QWidget):
             self.rule_combo.setCurrentIndex(max(0, self.rule_combo.findData(recipe.rule)))
         with QSignalBlocker(self.white_on_black_check):
             self.white_on_black_check.setChecked(recipe.white_on_black)
-        for name, r in self.rows.items():
-            r.show(getattr(recipe, name))
+        for name in ("min_spacing", "max_spacing"):
+            self.rows[name].show(getattr(recipe, name))
+        self.variation.show_recipe(recipe)
         with QSignalBlocker(self.width_slider), QSignalBlocker(self.width_spin):
             if widths is not None:
                 self.width_slider.setRange(widths[0], widths[-1])

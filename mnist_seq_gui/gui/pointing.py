@@ -2,9 +2,35 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QPoint, Qt, Signal
-from PySide6.QtGui import QHelpEvent, QMouseEvent
+from collections.abc import Iterable
+
+from PySide6.QtCore import QEvent, QPoint, QRect, Qt, Signal
+from PySide6.QtGui import QColor, QHelpEvent, QMouseEvent, QPainter
 from PySide6.QtWidgets import QToolTip, QWidget
+
+INK_COLOUR = QColor(0xE5, 0x3E, 0x2B)  # stands out on white, black and the grey around
+
+
+def ink_rects(boxes: Iterable[Iterable[int]], left: int, top: int, scale: int) -> list[QRect]:
+    """Device-pixel rectangles of ink boxes (x0, y0, x1, y1) drawn at `scale` from
+    (left, top); empty boxes and the -1 rows past a sample's length are left out."""
+    rects = []
+    for x0, y0, x1, y1 in boxes:
+        if x1 > x0 >= 0 and y1 > y0 >= 0:
+            rects.append(QRect(left + x0 * scale, top + y0 * scale, (x1 - x0) * scale,
+                               (y1 - y0) * scale))  # fmt: skip
+    return rects
+
+
+def paint_outlines(painter: QPainter, rects: Iterable[QRect], colour: QColor, width: int) -> None:
+    """A ring `width` device pixels wide just outside each rect: the pixels inside,
+    the ink's own edge included, stay visible. The painter works in device pixels."""
+    for rect in rects:
+        r = rect.adjusted(-width, -width, width, width)
+        painter.fillRect(QRect(r.left(), r.top(), r.width(), width), colour)
+        painter.fillRect(QRect(r.left(), r.bottom() - width + 1, r.width(), width), colour)
+        painter.fillRect(QRect(r.left(), r.top(), width, r.height()), colour)
+        painter.fillRect(QRect(r.right() - width + 1, r.top(), width, r.height()), colour)
 
 
 class PointingCanvas(QWidget):
@@ -21,6 +47,12 @@ class PointingCanvas(QWidget):
         self.setMouseTracking(True)
         self.tips: tuple[str, ...] = ()
         self.hover = -1
+        self.show_ink = False  # outline each digit's ink
+
+    def set_show_ink(self, shown: bool) -> None:
+        if shown != self.show_ink:
+            self.show_ink = shown
+            self.update()
 
     def item_at(self, pos: QPoint) -> int:
         """Index of the item at a widget position, or -1."""

@@ -43,9 +43,10 @@ class RenderResult:
     request_id: int
     recipe: Recipe
     composition: Composition
-    image: QImage  # 28 x W, Format_Grayscale8, owns its pixels
+    image: QImage  # H x W, Format_Grayscale8, owns its pixels
     elapsed_ms: float
     bank: DigitBank  # where the digits came from: labels for per-digit reroll, source name
+    ink_boxes: tuple[tuple[int, int, int, int], ...] = ()  # each digit's ink (x0, y0, x1, y1)
 
 
 @dataclass(frozen=True, eq=False)
@@ -59,6 +60,7 @@ class GalleryResult:
     indices: np.ndarray  # (K, n) MNIST indices
     boxes: np.ndarray  # (K, n, 4)
     elapsed_ms: float
+    ink_boxes: np.ndarray | None = None  # (K, n, 4), -1 past a sample's length
 
 
 class LatestWinsThread(QThread):
@@ -138,8 +140,9 @@ def image_job(
         start = time.perf_counter()
         comp = compose_fn(bank, request.recipe)
         image = grey_qimage(comp.pixels)
+        ink = comp.ink_boxes  # worked out here, off the GUI thread
         elapsed = (time.perf_counter() - start) * 1000.0
-        return RenderResult(request.request_id, request.recipe, comp, image, elapsed, bank)
+        return RenderResult(request.request_id, request.recipe, comp, image, elapsed, bank, ink)
 
     return job
 
@@ -161,6 +164,7 @@ def gallery_job(banks: BankCache) -> Callable[[RenderRequest], GalleryResult]:
             batch["mnist_indices"],
             batch["boxes"],
             elapsed,
+            batch["ink_boxes"],
         )
 
     return job

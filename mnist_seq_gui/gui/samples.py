@@ -62,10 +62,13 @@ class Samples(QObject):
             return
         indices = list(result.composition.indices)
         digit = result.composition.spec.digits[position]
-        candidates = np.flatnonzero(result.bank.labels == digit)
+        pool = result.bank.pool(result.recipe.pool)  # only the recipe's pool's images
+        first = int(pool.starts[digit])
+        candidates = pool.by_label_order[first : first + int(pool.counts[digit])]
         candidates = candidates[candidates != indices[position]]
         if candidates.size == 0:
-            self.window.show_status(f"The data set has no other {digit} to draw", STATUS_MS)
+            where = "data set" if pool.pool_name == "all" else f"{pool.pool_name} pool"
+            self.window.show_status(f"The {where} has no other {digit} to draw", STATUS_MS)
             return
         indices[position] = int(candidates[new_seed() % candidates.size])
         self.model.set("indices", tuple(indices))
@@ -120,7 +123,8 @@ class Samples(QObject):
             f"items 0\u2013{count - 1} of the data set Export writes with seed "
             f"{result.recipe.seed} \u00b7 {result.elapsed_ms:.1f} ms"
         )
-        self.window.gallery.set_samples(result.images, tips, note)
+        ink = () if result.ink_boxes is None else result.ink_boxes.tolist()
+        self.window.gallery.set_samples(result.images, tips, note, ink)
         self.mark_current_sample()
 
     def mark_current_sample(self) -> None:
@@ -163,7 +167,7 @@ class Samples(QObject):
 
     def choose_source(self) -> None:
         folder = QFileDialog.getExistingDirectory(
-            self.window, "Folder with one MNIST IDX pair", str(self.window.document.folder)
+            self.window, "Folder with MNIST IDX files", str(self.window.document.folder)
         )
         if folder:
             self.model.set("source", folder)

@@ -39,6 +39,7 @@ class Session:
     gallery_count: int = 16
     gallery_shown: bool = False
     variation_shown: bool = False
+    ink_boxes: bool = False
     save_dir: Path = field(default_factory=Path.home)
     geometry: QByteArray | None = None
     notes: tuple[str, ...] = ()
@@ -83,6 +84,7 @@ def read_session() -> Session:
         gallery_count=count,
         gallery_shown=_flag(settings, "gallery/shown"),
         variation_shown=_flag(settings, "view/variation_shown"),
+        ink_boxes=_flag(settings, "view/ink_boxes"),
         save_dir=folder if folder.is_dir() else Path.home(),
         geometry=geometry if isinstance(geometry, QByteArray) else None,
         notes=tuple(notes),
@@ -97,6 +99,7 @@ def write_session(session: Session) -> None:
     settings.setValue("gallery/count", session.gallery_count)
     settings.setValue("gallery/shown", session.gallery_shown)
     settings.setValue("view/variation_shown", session.variation_shown)
+    settings.setValue("view/ink_boxes", session.ink_boxes)
     settings.setValue("files/save_dir", str(session.save_dir))
     if session.geometry is not None:
         settings.setValue("window/geometry", session.geometry)

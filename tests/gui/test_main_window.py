@@ -432,7 +432,7 @@ def test_damaged_settings_fall_back_to_sane_values(qtbot, make_window):
     for key, value in {
         "params/sequence": "12ab\u00b2",
         "params/width": "wide",
-        "params/min_spacing": "-4",
+        "params/min_spacing": "-15",
         "params/max_spacing": "9999",
         "params/seed": "-1",
         "params/rule": "sideways",
@@ -445,7 +445,7 @@ def test_damaged_settings_fall_back_to_sane_values(qtbot, make_window):
     spec = window.current_spec()
     assert spec.digits == (2, 0, 2, 4)  # "12ab\u00b2" is no sequence: the default
     assert spec.rule == "uniform"
-    assert (spec.min_spacing, spec.max_spacing) == (0, 9999)  # -4 is refused, 9999 is legal
+    assert (spec.min_spacing, spec.max_spacing) == (0, 9999)  # -15 is refused (overlap stops at -14)
     assert window.panel.seed_spin.value() == 0
     assert window.problem_text() == ""
     assert np.array_equal(shown_pixels(window), core_pixels(spec, 0))
