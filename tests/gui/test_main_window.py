@@ -445,7 +445,7 @@ def test_damaged_settings_fall_back_to_sane_values(qtbot, make_window):
     spec = window.current_spec()
     assert spec.digits == (2, 0, 2, 4)  # "12ab\u00b2" is no sequence: the default
     assert spec.rule == "uniform"
-    assert (spec.min_spacing, spec.max_spacing) == (0, 9999)  # -15 is refused (overlap stops at -14)
+    assert (spec.min_spacing, spec.max_spacing) == (0, 9999)  # -15 refused (overlap ends at -14)
     assert window.panel.seed_spin.value() == 0
     assert window.problem_text() == ""
     assert np.array_equal(shown_pixels(window), core_pixels(spec, 0))
