@@ -9,7 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from ..dataset import DatasetConfig
 from .recipe import Recipe
+from .recipe import in_gui_words as in_window_words
 
 
 def defaults_from_recipe(recipe: Recipe, count: int = 10_000) -> dict[str, Any]:
@@ -28,17 +30,30 @@ def defaults_from_recipe(recipe: Recipe, count: int = 10_000) -> dict[str, Any]:
         "white_on_black": recipe.white_on_black,
         "seed": recipe.seed,
         "source": recipe.source,
+        "pool": recipe.pool,
+        "variation": recipe.variation(),
+        "placement": "fill",
     }
+
+
+def describe_config(config: DatasetConfig) -> str:
+    """What the export will write, in a sentence or two."""
+    text = (
+        f"{config.count:,} images of {config.width} x {config.variation.height} px, "
+        f"{config.min_length}..{config.max_length} digits"
+    )
+    if config.pool == "all":
+        return (
+            f"{text}, from all digits: a training and a test set exported this way share "
+            "MNIST images (choose the train pool for one and the test pool for the other)."
+        )
+    return f"{text}, from the {config.pool} pool only."
 
 
 def in_gui_words(message: str) -> str:
     """A dataset message written for the command line, in this dialog's words."""
-    for cli, gui in (
-        ("pass --overwrite", 'tick "Replace an earlier export"'),
-        ("(1 entries)", "(1 entry)"),
-    ):
-        message = message.replace(cli, gui)
-    return message
+    message = message.replace("pass --overwrite", 'tick "Replace an earlier export"')
+    return in_window_words(message)
 
 
 def folder_problem(out: Path, overwrite: bool) -> str | None:

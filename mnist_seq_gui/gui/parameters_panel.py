@@ -95,12 +95,11 @@ class ParametersPanel(QWidget):
         self.describe(
             self.white_on_black_check, "White on black", "White digits on black, as MNIST"
         )
-        for name in ("min_spacing", "max_spacing"):
-            self.rows[name] = NumberRow(name, param(name), self.edit)  # type: ignore[arg-type]
-        self.min_spacing_slider = self.rows["min_spacing"].slider
-        self.min_spacing_spin = self.rows["min_spacing"].spin
-        self.max_spacing_slider = self.rows["max_spacing"].slider
-        self.max_spacing_spin = self.rows["max_spacing"].spin
+        low = NumberRow("min_spacing", param("min_spacing"), self.edit)  # type: ignore[arg-type]
+        high = NumberRow("max_spacing", param("max_spacing"), self.edit)  # type: ignore[arg-type]
+        self.rows.update(min_spacing=low, max_spacing=high)
+        self.min_spacing_slider, self.min_spacing_spin = low.slider, low.spin
+        self.max_spacing_slider, self.max_spacing_spin = high.slider, high.spin
         self.width_slider = QSlider(Qt.Orientation.Horizontal)
         self.width_slider.setMinimumWidth(60)
         self.width_spin = QSpinBox()

@@ -89,7 +89,7 @@ def _range(name: str, value: Any) -> tuple[Any, ...] | None:
         if lo > hi:
             raise InputError(f"vertical jitter {lo}..{hi} is reversed")
         return lo, hi
-    pair = tuple(_number(name, v) for v in parts)
+    pair = (_number(name, parts[0]), _number(name, parts[1]))
     return getattr(DigitStyle(**{name: pair}), name)  # the core's own check
 
 

@@ -10,6 +10,8 @@ button that turns every variation off. Neither decides anything: edits leave as
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -62,7 +64,9 @@ class VariationForm(QWidget):
 
     edited = Signal(str, object)  # recipe field, new value
 
-    def __init__(self, pool: QComboBox | None = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, leading: Sequence[tuple[str, QWidget]] = (), parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("variationForm")
         self.rows: dict[str, NumberRow | RangeRow] = {}
@@ -72,8 +76,8 @@ class VariationForm(QWidget):
         self.grid.setHorizontalSpacing(6)
         self.grid.setVerticalSpacing(6)
         self.grid.setColumnStretch(1, 1)
-        if pool is not None:  # first: it decides which digits there are to vary
-            self.add_row("&Pool", pool, pool)
+        for label, widget in leading:  # e.g. the pool: it decides which digits there are
+            self.add_row(label, widget, widget)
         for name, p in params("variation"):
             row = make_row(name, p, self.edited.emit)
             self.rows[name] = row
@@ -120,7 +124,7 @@ class VariationSection(QWidget):
         self.box.setObjectName("variationBox")
         self.pool_combo = pool_combo()
         self.pool_combo.setObjectName("poolCombo")
-        self.form = VariationForm(self.pool_combo)
+        self.form = VariationForm([("&Pool", self.pool_combo)])
         self.clear_button = QPushButton("No variation")
         self.clear_button.setObjectName("noVariationButton")
         describe(

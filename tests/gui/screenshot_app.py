@@ -1,12 +1,17 @@
 """Run the explorer as a user would, wait for its image, and screenshot the whole screen.
 
     python tests/gui/screenshot_app.py OUT.png [--sequence 3141592] [--seed 7] [--gallery]
+        [--variation] [--open-variation] [--ink-boxes]
     xvfb-run -a -s "-screen 0 1280x800x24" python tests/gui/screenshot_app.py --readme
 
 Used by test_xvfb.py in a subprocess on a real X server (platform xcb); prints one JSON
 line describing what was shown, so the test can check the screenshot's pixels.
-`--readme` refreshes resources/screenshot.png (the gallery, for the README) instead of
+`--variation` draws a varied recipe (VARIED below), `--open-variation` opens the
+Variation section, `--ink-boxes` outlines the digits' ink. `--readme` refreshes
+resources/screenshot.png (the gallery with variation on, for the README) instead of
 writing OUT.png; nothing else in the test suite writes into the repository.
+The explorer's settings live in a fresh temporary folder: the script neither reads
+nor changes the user's.
 """
 
 from __future__ import annotations
@@ -14,19 +19,35 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 T0 = time.perf_counter()
 
-from PySide6.QtCore import QEvent, QObject, QPoint, QTimer  # noqa: E402
+from PySide6.QtCore import QEvent, QObject, QPoint, QSettings, QTimer  # noqa: E402
 from PySide6.QtGui import QGuiApplication  # noqa: E402
+from PySide6.QtWidgets import QAbstractButton, QLabel, QWidget  # noqa: E402
 
 from mnist_seq_gui.gui._refcount_guard import guard_singletons  # noqa: E402
 from mnist_seq_gui.gui.app import build_application  # noqa: E402
 from mnist_seq_gui.gui.main_window import MainWindow  # noqa: E402
+from mnist_seq_gui.gui.stored import to_mapping  # noqa: E402
 
 README_SHOT = Path(__file__).resolve().parents[2] / "resources" / "screenshot.png"
+# Overlapping, slanted, rotated, jittered digits of several sizes, with noise and blur.
+VARIED = (
+    ("min_spacing", -4),
+    ("max_spacing", 2),
+    ("height", 40),
+    ("jitter_y", (0, 12)),
+    ("slant", (-16.0, 16.0)),
+    ("rotation", (-8.0, 8.0)),
+    ("scale", (0.85, 1.15)),
+    ("thickness", (-0.25, 0.5)),
+    ("noise", 6.0),
+    ("blur", 0.4),
+)
 
 
 class PaintWatch(QObject):
@@ -44,20 +65,49 @@ class PaintWatch(QObject):
         return False
 
 
+def layout_faults(window: MainWindow) -> dict[str, list[str]]:
+    """Labels too narrow for their text, and panel controls outside the panel (which
+    its scroll area could then not bring into view), as names a person can read."""
+    clipped = []
+    for widget in window.findChildren(QWidget):
+        if not widget.isVisible() or widget.width() == 0:
+            continue
+        wraps = isinstance(widget, QLabel) and widget.wordWrap()
+        texted = isinstance(widget, (QLabel, QAbstractButton)) and widget.text()
+        if texted and not wraps and widget.width() < widget.minimumSizeHint().width():
+            clipped.append(widget.text())
+    panel = window.panel
+    outside = []
+    for widget in panel.findChildren(QWidget):
+        if widget.isVisibleTo(panel) and widget.accessibleName():
+            corner = widget.mapTo(panel, QPoint(0, 0))
+            if corner.x() < 0 or corner.x() + widget.width() > panel.width():
+                outside.append(widget.accessibleName())
+    if panel.width() > window.panel_scroll.viewport().width():
+        outside.append("the panel is wider than its view")
+    return {"clipped": clipped, "unreachable": outside}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("out", nargs="?")
     parser.add_argument("--sequence", default="3141592")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--gallery", action="store_true", help="show the gallery tab")
+    parser.add_argument("--variation", action="store_true", help="draw a varied recipe")
+    parser.add_argument("--open-variation", action="store_true", help="open its section")
+    parser.add_argument("--ink-boxes", action="store_true", help="outline the digits' ink")
     parser.add_argument("--readme", action="store_true", help=f"write {README_SHOT}")
     args = parser.parse_args()
     out = README_SHOT if args.readme else args.out
     if out is None:
         parser.error("give OUT.png or --readme")
     gallery = args.gallery or args.readme
+    varied = args.variation or args.readme
     guard_singletons()
     app = build_application(sys.argv[:1])
+    settings = tempfile.TemporaryDirectory(prefix="mnist-seq-screenshot-")
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, settings.name)
     window = MainWindow()
     window.show()
     report: dict = {"platform": QGuiApplication.platformName()}
@@ -93,20 +143,12 @@ def main() -> int:
                 round((window.x() + corner.x()) * dpr) + origin.x(),
                 round((window.y() + corner.y()) * dpr) + origin.y(),
             ],
-            recipe={
-                name: getattr(recipe, name)
-                for name in (
-                    "sequence",
-                    "width",
-                    "min_spacing",
-                    "max_spacing",
-                    "rule",
-                    "white_on_black",
-                    "seed",
-                )
-            },
+            recipe=to_mapping(recipe),
             indices=list(window.result().composition.indices),
             gallery=window.gallery_visible(),
+            variation_open=window.panel.variation.is_open(),
+            faults=layout_faults(window),
+            ink_boxes=window.ink_boxes_action.isChecked(),
         )
         print(json.dumps(report), flush=True)
         window.close()
@@ -128,15 +170,24 @@ def main() -> int:
             state["first"] = time.perf_counter() - T0
             window.panel.seed_spin.setValue(args.seed)
             window.panel.sequence_edit.setText(args.sequence)
+            for name, value in VARIED if varied else ():
+                window.model.set(name, value)
+            window.panel.show_variation(args.open_variation or args.readme)
+            window.ink_boxes_action.setChecked(args.ink_boxes)
             if gallery:
                 window.tabs.setCurrentIndex(1)
+            # If nothing changed (the recipe was already this one), no new image comes.
+            QTimer.singleShot(0, ready)
             return
         ready()
 
     window.imageShown.connect(shown)
     window.galleryShown.connect(lambda _id: ready())
     QTimer.singleShot(60000, app.quit)  # never hang a test run
-    return app.exec()
+    try:
+        return app.exec()
+    finally:
+        settings.cleanup()
 
 
 if __name__ == "__main__":

@@ -495,13 +495,13 @@ def test_10_export_dialog_speaks_its_own_words_and_drops_stale_errors(qtbot, win
     out = tmp_path / "out"
     out.mkdir()
     (out / "notes.txt").write_text("mine")
-    dialog.count_spin.setValue(50)
-    dialog.out_edit.setText(str(out))
+    dialog.form.count_spin.setValue(50)
+    dialog.form.out_edit.setText(str(out))
     if dialog.start_export():
         qtbot.waitUntil(lambda: not dialog.is_exporting(), timeout=30_000)
     said = dialog.status_text()
     assert "--" not in said and "entries" not in said and "Replace an earlier export" in said
-    dialog.overwrite_check.setChecked(True)
+    dialog.form.overwrite_check.setChecked(True)
     assert "not empty" not in dialog.status_text()
     dialog.close()
 
@@ -536,8 +536,8 @@ def test_10_accessible_names_are_words_not_object_names(win):
 def test_an_unexpected_export_error_is_shown_not_left_as_exporting(qtbot, win):
     win.export_action.trigger()
     dialog = next(w for w in QApplication.topLevelWidgets() if w.windowTitle() == "Export dataset")
-    dialog.count_spin.setValue(10)
-    dialog.out_edit.setText("bad\x00folder")  # os functions raise ValueError on a NUL byte
+    dialog.form.count_spin.setValue(10)
+    dialog.form.out_edit.setText("bad\x00folder")  # os functions raise ValueError on a NUL byte
     if dialog.start_export():
         qtbot.waitUntil(lambda: not dialog.is_exporting(), timeout=30_000)
     said = dialog.status_text()

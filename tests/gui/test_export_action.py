@@ -21,8 +21,8 @@ def test_export_action_prefills_from_the_window_and_exports(qtbot, window: MainW
     assert (config.min_length, config.max_length, config.width, config.seed) == (
         3, 3, spec.width, 4242,
     )  # fmt: skip
-    dialog.count_spin.setValue(300)
-    dialog.out_edit.setText(str(tmp_path / "out"))
+    dialog.form.count_spin.setValue(300)
+    dialog.form.out_edit.setText(str(tmp_path / "out"))
     with qtbot.waitSignal(dialog.exported, timeout=30_000):
         assert dialog.start_export()
     qtbot.waitUntil(lambda: not dialog.is_exporting())
@@ -34,8 +34,8 @@ def test_export_action_prefills_from_the_window_and_exports(qtbot, window: MainW
 def test_closing_the_window_mid_export_joins_the_export(qtbot, window: MainWindow, tmp_path):
     window.export_action.trigger()
     dialog = window._export_dialog
-    dialog.count_spin.setValue(200_000)
-    dialog.out_edit.setText(str(tmp_path / "big"))
+    dialog.form.count_spin.setValue(200_000)
+    dialog.form.out_edit.setText(str(tmp_path / "big"))
     assert dialog.start_export()
     window.close()  # must cancel and join the export thread (the autouse fixture checks)
     assert not dialog.is_exporting()

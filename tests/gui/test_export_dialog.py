@@ -35,7 +35,7 @@ def test_prefilled_from_the_explorer_parameters(qtbot, tmp_path):
         count=1234, min_length=3, max_length=3, width=100, min_spacing=2, max_spacing=9,
         rule="random", seed=77, dtype="uint8",
     )  # fmt: skip
-    assert dialog.count_spin.value() == 1234 and dialog.seed_edit.text() == "77"
+    assert dialog.form.count_spin.value() == 1234 and dialog.form.seed_edit.text() == "77"
     assert dialog.export_button.isEnabled()
     assert "1,234 images of 100 x 28 px" in dialog.status_text()
 
@@ -43,16 +43,16 @@ def test_prefilled_from_the_explorer_parameters(qtbot, tmp_path):
 def test_impossible_parameters_disable_export_and_say_why(qtbot, tmp_path):
     dialog = _dialog(qtbot, count=10, out=str(tmp_path))
     assert dialog.export_button.isEnabled()
-    dialog.min_length_spin.setValue(3)
-    dialog.max_length_spin.setValue(8)
-    dialog.max_spacing_spin.setValue(10)
+    dialog.form.min_length_spin.setValue(3)
+    dialog.form.max_length_spin.setValue(8)
+    dialog.form.max_spacing_spin.setValue(10)
     assert not dialog.export_button.isEnabled()
     assert "use the random rule" in dialog.status_text()
-    dialog.rule_combo.setCurrentText("random")
+    dialog.form.rule_combo.setCurrentText("random")
     assert "allow max spacing 70" in dialog.status_text()
-    dialog.max_spacing_spin.setValue(80)
+    dialog.form.max_spacing_spin.setValue(80)
     assert dialog.export_button.isEnabled()
-    dialog.seed_edit.setText("12x")
+    dialog.form.seed_edit.setText("12x")
     assert not dialog.export_button.isEnabled() and "not a whole number" in dialog.status_text()
 
 
@@ -62,11 +62,11 @@ def test_export_runs_in_the_background_and_reports_where_files_went(qtbot, tmp_p
                      max_spacing=80, out=str(out))  # fmt: skip
     with qtbot.waitSignal(dialog.exported, timeout=30_000) as blocker:
         assert dialog.start_export()
-        assert dialog.is_exporting() and not dialog.count_spin.isEnabled()
+        assert dialog.is_exporting() and not dialog.form.count_spin.isEnabled()
     assert blocker.args == [str(out / NPZ_NAME)]
     qtbot.waitUntil(lambda: not dialog.is_exporting())
     assert str(out / NPZ_NAME) in dialog.status_text()
-    assert dialog.count_spin.isEnabled() and dialog.progress_dialog is None
+    assert dialog.form.count_spin.isEnabled() and dialog.progress_dialog is None
     data = load_npz(out / NPZ_NAME)
     expected = SequenceDataset(dialog.config())[:]
     np.testing.assert_array_equal(data["images"], expected["image"])

@@ -18,9 +18,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from mnist_seq_gui.core import SequenceSpec
-
-from .conftest import core_pixels
+from mnist_seq_gui.core import bundled_bank
+from mnist_seq_gui.gui.drawing import compose_recipe
+from mnist_seq_gui.gui.pointing import INK_COLOUR
+from mnist_seq_gui.gui.stored import from_mapping
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -49,10 +50,17 @@ def x_display(size: str):
 
 
 @pytest.mark.parametrize(
-    ("screen", "scale", "gallery"),
-    [("800x600", "1", False), ("1280x800", "2", False), ("1280x800", "2", True)],
+    ("screen", "scale", "options"),
+    [
+        ("800x600", "1", ()),
+        ("800x600", "1", ("--variation", "--open-variation")),
+        ("1280x800", "2", ()),
+        ("1280x800", "2", ("--variation", "--open-variation")),
+        ("1280x800", "2", ("--gallery",)),
+        ("1280x800", "2", ("--gallery", "--variation", "--ink-boxes")),
+    ],
 )
-def test_app_under_xvfb_fits_the_screen_and_shows_crisp_pixels(tmp_path, screen, scale, gallery):
+def test_app_under_xvfb_fits_the_screen_and_shows_crisp_pixels(tmp_path, screen, scale, options):
     server, number = x_display(screen)
     try:
         if not number:
@@ -69,7 +77,7 @@ def test_app_under_xvfb_fits_the_screen_and_shows_crisp_pixels(tmp_path, screen,
         env.pop("WAYLAND_DISPLAY", None)
         command = [sys.executable, str(ROOT / "tests" / "gui" / "screenshot_app.py"), str(out)]
         done = subprocess.run(
-            command + (["--gallery"] if gallery else []),
+            command + list(options),
             env=env,
             cwd=ROOT,
             capture_output=True,
@@ -82,30 +90,31 @@ def test_app_under_xvfb_fits_the_screen_and_shows_crisp_pixels(tmp_path, screen,
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout.strip().splitlines()[-1])
     assert report["platform"] == "xcb" and report["dpr"] == float(scale)
-    assert report["recipe"]["sequence"] == "3141592" and report["recipe"]["seed"] == 7
+    recipe, notes = from_mapping(report["recipe"])
+    assert notes == () and recipe.sequence == "3141592" and recipe.seed == 7
+    assert recipe.has_variation() == ("--variation" in options)
+    assert report["variation_open"] == ("--open-variation" in options)
     x, y, width, height = report["window"]
     logical = report["screen"]  # in logical pixels
     assert x >= 0 and y >= 0 and x + width <= logical[0] and y + height <= logical[1]
+    # Every label and button has room for its text; every panel control can be scrolled to.
+    assert report["faults"] == {"clipped": [], "unreachable": []}
 
     with Image.open(out) as image:
         shot = np.asarray(image.convert("RGB"))
     assert shot.shape[:2] == (report["screenshot"][1], report["screenshot"][0])
-    if gallery:
+    if "--ink-boxes" in options:  # the outlines are on screen, in their colour
+        red, green, blue = INK_COLOUR.red(), INK_COLOUR.green(), INK_COLOUR.blue()
+        assert (shot == (red, green, blue)).all(axis=2).sum() > 100
+    if "--gallery" in options:
         assert report["gallery"]
         return
-    r = report["recipe"]
-    spec = SequenceSpec(
-        tuple(int(c) for c in r["sequence"]),
-        r["width"],
-        r["min_spacing"],
-        r["max_spacing"],
-        r["rule"],
-        r["white_on_black"],
-    )
-    pixels = core_pixels(spec, r["seed"], report["indices"])
+    pixels = compose_recipe(bundled_bank(), recipe).pixels
+    assert list(compose_recipe(bundled_bank(), recipe).indices) == report["indices"]
     k = report["scale"]
     x0, y0 = report["origin"]
-    block = shot[y0 : y0 + 28 * k, x0 : x0 + spec.width * k]
+    height, width = pixels.shape
+    block = shot[y0 : y0 + height * k, x0 : x0 + width * k]
     expected = np.repeat(np.repeat(pixels, k, axis=0), k, axis=1)
     # What the X server shows is the core's image, each pixel a crisp k x k block.
     for channel in range(3):
