@@ -12,7 +12,6 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtGui import (
-    QAction,
     QColor,
     QImage,
     QPainter,
@@ -26,7 +25,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QScrollArea,
     QSpinBox,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -225,15 +223,6 @@ class GalleryView(QWidget):
         self.count_spin.valueChanged.connect(self.countChanged)
         self.sampleClicked = self.canvas.clicked
         self.sampleHovered = self.canvas.hovered  # -1 when over none
-
-    def add_toggle(self, action: QAction, name: str) -> QToolButton:
-        """A header button for a checkable window action (e.g. ink boxes)."""
-        button = QToolButton()
-        button.setObjectName(name)
-        button.setDefaultAction(action)
-        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        self.header.addWidget(button)
-        return button
 
     def count(self) -> int:
         return self.count_spin.value()

@@ -11,6 +11,16 @@ from .image_view import FIT, ZOOM_STEPS, PreviewView
 HINT = "Hover a digit to see its MNIST index; click it to draw another sample of it"
 
 
+def corner_toggle(action: QAction, name: str) -> QToolButton:
+    """A button for a checkable window action, for the tab bar's corner (both views)."""
+    button = QToolButton()
+    button.setObjectName(name)
+    button.setDefaultAction(action)
+    button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+    button.setAutoRaise(True)
+    return button
+
+
 class ImagePage(QWidget):
     """Zoom combo over the preview; zoom steps go through whole factors only."""
 
@@ -45,15 +55,6 @@ class ImagePage(QWidget):
         self.preview.zoomStepRequested.connect(
             lambda step: self.zoom_in() if step > 0 else self.zoom_out()
         )
-
-    def add_toggle(self, action: QAction, name: str) -> QToolButton:
-        """A header button for a checkable window action (e.g. ink boxes)."""
-        button = QToolButton()
-        button.setObjectName(name)
-        button.setDefaultAction(action)
-        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        self.header.addWidget(button)
-        return button
 
     def set_zoom(self, zoom: int) -> None:
         """A whole factor from ZOOM_STEPS, or FIT."""

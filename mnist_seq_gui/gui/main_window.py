@@ -28,7 +28,7 @@ from .actions import create_actions, create_menus
 from .document import STATUS_MS, Document, error_box
 from .drawing import BankCache, compose_recipe, gallery_key
 from .gallery import GalleryView
-from .image_page import ImagePage
+from .image_page import ImagePage, corner_toggle
 from .image_view import FIT, ZOOM_STEPS
 from .model import RecipeModel
 from .parameters_panel import ParametersPanel
@@ -107,8 +107,7 @@ class MainWindow(QMainWindow):
         self._create_widgets()
         create_actions(self)
         create_menus(self)
-        self.image_page.add_toggle(self.ink_boxes_action, "inkBoxesButton")
-        self.gallery.add_toggle(self.ink_boxes_action, "galleryInkBoxesButton")
+        self.tabs.setCornerWidget(corner_toggle(self.ink_boxes_action, "inkBoxesButton"))
         self._create_status_bar()
         self.passthrough = ShortcutPassthrough(self.actions(), self.copy_action, self)
         self.passthrough.watch(self.panel.text_fields())

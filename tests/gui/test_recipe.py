@@ -98,3 +98,98 @@ def test_stored_values_round_trip():
     recipe = Recipe("0071", "random", 3, 40, 190, True, MAX_SEED, 12, (3, 10, 2, 14), "/x/y")
     again, notes = from_mapping(to_mapping(recipe))
     assert again == recipe and notes == ()
+
+
+VARIED = DEFAULT.replace(
+    pool="train",
+    min_spacing=-5,
+    max_spacing=3,
+    width=4 * 28 - 3 * 1,
+    height=40,
+    jitter_y=(0, 12),
+    slant=(-20.0, 20.0),
+    rotation=(-8.0, 8.0),
+    scale=(0.8, 1.2),
+    aspect=(0.9, 1.1),
+    thickness=(-0.5, 0.5),
+    noise=6.5,
+    blur=0.7,
+)
+
+
+def test_a_varied_recipe_is_the_cores_spec():
+    from mnist_seq_gui.core import DigitStyle, Variation
+
+    assert problem(VARIED) is None and VARIED.has_variation()
+    spec = VARIED.spec()
+    assert (spec.pool, spec.min_spacing, spec.max_spacing) == ("train", -5, 3)
+    assert spec.variation == Variation(
+        height=40,
+        jitter_y=(0, 12),
+        style=DigitStyle((-20, 20), (-8, 8), (0.8, 1.2), (0.9, 1.1), (-0.5, 0.5)),
+        noise=6.5,
+        blur=0.7,
+    )
+
+
+def test_a_range_end_moved_past_the_other_takes_it_along():
+    result = edit(VARIED, VARIED.width, "slant", (30.0, 20.0))  # low end moved up
+    assert result.recipe.slant == (30.0, 30.0) and "top end raised to 30" in result.notes[0]
+    result = edit(VARIED, VARIED.width, "slant", (-20.0, -25.0))  # high end moved down
+    assert result.recipe.slant == (-25.0, -25.0) and "bottom end lowered" in result.notes[0]
+    # No jitter yet: the rows show the centred row, and the moved end takes the other.
+    tall = DEFAULT.replace(height=48)
+    assert edit(tall, tall.width, "jitter_y", (15, 10)).recipe.jitter_y == (15, 15)
+
+
+def test_a_new_pool_drops_picked_digits_and_no_variation_keeps_pool_and_spacing():
+    from mnist_seq_gui.gui.edits import without_variation
+
+    picked = VARIED.replace(indices=(1, 2, 3, 4))
+    assert edit(picked, picked.width, "pool", "test").recipe.indices is None
+    plain = without_variation(VARIED)
+    assert not plain.has_variation() and plain.spec().variation.is_plain
+    assert (plain.pool, plain.min_spacing, plain.width) == ("train", -5, VARIED.width)
+
+
+def test_jitter_beyond_the_canvas_is_a_problem_in_the_windows_words():
+    found = problem(VARIED.replace(height=30))
+    assert found is not None and found.widths == ()
+    assert found.message.startswith("Vertical jitter 0..12 does not fit a 30 px canvas")
+    assert "jitter_y" not in found.message and found.message.endswith("greater height.")
+
+
+def test_stored_variation_round_trips_as_text():
+    stored = {key: str(value) for key, value in to_mapping(VARIED).items()}
+    assert stored["slant"] == "-20.0,20.0" and stored["jitter_y"] == "0,12"
+    assert from_mapping(stored) == (VARIED, ())
+    # QSettings gives comma-separated text back as a list.
+    assert from_mapping({"scale": ["0.8", "1.2"]})[0].scale == (0.8, 1.2)
+
+
+@pytest.mark.parametrize(
+    ("key", "raw", "said"),
+    [
+        ("pool", "validation", "pool 'validation' does not exist"),
+        ("pool", ["train"], "does not exist"),
+        ("height", "27", "height 27 is out of range; use 28..1,024"),
+        ("jitter_y", "3", "is not a range of two numbers"),
+        ("jitter_y", "9,2", "vertical jitter 9..2 is reversed"),
+        ("slant", "-50,10", "slant -50..10 degrees is out of bounds; use -45..45"),
+        ("scale", "nan,1", "not finite"),
+        ("rotation", "1" * 100 + ",2", "is not a number"),
+        ("thickness", object(), "is not a range of two numbers"),
+        ("noise", "-1", "noise -1 is out of range; use 0..128"),
+        ("blur", "inf", "blur inf is out of range"),
+    ],
+)
+def test_damaged_variation_values_become_the_default_with_a_note(key, raw, said):
+    recipe, notes = from_mapping({key: raw})
+    assert recipe == DEFAULT
+    assert len(notes) == 1 and said in notes[0], notes
+
+
+def test_jitter_that_fits_alone_but_not_the_stored_height_is_dropped_with_a_note():
+    recipe, notes = from_mapping({"height": "30", "jitter_y": "0,12"})
+    assert recipe == DEFAULT.replace(height=30)
+    assert "does not fit a 30 px canvas" in notes[0] and "no vertical jitter" in notes[0]
