@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -30,6 +30,7 @@ from ..dataset import NPZ_NAME, DatasetConfig, ExportResult
 from .export_checks import describe_config, folder_problem, in_gui_words
 from .export_form import ExportForm
 from .export_thread import ExportThread
+from .recipe import sentence
 
 WRITTEN = {  # what each format wrote besides the images
     "png": " (PNG files, metadata.jsonl, config.json)",
@@ -110,7 +111,7 @@ class ExportDialog(QDialog):
         try:
             config = self.config()
         except MnistSeqError as exc:
-            return self._refuse(in_gui_words(str(exc)), error=True)
+            return self._refuse(sentence(in_gui_words(str(exc))), error=True)
         out_text = self.form.out_edit.text().strip()
         if not out_text:
             return self._refuse("Choose an output folder.", error=False)
@@ -234,6 +235,24 @@ class ExportDialog(QDialog):
     def done(self, result: int) -> None:
         self.stop_and_wait()
         super().done(result)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        # As large as the form wants (Qt stops a new window at 2/3 of the screen), but
+        # never larger than the screen: the form's pages scroll instead.
+        room = self.screen().availableGeometry()
+        frame = self.frameGeometry()
+        extra_w, extra_h = frame.width() - self.width(), frame.height() - self.height()
+        hint = self.sizeHint()
+        width = max(self.width(), min(hint.width(), room.width() - extra_w))
+        height = max(self.height(), min(hint.height(), room.height() - extra_h))
+        if (width, height) != (self.width(), self.height()):
+            self.resize(width, height)
+        frame = self.frameGeometry()
+        x = min(max(frame.x(), room.left()), room.right() - frame.width() + 1)
+        y = min(max(frame.y(), room.top()), room.bottom() - frame.height() + 1)
+        if (x, y) != (frame.x(), frame.y()):
+            self.move(max(x, room.left()), max(y, room.top()))
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.stop_and_wait()

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QSize, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QTabWidget,
     QVBoxLayout,
@@ -68,6 +69,23 @@ PLACEMENT_TIP = (
 )
 
 
+class _Page(QScrollArea):
+    """A tab page that scrolls when the dialog is held below its full height."""
+
+    def sizeHint(self) -> QSize:
+        # As tall as the page (QScrollArea's own hint stops at 24 lines of text).
+        bar = self.verticalScrollBar().sizeHint().width()
+        return self.widget().sizeHint() + QSize(bar, 0)
+
+
+def _scrolled(page: QWidget) -> QScrollArea:
+    area = _Page()
+    area.setWidget(page)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QScrollArea.Shape.NoFrame)
+    return area
+
+
 class ExportForm(QTabWidget):
     """Every parameter of the export, in two tabs; `config()` reads them."""
 
@@ -78,8 +96,9 @@ class ExportForm(QTabWidget):
         self.setObjectName("exportTabs")
         self._varied: Recipe = DEFAULT  # only its variation fields are used
         self._create_widgets()
-        self.addTab(self._data_set_tab(), "&Data set")
-        self.addTab(self._variation_tab(), "&Variation")
+        # Each page scrolls, so the dialog fits small screens (see ExportDialog.showEvent).
+        self.addTab(_scrolled(self._data_set_tab()), "&Data set")
+        self.addTab(_scrolled(self._variation_tab()), "&Variation")
 
     def _spin(self, name: str, low: int, high: int, tip: str) -> QSpinBox:
         spin = QSpinBox(self)
@@ -196,7 +215,10 @@ class ExportForm(QTabWidget):
     def _variation_tab(self) -> QWidget:
         page = QWidget()
         layout = QVBoxLayout(page)
-        note = QLabel("Prefilled from the window's recipe, so the gallery shows these images.")
+        note = QLabel(
+            "Prefilled from the window's recipe: with these values, its gallery shows the "
+            "first images of this export."
+        )
         note.setWordWrap(True)
         note.setEnabled(False)
         layout.addWidget(self.variation_form)

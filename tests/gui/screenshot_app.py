@@ -1,13 +1,14 @@
 """Run the explorer as a user would, wait for its image, and screenshot the whole screen.
 
     python tests/gui/screenshot_app.py OUT.png [--sequence 3141592] [--seed 7] [--gallery]
-        [--variation] [--open-variation] [--ink-boxes]
+        [--variation] [--open-variation] [--ink-boxes] [--export-tab 0|1]
     xvfb-run -a -s "-screen 0 1280x800x24" python tests/gui/screenshot_app.py --readme
 
 Used by test_xvfb.py in a subprocess on a real X server (platform xcb); prints one JSON
 line describing what was shown, so the test can check the screenshot's pixels.
 `--variation` draws a varied recipe (VARIED below), `--open-variation` opens the
-Variation section, `--ink-boxes` outlines the digits' ink. `--readme` refreshes
+Variation section, `--ink-boxes` outlines the digits' ink, `--export-tab N` opens
+File > Export Dataset at tab N (0: data set, 1: variation). `--readme` refreshes
 resources/screenshot.png (the gallery with variation on, for the README) instead of
 writing OUT.png; nothing else in the test suite writes into the repository.
 The explorer's settings live in a fresh temporary folder: the script neither reads
@@ -31,6 +32,7 @@ from PySide6.QtWidgets import QAbstractButton, QLabel, QWidget  # noqa: E402
 
 from mnist_seq_gui.gui._refcount_guard import guard_singletons  # noqa: E402
 from mnist_seq_gui.gui.app import build_application  # noqa: E402
+from mnist_seq_gui.gui.export_dialog import ExportDialog  # noqa: E402
 from mnist_seq_gui.gui.main_window import MainWindow  # noqa: E402
 from mnist_seq_gui.gui.stored import to_mapping  # noqa: E402
 
@@ -97,6 +99,9 @@ def main() -> int:
     parser.add_argument("--variation", action="store_true", help="draw a varied recipe")
     parser.add_argument("--open-variation", action="store_true", help="open its section")
     parser.add_argument("--ink-boxes", action="store_true", help="outline the digits' ink")
+    parser.add_argument(
+        "--export-tab", type=int, choices=(0, 1), help="open the export dialog at this tab"
+    )
     parser.add_argument("--readme", action="store_true", help=f"write {README_SHOT}")
     args = parser.parse_args()
     out = README_SHOT if args.readme else args.out
@@ -114,6 +119,17 @@ def main() -> int:
     state: dict = {"first": None, "grabbing": False}
 
     def finish() -> None:
+        if args.export_tab is not None and state.setdefault("dialog_paints", 0) < 2:
+            # The dialog sizes itself to the screen when shown: grab its second paint,
+            # after the layout that follows.
+            state["dialog_paints"] += 1
+            if state["dialog_paints"] == 1:
+                window.export_action.trigger()
+                state["dialog"] = window.findChild(ExportDialog)
+                state["dialog"].form.setCurrentIndex(args.export_tab)
+            PaintWatch(state["dialog"], finish)
+            state["dialog"].update()
+            return
         try:
             report_and_quit()
         except BaseException:
@@ -150,6 +166,10 @@ def main() -> int:
             faults=layout_faults(window),
             ink_boxes=window.ink_boxes_action.isChecked(),
         )
+        dialog = state.get("dialog")
+        if dialog is not None:
+            box = dialog.frameGeometry()
+            report["dialog"] = [box.x(), box.y(), box.width(), box.height()]
         print(json.dumps(report), flush=True)
         window.close()
         app.quit()

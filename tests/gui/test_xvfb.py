@@ -58,6 +58,9 @@ def x_display(size: str):
         ("1280x800", "2", ("--variation", "--open-variation")),
         ("1280x800", "2", ("--gallery",)),
         ("1280x800", "2", ("--gallery", "--variation", "--ink-boxes")),
+        ("800x600", "1", ("--variation", "--export-tab", "1")),
+        ("1280x800", "2", ("--export-tab", "0")),
+        ("1280x800", "2", ("--variation", "--export-tab", "1")),
     ],
 )
 def test_app_under_xvfb_fits_the_screen_and_shows_crisp_pixels(tmp_path, screen, scale, options):
@@ -99,6 +102,10 @@ def test_app_under_xvfb_fits_the_screen_and_shows_crisp_pixels(tmp_path, screen,
     assert x >= 0 and y >= 0 and x + width <= logical[0] and y + height <= logical[1]
     # Every label and button has room for its text; every panel control can be scrolled to.
     assert report["faults"] == {"clipped": [], "unreachable": []}
+    if "--export-tab" in options:  # the export dialog fits too (its pages scroll)
+        x, y, width, height = report["dialog"]
+        assert x >= 0 and y >= 0 and x + width <= logical[0] and y + height <= logical[1]
+        return
 
     with Image.open(out) as image:
         shot = np.asarray(image.convert("RGB"))
