@@ -75,7 +75,8 @@ class _Page(QScrollArea):
     def sizeHint(self) -> QSize:
         # As tall as the page (QScrollArea's own hint stops at 24 lines of text).
         bar = self.verticalScrollBar().sizeHint().width()
-        return self.widget().sizeHint() + QSize(bar, 0)
+        page = self.widget()
+        return super().sizeHint() if page is None else page.sizeHint() + QSize(bar, 0)
 
 
 def _scrolled(page: QWidget) -> QScrollArea:
