@@ -196,11 +196,14 @@ def _finish(
     if variation.blur > 0:
         work = _blur(work, variation.blur, float(background))
     if variation.noise > 0:
-        n_images, height, width = images.shape
+        height, width = images.shape[1:]
         draws = keyed_uint32(seed, items, STREAM_NOISE, height * width)
         # The sum of a draw's four bytes is close to normal (mean 510, sd 147.8): one
         # draw per pixel, no transcendental functions, the same on every platform.
-        total = draws.view(np.uint8).reshape(n_images, height * width, 4).sum(axis=2)
+        # The four bytes summed in 16-bit lanes (far faster than a sum over a length-4
+        # axis, and the same integers).
+        pairs = (draws & _LOW_BYTES) + ((draws >> np.uint32(8)) & _LOW_BYTES)
+        total = (pairs & np.uint32(0xFFFF)) + (pairs >> np.uint32(16))
         unit = (total.astype(np.float32) - np.float32(510.0)) / np.float32(_BYTE_SUM_SD)
         work += unit.reshape(images.shape) * np.float32(variation.noise)
     np.clip(np.rint(work), 0, 255, out=work)
@@ -208,6 +211,7 @@ def _finish(
 
 
 _BYTE_SUM_SD = math.sqrt(4 * (256**2 - 1) / 12)
+_LOW_BYTES = np.uint32(0x00FF00FF)
 
 
 def _blur(images: np.ndarray, sigma: float, background: float) -> np.ndarray:

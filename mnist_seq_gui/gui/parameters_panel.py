@@ -169,6 +169,11 @@ class ParametersPanel(QWidget):
         layout.addLayout(grid)
         self._create_variation(layout)
         layout.addStretch(1)
+        # One label column for both sections, so their fields line up.
+        labels = [label for label in self.findChildren(QLabel) if label.buddy() is not None]
+        column = max(label.sizeHint().width() for label in labels)
+        for each in (grid, self.variation.form.grid):
+            each.setColumnMinimumWidth(0, column)
         self._connect()
 
     def _create_variation(self, layout: QVBoxLayout) -> None:
