@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..core import DIGIT_CHARS, DIGIT_SIZE, nearest_valid_widths
-from .recipe import DEFAULT, FIELDS, VARIATION_FIELDS, Recipe, param, width_range
+from .recipe import DEFAULT, FIELDS, STYLE_FIELDS, VARIATION_FIELDS, Recipe, param, width_range
 
 
 @dataclass(frozen=True)
@@ -116,6 +116,8 @@ def edit(recipe: Recipe, wanted_width: int, name: str, value: Any) -> Edit:
         return Edit(recipe.replace(pool=str(value), indices=None), wanted_width, ())
     p = param(name)
     if p is not None and p.kind == "range":
+        if name in STYLE_FIELDS:  # degrees come from whole-number spin boxes
+            value = (float(value[0]), float(value[1]))
         pair, note = _follow_range(name, shown_range(recipe, name), value)
         return Edit(recipe.replace(**{name: pair}), wanted_width, note)
     return Edit(recipe.replace(**{name: value}), wanted_width, ())
