@@ -15,7 +15,7 @@ import numpy as np
 
 from ..core import Composition, DigitBank, MnistSeqError, compose, load_bank
 from ..dataset import MAX_LENGTH, DatasetConfig, SequenceDataset
-from .recipe import Recipe
+from .recipe import Recipe, size_problem
 
 
 class BankCache:
@@ -76,5 +76,8 @@ def gallery_key(recipe: Recipe) -> Recipe:
 def gallery_batch(bank: DigitBank, recipe: Recipe, count: int) -> dict[str, Any]:
     """Items 0..count-1 of that data set, in one vectorised batch."""
     recipe.spec()  # the same one-line reasons as the main image
+    too_large = size_problem(recipe)
+    if too_large:
+        raise MnistSeqError(too_large)
     dataset = SequenceDataset(gallery_config(recipe, count), bank=bank)
     return dataset.batch(np.arange(count, dtype=np.int64))

@@ -36,6 +36,9 @@ from ..core import (
 )
 
 SPACING_SLIDER_MAX = 200  # the spacing sliders' span; the spin boxes accept more
+# The largest image the explorer draws: the largest plain one (28 x 100,000 px). A taller
+# canvas needs a narrower width; the gallery holds at most 64 of them.
+MAX_IMAGE_PIXELS = DIGIT_SIZE * MAX_WIDTH
 STYLE_FIELDS: tuple[str, ...] = ("slant", "rotation", "scale", "aspect", "thickness")
 VARIATION_FIELDS: tuple[str, ...] = ("height", "jitter_y", *STYLE_FIELDS, "noise", "blur")
 
@@ -310,6 +313,18 @@ def width_range(recipe: Recipe) -> range | None:
     return widths if len(widths) else None
 
 
+def size_problem(recipe: Recipe) -> str | None:
+    """Why the image is too large for the explorer to draw, or None."""
+    pixels = recipe.height * recipe.width
+    if pixels <= MAX_IMAGE_PIXELS:
+        return None
+    return (
+        f"A {recipe.width:,} \u00d7 {recipe.height:,} px image is more than the explorer draws "
+        f"({MAX_IMAGE_PIXELS:,} pixels, as 28 \u00d7 {MAX_WIDTH:,}); lower the height or the "
+        "width"
+    )
+
+
 def problem(recipe: Recipe) -> Problem | None:
     """None if the recipe describes an image, else what is wrong and what would work."""
     try:
@@ -324,6 +339,9 @@ def problem(recipe: Recipe) -> Problem | None:
             other = width_range(recipe.replace(rule="random"))
             random_fits = other is not None and recipe.width in other
         return Problem(sentence(str(exc)), offers, random_fits)
+    too_large = size_problem(recipe)
+    if too_large:
+        return Problem(too_large)
     if recipe.indices is not None and len(recipe.indices) != len(recipe.sequence):
         return Problem(
             f"{len(recipe.indices)} MNIST indices are fixed for {len(recipe.sequence)} digits."

@@ -310,3 +310,52 @@ def test_the_gallery_is_the_varied_export_and_a_sample_keeps_its_pixels(qtbot, v
     spec = recipe.spec()
     assert np.array_equal(shown_pixels(window), _core(spec, recipe.seed, 6, after.indices))
     assert "sample 6" in window.seed_label.text() and "by hand" in window.seed_label.text()
+
+
+def test_an_image_too_large_to_draw_is_explained_not_drawn(qtbot, varied_window, tmp_path):
+    window = varied_window
+    window.model.set("max_spacing", 2000)
+    window.model.set("width", 5000)
+    wait_for_latest(qtbot, window)
+    shown = window.latest_request_id()
+    window.panel.rows["height"].spin.setValue(1024)  # 5,000 x 1,024: 5.1 million pixels
+    text = window.problem_text()
+    assert "A 5,000 \u00d7 1,024 px image is more than the explorer draws" in text
+    assert "2,800,000 pixels" in text and "lower the height or the width" in text
+    assert window.latest_request_id() == shown
+    window.gallery_action.trigger()  # no gallery of 64 such images either
+    assert window.latest_gallery_id() == 0
+    window.panel.rows["height"].spin.setValue(560)  # 2.8 million: drawn
+    wait_for_latest(qtbot, window)
+    assert window.problem_text() == "" and shown_pixels(window).shape == (560, 5000)
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "said"),
+    [
+        ("variation", '{"slant": [100, 200]}', "slant 100..200 degrees is out of bounds"),
+        ("variation", '{"height": 30, "jitter_y": [0, 12]}', "does not fit a 30 px canvas"),
+        ("variation", "[1, 2", "damaged"),
+        ("variation", '{"wobble": 3}', "unknown variation field"),
+        ("pool", "validation", "pool 'validation' does not exist"),
+    ],
+)
+def test_a_file_with_damaged_variation_is_refused_with_a_reason(
+    qtbot, varied_window, tmp_path, key, value, said
+):
+    from PIL.PngImagePlugin import PngInfo
+
+    window = varied_window
+    target = tmp_path / "saved.png"
+    assert window.save_to(target)
+    with Image.open(target) as image:
+        pixels, text = np.asarray(image).copy(), dict(image.text)
+    info = PngInfo()
+    for name, chunk in {**text, key: value}.items():
+        info.add_text(name, chunk)
+    damaged = tmp_path / "damaged.png"
+    Image.fromarray(pixels).save(damaged, pnginfo=info)
+    before = window.model.recipe()
+    assert not window.open_file(damaged)
+    assert said in window.error_dialog().text()
+    assert window.model.recipe() == before
