@@ -174,6 +174,12 @@ class ParametersPanel(QWidget):
         column = max(label.sizeHint().width() for label in labels)
         for each in (grid, self.variation.form.grid):
             each.setColumnMinimumWidth(0, column)
+        # And one width for the spin boxes beside sliders, so the sliders end together.
+        spins = [r.spin for r in self.rows.values() if isinstance(r, NumberRow)]
+        spins.append(self.width_spin)
+        widest = max(spin.sizeHint().width() for spin in spins)
+        for spin in spins:
+            spin.setMinimumWidth(widest)
         self._connect()
 
     def _create_variation(self, layout: QVBoxLayout) -> None:
