@@ -175,11 +175,11 @@ class ParametersPanel(QWidget):
         for each in (grid, self.variation.form.grid):
             each.setColumnMinimumWidth(0, column)
         # And one width for the spin boxes beside sliders, so the sliders end together.
-        spins = [r.spin for r in self.rows.values() if isinstance(r, NumberRow)]
-        spins.append(self.width_spin)
-        widest = max(spin.sizeHint().width() for spin in spins)
-        for spin in spins:
-            spin.setMinimumWidth(widest)
+        beside: list[QAbstractSpinBox] = [self.width_spin]
+        beside += [r.spin for r in self.rows.values() if isinstance(r, NumberRow)]
+        widest = max(spin.sizeHint().width() for spin in beside)
+        for box in beside:
+            box.setMinimumWidth(widest)
         self._connect()
 
     def _create_variation(self, layout: QVBoxLayout) -> None:

@@ -63,20 +63,26 @@ def _param(**kwargs: Any) -> dict[str, Param]:
     return {"param": Param(**kwargs)}
 
 
-def _style(name: str, label: str, suffix: str, decimals: int, tip: str) -> dict[str, Param]:
-    """A per-digit style range, its limits and step the core's own."""
+def _style(name: str, label: str, suffix: str, decimals: int, tip: str) -> Any:
+    """A per-digit style range field: no style by default, the core's limits and step."""
     low, high = STYLE_LIMITS[name]
-    return _param(
-        label=label,
-        low=low,
-        high=high,
-        step=STYLE_STEPS[name],
-        suffix=suffix,
-        tip=tip,
-        group="variation",
-        decimals=decimals,
-        kind="range",
+    return field(
+        default=getattr(_NO_STYLE, name),
+        metadata=_param(
+            label=label,
+            low=low,
+            high=high,
+            step=STYLE_STEPS[name],
+            suffix=suffix,
+            tip=tip,
+            group="variation",
+            decimals=decimals,
+            kind="range",
+        ),
     )
+
+
+_NO_STYLE = DigitStyle()
 
 
 @dataclass(frozen=True)
@@ -142,45 +148,20 @@ class Recipe:
             kind="range",
         ),
     )
-    slant: tuple[float, float] = field(
-        default=(0.0, 0.0),
-        metadata=_style(
-            "slant",
-            "S&lant",
-            "\u00b0",
-            0,
-            "Slant per digit; positive leans right, as in right-leaning handwriting",
-        ),
+    slant: tuple[float, float] = _style(
+        "slant", "S&lant", "\u00b0", 0, "Slant per digit; positive leans right, as handwriting can"
     )
-    rotation: tuple[float, float] = field(
-        default=(0.0, 0.0),
-        metadata=_style(
-            "rotation",
-            "R&otation",
-            "\u00b0",
-            0,
-            "Rotation per digit; positive turns counter-clockwise",
-        ),
+    rotation: tuple[float, float] = _style(
+        "rotation", "R&otation", "\u00b0", 0, "Rotation per digit; positive turns counter-clockwise"
     )
-    scale: tuple[float, float] = field(
-        default=(1.0, 1.0),
-        metadata=_style("scale", "Sc&ale", "\u00d7", 2, "Size per digit; 1.2 is 20% larger"),
+    scale: tuple[float, float] = _style(
+        "scale", "Sc&ale", "\u00d7", 2, "Size per digit; 1.2 is 20% larger"
     )
-    aspect: tuple[float, float] = field(
-        default=(1.0, 1.0),
-        metadata=_style(
-            "aspect", "Aspe&ct", "\u00d7", 2, "Extra width per digit; 1.5 is 50% wider, same height"
-        ),
+    aspect: tuple[float, float] = _style(
+        "aspect", "Aspe&ct", "\u00d7", 2, "Extra width per digit; 1.5 is 50% wider, same height"
     )
-    thickness: tuple[float, float] = field(
-        default=(0.0, 0.0),
-        metadata=_style(
-            "thickness",
-            "Thic&kness",
-            "",
-            2,
-            "Stroke width per digit: 1 is one step thicker, -1 one step thinner",
-        ),
+    thickness: tuple[float, float] = _style(
+        "thickness", "Thic&kness", "", 2, "Stroke width per digit: 1 one step thicker, -1 thinner"
     )
     noise: float = field(
         default=0.0,
