@@ -1,3 +1,3 @@
 """mnist-seq: images of handwritten digit sequences composed from MNIST digits."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
