@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numbers
 
-from .errors import InputError
+from .errors import InputError, SequenceError
 
 
 def span_text(minimum: int | None, maximum: int | None) -> str:
@@ -38,3 +38,10 @@ def whole_number(
             shown = f"of about {int(number.bit_length() * 0.30103) + 1:,} digits"
         raise error(f"{name} {shown} is out of range; use {span_text(minimum, maximum)}")
     return number
+
+
+def item_number(value: object) -> int:
+    """An item number of a seed's batch: 0..2**64 - 1, the keyed draws' counters."""
+    if type(value) is int and 0 <= value < 2**64:
+        return value
+    return whole_number("item", value, 0, 2**64 - 1, error=SequenceError)

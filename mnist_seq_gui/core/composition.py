@@ -14,7 +14,7 @@ import numpy as np
 from numpy.typing import ArrayLike, DTypeLike
 
 from .canvas import ink_boxes_of
-from .checks import whole_number
+from .checks import item_number
 from .errors import SequenceError
 from .glyphs import output_dtype
 from .idx import DIGIT_SIZE
@@ -33,8 +33,6 @@ from .single import compose_plain, plain_layout, seed_int
 from .source import DigitBank, check_pool
 from .spacing import check_rule, check_spacing_range, check_width, random_gaps, uniform_gap
 from .variation import NO_VARIATION, Variation
-
-MAX_ITEM = 2**64 - 1  # item numbers are the keyed draws' 64-bit counters
 
 
 @dataclass(frozen=True)
@@ -239,19 +237,15 @@ def compose(
     seed: int,
     indices: Iterable[int] | None = None,
     dtype: DTypeLike = np.float32,
-    *,
     item: int = 0,
 ) -> Composition:
-    """One image: item `item` (default 0) of `compose_batch` with the same seed and
-    parameters, the digits given.
+    """One image: item `item` of `compose_batch` with these digits, seed and parameters.
 
     `indices`, if given, fixes the MNIST image of each digit (e.g. to reroll one digit
-    and keep the others); otherwise they are drawn from the seed. The layout, style and
-    noise are still item `item`'s. The work is done on Python ints and one
-    concatenation of cached glyphs (see core/single.py).
+    and keep the others; layout and style stay the item's); else they are drawn from the
+    seed. The work is done on Python ints and cached glyphs (see core/single.py).
     """
-    if type(item) is not int or not 0 <= item <= MAX_ITEM:
-        item = whole_number("item", item, 0, MAX_ITEM, error=SequenceError)
+    item = item_number(item)
     if spec.pool != "all":
         bank = bank.pool(spec.pool)
     if not spec.is_plain:
