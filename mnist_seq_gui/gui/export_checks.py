@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ..dataset import DatasetConfig
-from .recipe import Recipe
+from .recipe import DEFAULT, VARIATION_FIELDS, Recipe
 from .recipe import in_gui_words as in_window_words
 
 
@@ -31,7 +31,13 @@ def defaults_from_recipe(recipe: Recipe, count: int = 10_000) -> dict[str, Any]:
         "seed": recipe.seed,
         "source": recipe.source,
         "pool": recipe.pool,
-        "variation": recipe.variation(),
+        # The fields, not a checked Variation: a recipe with a problem still opens the
+        # dialog, which then says what is wrong.
+        "variation": {
+            name: getattr(recipe, name)
+            for name in VARIATION_FIELDS
+            if getattr(recipe, name) != getattr(DEFAULT, name)
+        },
         "placement": "fill",
     }
 

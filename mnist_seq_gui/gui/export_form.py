@@ -42,7 +42,7 @@ from ..core import (
 )
 from ..dataset import DTYPES, FORMATS, MAX_LENGTH, DatasetConfig
 from .edits import edit
-from .recipe import DEFAULT, Recipe, variation_values
+from .recipe import DEFAULT, VARIATION_FIELDS, Recipe, variation_values
 from .variation_panel import VariationForm, pool_combo, show_pool
 
 AUTO_WIDTH = 27  # one below the narrowest image; shown as "auto"
@@ -268,9 +268,14 @@ class ExportForm(QTabWidget):
             combo.setCurrentIndex(combo.findData(value))
         show_pool(self.pool_combo, str(values.get("pool", "all")))
         variation = values.get("variation", NO_VARIATION)
-        if not isinstance(variation, Variation):
-            variation = Variation.from_dict(variation)
-        self._varied = DEFAULT.replace(**variation_values(variation))
+        if isinstance(variation, Variation):
+            fields = variation_values(variation)
+        else:  # a Variation's dict: checked with the rest of the form, as typed values are
+            fields = {k: tuple(v) if isinstance(v, list) else v for k, v in variation.items()}
+            unknown = sorted(set(fields) - set(VARIATION_FIELDS))
+            if unknown:
+                raise ValueError(f"unknown variation field(s): {', '.join(unknown)}")
+        self._varied = DEFAULT.replace(**fields)
         self.variation_form.show_recipe(self._varied)
         self.source_edit.setText(values.get("source") or "")
         self.out_edit.setText(str(values.get("out") or ""))

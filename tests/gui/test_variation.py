@@ -359,3 +359,20 @@ def test_a_file_with_damaged_variation_is_refused_with_a_reason(
     assert not window.open_file(damaged)
     assert said in window.error_dialog().text()
     assert window.model.recipe() == before
+
+
+def test_export_opens_for_a_recipe_with_a_variation_problem_and_says_it(qtbot, varied_window):
+    window = varied_window
+    window.model.set("height", 60)
+    window.model.set("jitter_y", (0, 30))
+    window.model.set("height", 40)
+    assert "does not fit a 40 px canvas" in window.problem_text()
+    window.export_action.trigger()
+    dialog = window._export_dialog
+    assert dialog is not None and dialog.isVisible()
+    assert not dialog.export_button.isEnabled()
+    assert "Vertical jitter 0..30 does not fit a 40 px canvas" in dialog.status_text()
+    dialog.form.variation_form.rows["height"].spin.setValue(58)
+    assert "does not fit" not in dialog.status_text()
+    assert dialog.config().variation.jitter_y == (0, 30)
+    dialog.close()
