@@ -376,3 +376,26 @@ def test_export_opens_for_a_recipe_with_a_variation_problem_and_says_it(qtbot, v
     assert "does not fit" not in dialog.status_text()
     assert dialog.config().variation.jitter_y == (0, 30)
     dialog.close()
+
+
+def test_a_varied_png_made_on_the_command_line_opens_with_its_pixels(
+    qtbot, varied_window, tmp_path, run_main
+):
+    from mnist_seq_gui.cli import main as cli_main
+
+    window = varied_window
+    target = tmp_path / "cli.png"
+    args = ["3141", "-3", "3", "109", "--seed", "12", "--pool", "test", "--height", "36",
+            "--jitter-y", "0", "8", "--slant", "-12", "12", "--rotate", "-6", "6",
+            "--scale", "0.9", "1.1", "--thickness", "-0.5", "0.5", "--noise", "4",
+            "--blur", "0.5", "-o", str(target)]  # fmt: skip
+    assert run_main(cli_main, args).status == 0
+    with Image.open(target) as image:
+        on_disk = np.asarray(image).copy()
+    assert window.open_file(target)
+    wait_for_latest(qtbot, window)
+    recipe = window.model.recipe()
+    assert (recipe.pool, recipe.height, recipe.jitter_y) == ("test", 36, (0, 8))
+    assert recipe.slant == (-12.0, 12.0) and recipe.noise == 4.0
+    assert np.array_equal(shown_pixels(window), on_disk)
+    assert window.panel.variation_button.text() == "Variation (9 on)"  # pool and 8 fields
