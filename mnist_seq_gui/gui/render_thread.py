@@ -76,6 +76,7 @@ class LatestWinsThread(QThread):
         self._mutex = QMutex()
         self._condition = QWaitCondition()
         self._pending: Any = None
+        self._busy = False  # a request taken and not yet answered
         self._abort = False
 
     def submit(self, request: Any) -> None:
@@ -100,6 +101,12 @@ class LatestWinsThread(QThread):
         # No time limit: destroying a QThread that still runs aborts the process.
         self.wait()
 
+    def is_idle(self) -> bool:
+        """True when no request waits and none is being worked on (its answer, if any,
+        has been emitted; a queued connection delivers it at the next event loop turn)."""
+        with QMutexLocker(self._mutex):
+            return self._pending is None and not self._busy
+
     def _superseded(self) -> bool:
         with QMutexLocker(self._mutex):
             return self._abort or self._pending is not None
@@ -114,20 +121,28 @@ class LatestWinsThread(QThread):
                 return
             request = self._pending
             self._pending = None
+            self._busy = True
             self._mutex.unlock()
             try:
-                result = self._job(request)
-            except MnistSeqError as exc:
-                if not self._superseded():
-                    self.failed.emit(request.request_id, str(exc))
-                continue
-            except Exception as exc:  # an exception must never end the thread
-                if not self._superseded():
-                    self.failed.emit(request.request_id, f"{type(exc).__name__}: {exc}")
-                continue
-            # Latest wins: a newer request is already waiting, so this result is stale.
+                self._answer(request)
+            finally:
+                with QMutexLocker(self._mutex):
+                    self._busy = False
+
+    def _answer(self, request: Any) -> None:
+        try:
+            result = self._job(request)
+        except MnistSeqError as exc:
             if not self._superseded():
-                self.done.emit(result)
+                self.failed.emit(request.request_id, str(exc))
+            return
+        except Exception as exc:  # an exception must never end the thread
+            if not self._superseded():
+                self.failed.emit(request.request_id, f"{type(exc).__name__}: {exc}")
+            return
+        # Latest wins: a newer request is already waiting, so this result is stale.
+        if not self._superseded():
+            self.done.emit(result)
 
 
 def image_job(

@@ -12,7 +12,12 @@ from mnist_seq_gui.dataset import DatasetConfig, SequenceDataset
 from mnist_seq_gui.gui.drawing import compose_recipe
 from mnist_seq_gui.gui.qimage import grey_qimage, qimage_to_grey
 from mnist_seq_gui.gui.recipe import Recipe
-from mnist_seq_gui.gui.render_thread import GalleryThread, RenderRequest, RenderThread
+from mnist_seq_gui.gui.render_thread import (
+    GalleryThread,
+    LatestWinsThread,
+    RenderRequest,
+    RenderThread,
+)
 
 from .conftest import TIMEOUT_MS, core_pixels
 
@@ -45,6 +50,30 @@ def test_rendered_image_equals_core(qtbot, thread):
     assert result.composition.seed == 77
     assert np.array_equal(qimage_to_grey(result.image), core_pixels(SPEC, 77))
     assert result.elapsed_ms >= 0
+
+
+def test_idle_only_when_nothing_waits_or_runs(qtbot):
+    started, release = threading.Event(), threading.Event()
+
+    def job(request: RenderRequest) -> int:
+        started.set()
+        release.wait(TIMEOUT_MS / 1000)
+        return request.request_id
+
+    worker = LatestWinsThread(job, "idleTest")
+    try:
+        assert worker.is_idle()
+        with qtbot.waitSignal(worker.done, timeout=TIMEOUT_MS) as blocker:
+            worker.submit(RenderRequest(1, RECIPE))
+            assert not worker.is_idle()  # waiting to be taken
+            qtbot.waitUntil(started.is_set, timeout=TIMEOUT_MS)
+            assert not worker.is_idle()  # taken, and held in the job
+            release.set()
+        assert blocker.args == [1]
+        qtbot.waitUntil(worker.is_idle, timeout=TIMEOUT_MS)
+    finally:
+        release.set()
+        worker.stop()
 
 
 def test_fixed_indices_are_used(qtbot, thread):
