@@ -10,7 +10,7 @@ from mnist_seq_gui.dataset import BLANK, SequenceDataset
 torch = pytest.importorskip("torch")
 
 
-@pytest.mark.parametrize("context", ["fork", "spawn"])
+@pytest.mark.parametrize("context", ["fork", pytest.param("spawn", marks=pytest.mark.slow)])
 def test_dataloader_workers_see_the_same_items(context, mixed_lengths):
     ds = SequenceDataset(count=96, seed=31, **mixed_lengths)
     loader = torch.utils.data.DataLoader(

@@ -59,6 +59,8 @@ def test_leaked_thread_and_qt_warning_fail_their_tests(tmp_path):
             "tests.conftest",
             "-p",
             "no:cacheprovider",
+            "-n",
+            "0",
             "-q",
             str(inner),
         ],

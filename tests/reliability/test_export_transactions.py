@@ -157,7 +157,7 @@ def stop_after(n_calls: int, how: str):
 
 @pytest.mark.parametrize("fmt", ["npz", "png"])
 @pytest.mark.parametrize("how", ["interrupt", "cancel"])
-@pytest.mark.parametrize("at", [1, 3])
+@pytest.mark.parametrize("at", [1, pytest.param(3, marks=pytest.mark.slow)])
 def test_a_stopped_overwrite_keeps_the_previous_export_whole(tmp_path, references, fmt, how, at):
     out = tmp_path / "out"
     exporter(fmt)(ds(seed=1), out)

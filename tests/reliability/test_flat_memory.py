@@ -28,6 +28,7 @@ except ExportCancelled as exc:
 """
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("fmt", "options", "stop_at"),
     [("png", {"workers": 2}, 3_000), ("png", {"workers": 1}, 1_000), ("npz", {}, 50_000)],

@@ -175,6 +175,7 @@ def hit_at_random_point(fmt: str, name: str, rng: random.Random, tmp_path: Path,
     return state, err
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", list(EXPORTS))
 @pytest.mark.parametrize("name", list(SIGNALS))
 def test_one_signal_at_a_random_point(tmp_path, references, fmt, name):
