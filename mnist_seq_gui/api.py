@@ -36,6 +36,7 @@ from .core import (
     file_stem,
     load_bank,
     new_seeds,
+    plain_pixels,
     random_sequences,
     sequence_spec,
     valid_widths,
@@ -183,6 +184,13 @@ class MNIST_Sequence_API:
         Options as for `compose`: seed, rule ("uniform" or "random"), white_on_black,
         dtype, pool, variation (whose height makes the image taller).
         """
+        if not options and self.pool == "all":
+            # The original's call: pixels only, so no Composition is made around them. The
+            # checks and the seed drawn are compose's, in the same order.
+            lo, hi = _spacing_pair(spacing_range)
+            spec = sequence_spec(digits, image_width, lo, hi)
+            if spec.is_plain:
+                return plain_pixels(self.bank, spec, self._next_seed(None))
         return self.compose(digits, spacing_range, image_width, **options).pixels
 
     def save_image(

@@ -16,6 +16,7 @@ from mnist_seq_gui.core import (
     bundled_bank,
     bundled_data_dir,
     compose,
+    plain_pixels,
 )
 from mnist_seq_gui.files import to_uint8
 
@@ -50,6 +51,31 @@ def test_calls_without_seed_differ_and_objects_with_a_seed_repeat():
     first = a.generate_mnist_sequence([1, 2, 3], (0, 0), 84)
     assert np.array_equal(first, b.generate_mnist_sequence([1, 2, 3], (0, 0), 84))
     assert not np.array_equal(first, a.generate_mnist_sequence([1, 2, 3], (0, 0), 84))
+
+
+def test_the_plain_call_draws_the_seeds_and_pixels_compose_does():
+    # generate_mnist_sequence without options takes a quicker way (no Composition); it
+    # must give what compose gives, seed for seed, and a refused call draws no seed.
+    quick, full = MNIST_Sequence_API(seed=9), MNIST_Sequence_API(seed=9)
+    calls = [([2, 0, 2, 4], (0, 10), 142), ("31415", (2, 2), 148), ([7], (0, 3), 28)]
+    for digits, spacing, width in calls * 3:
+        with pytest.raises(SpacingError):
+            quick.generate_mnist_sequence(digits, spacing, width + 1)
+        expected = full.compose(digits, spacing, width)
+        assert np.array_equal(
+            quick.generate_mnist_sequence(digits, spacing, width), expected.pixels
+        )
+    # Overlap (negative spacing) is not plain: the call takes compose's way, same pixels.
+    assert np.array_equal(
+        quick.generate_mnist_sequence([1, 2], (-5, -5), 51),
+        full.compose([1, 2], (-5, -5), 51).pixels,
+    )
+
+
+def test_plain_pixels_refuses_what_is_not_plain():
+    spec = SequenceSpec((1, 2), 51, -5, -5)
+    with pytest.raises(ValueError, match="use compose"):
+        plain_pixels(bundled_bank(), spec, 1)
 
 
 @pytest.mark.parametrize(

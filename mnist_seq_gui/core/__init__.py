@@ -30,7 +30,7 @@ from .idx import DIGIT_SIZE
 from .keyed_random import MAX_SEED, check_seed, new_seed, new_seeds
 from .layout import PLACEMENTS, batch_offsets, boxes_from_offsets, free_width
 from .sequence import DIGIT_CHARS, as_digits, file_stem, parse_sequence, random_sequences
-from .single import PlainItems
+from .single import PlainItems, plain_pixels
 from .source import POOLS, DigitBank, bundled_bank, bundled_data_dir, check_pool, load_bank
 from .spacing import (
     MAX_WIDTH,
@@ -105,6 +105,7 @@ __all__ = [
     "new_seed",
     "new_seeds",
     "parse_sequence",
+    "plain_pixels",
     "random_sequences",
     "render_batch",
     "render_canvas",

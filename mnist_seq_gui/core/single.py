@@ -10,11 +10,12 @@ compare them, and pinned digests hold both to the pixels of earlier versions).
 from __future__ import annotations
 
 import functools
+from typing import Any
 
 import numpy as np
 from numpy.typing import DTypeLike
 
-from .glyphs import GlyphTables, glyph_tables, output_dtype
+from .glyphs import FLOAT32, GlyphTables, glyph_tables, output_dtype
 from .idx import DIGIT_SIZE
 from .keyed_random import (
     MAX_SEED,
@@ -172,6 +173,28 @@ def compose_plain(
         size_key, order_key = keys[STREAM_GAPS], keys[STREAM_GAP_ORDER]
     gaps = _random_gaps(n, width, min_spacing, max_spacing, size_key, order_key, item)
     return glyphs.render(indices, gaps, dtype, white_on_black), indices, gaps
+
+
+def plain_pixels(
+    bank: DigitBank, spec: Any, seed: object, dtype: DTypeLike = FLOAT32
+) -> np.ndarray:
+    """compose(bank, spec, seed, dtype=dtype).pixels without the metadata around it, for
+    a plain spec (no variation, no overlap) drawn from all of `bank`: the quickest way
+    to one image, for doors that only hand back pixels (the API's
+    generate_mnist_sequence). ValueError for a spec that is not plain."""
+    if spec.pool != "all" or not spec.is_plain:
+        raise ValueError("plain_pixels takes plain specs of all digits; use compose")
+    return compose_plain(
+        bank,
+        spec.digits,
+        spec.width,
+        spec.min_spacing,
+        spec.max_spacing,
+        spec.rule,
+        spec.white_on_black,
+        seed_int(seed),
+        output_dtype(dtype),
+    )[0]
 
 
 def _pick(glyphs: GlyphTables, digits: tuple[int, ...], draws: list[int]) -> tuple[int, ...]:
