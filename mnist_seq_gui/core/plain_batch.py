@@ -34,6 +34,8 @@ _STEP_BYTES = 1 << 20
 _MAX_ROW_GAP = 36
 # Items drawn and composed per block: their metadata arrays stay in cache.
 BLOCK = 8192
+# One digit row (28 uint8 pixels) as a single item, for copies of whole rows.
+DIGIT_ROW = np.dtype((np.void, DIGIT_SIZE))
 # Below this many images per thread, another thread costs more than it saves.
 _MIN_ITEMS_PER_THREAD = 512
 
@@ -209,18 +211,24 @@ def _by_windows(
                 low, high = int(slot_offsets.min()), int(slot_offsets.max())
             gathered = gathered_all[: len(shown)]
             np.take(table, slot_indices, axis=0, out=gathered, mode="clip")
+            # Each 28-pixel digit row moves as one void item: numpy then copies it in
+            # one step, where as 28 uint8 items it loops over them (half the time).
+            digit_rows = gathered.view(DIGIT_ROW).reshape(len(shown), DIGIT_SIZE)
             if low == high and len(shown) == count:
-                rows[:, :, low : low + DIGIT_SIZE] = gathered
+                at = np.ndarray(
+                    (count, DIGIT_SIZE), DIGIT_ROW, rows, low, (row_stride * DIGIT_SIZE, row_stride)
+                )
+                at[...] = digit_rows
                 continue
-            # windows[i, d] is the 28 x 28 block of image i at column low + d.
+            # windows[i, d] is the 28 rows of image i's block at column low + d.
             windows = np.ndarray(
-                (count, high - low + 1, DIGIT_SIZE, DIGIT_SIZE),
-                np.uint8,
+                (count, high - low + 1, DIGIT_SIZE),
+                DIGIT_ROW,
                 rows,
                 low,
-                (row_stride * DIGIT_SIZE, 1, row_stride, 1),
+                (row_stride * DIGIT_SIZE, 1, row_stride),
             )
-            windows[shown, slot_offsets - low] = gathered
+            windows[shown, slot_offsets - low] = digit_rows
         if staging is not None:
             _finish(rows, out[start:stop])
 
