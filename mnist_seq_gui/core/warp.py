@@ -47,6 +47,10 @@ _BLOCK = 256  # digits per step: the step's buffers (about 3.5 MB) stay in L2 an
 _SMALL_GROUP = 24  # groups smaller than this use per-digit maps instead
 _MAX_MAPS = 4096  # 12.5 kB each: at most about 50 MB of maps per style grid
 _KEYS_PER_LOOKUP = 1024
+# Maps made per step: their temporaries (a few dozen arrays of 784 values per map) stay
+# in cache; 64 at a time made them twice as fast as 1,024 at once, and five times as
+# fast when those temporaries would be fresh memory.
+_MAPS_PER_STEP = 64
 
 
 def sampling_maps(inverse: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -107,9 +111,12 @@ class _MapCache:
                     for new, old in zip(grown, self.tables):
                         new[:start] = old[:start]
                     self.tables = grown
-                made = sampling_maps(inverse_matrices(self.style, np.asarray(missing)))
-                for table, values in zip(self.tables, made):
-                    table[start : start + len(missing)] = values
+                for first in range(0, len(missing), _MAPS_PER_STEP):
+                    keys_part = np.asarray(missing[first : first + _MAPS_PER_STEP])
+                    made = sampling_maps(inverse_matrices(self.style, keys_part))
+                    at = start + first
+                    for table, values in zip(self.tables, made):
+                        table[at : at + len(keys_part)] = values
                 self.rows.update((k, start + i) for i, k in enumerate(missing))
             rows = np.fromiter((self.rows[k] for k in keys.tolist()), np.int64, len(keys))
             return rows, self.tables

@@ -154,9 +154,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{APP_ID}: error: {problem}", file=sys.stderr)
         return 2
     from ._refcount_guard import guard_singletons
-    from .memory import fix_mmap_threshold
+    from .memory import share_one_malloc_arena
 
     # Before any other Qt call: see _refcount_guard for the PySide6 fault this works around.
     guard_singletons()
-    fix_mmap_threshold()  # memory stays flat over a long session (see memory.py)
+    share_one_malloc_arena()  # memory stays flat over a long session (see memory.py)
     return run(argv, args.file)

@@ -65,9 +65,11 @@ KINDS = ("plain", "varied", "broad")
 _FIRST_IMAGE_CHILD = """
 import sys, time
 from mnist_seq_gui.gui._refcount_guard import guard_singletons
+from mnist_seq_gui.gui.memory import share_one_malloc_arena
 from mnist_seq_gui.gui.app import build_application
 from mnist_seq_gui.gui.main_window import MainWindow
 guard_singletons()
+share_one_malloc_arena()
 app = build_application(sys.argv[:1])
 window = MainWindow()
 window.show()
@@ -291,6 +293,9 @@ def measure(app, window) -> dict[str, float]:
 
 
 def main() -> int:
+    from mnist_seq_gui.gui.memory import share_one_malloc_arena
+
+    share_one_malloc_arena()  # as the explorer's entry point does (gui/app.py)
     print(f"at start: {load_note()}", flush=True)
     app, window = make_window()
     runs = {"plain": measure(app, window)}

@@ -7,14 +7,14 @@ import pytest
 
 from mnist_seq_gui.core import SequenceSpec, bundled_bank, compose
 from mnist_seq_gui.gui.main_window import MainWindow
-from mnist_seq_gui.gui.memory import fix_mmap_threshold
+from mnist_seq_gui.gui.memory import share_one_malloc_arena
 from mnist_seq_gui.gui.qimage import qimage_to_grey
 
 TIMEOUT_MS = 5000
 
-# As the explorer's entry point does before it starts (gui/app.py): without it glibc's
-# moving mmap threshold lets resident memory creep up over a long session.
-fix_mmap_threshold()
+# As the explorer's entry point does before it starts (gui/app.py): without it the render
+# threads' own malloc heaps fragment and resident memory creeps up over a session.
+share_one_malloc_arena()
 
 
 def shown_pixels(window: MainWindow) -> np.ndarray:

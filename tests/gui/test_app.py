@@ -11,7 +11,7 @@ import pytest
 from mnist_seq_gui import __version__
 from mnist_seq_gui.gui.app import display_problem, main
 from mnist_seq_gui.gui.desktop import icon_path
-from mnist_seq_gui.gui.memory import fix_mmap_threshold
+from mnist_seq_gui.gui.memory import share_one_malloc_arena
 
 
 @pytest.mark.parametrize(
@@ -77,9 +77,9 @@ def test_install_desktop_into_an_unwritable_place_says_so(tmp_path, monkeypatch,
 
 
 @pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="Linux only")
-def test_the_mmap_threshold_is_fixed_where_libc_is_glibc():
+def test_one_malloc_arena_where_libc_is_glibc():
     import platform
 
     if platform.libc_ver()[0] != "glibc":
         pytest.skip("not glibc")
-    assert fix_mmap_threshold() is True
+    assert share_one_malloc_arena() is True
