@@ -1,10 +1,9 @@
 """Atomic file output and PNG files that remember how they were made.
 
-Every door (API, CLI, GUI, dataset export) writes through here, so a failed write
-never leaves a half file: data goes to a temporary file in the same folder, is flushed
-to disk, and is renamed over the target only once complete. New files get the
-permissions the user's umask gives; a replaced file keeps its mode. Only regular files
-are ever replaced: a device node, a folder or a pipe under the target name is refused.
+Every door (API, CLI, GUI, dataset export) writes here, so a failed write never leaves a
+half file: data goes to a temporary file beside the target, is flushed to disk and renamed
+over it once complete. New files get the umask's permissions, a replaced file keeps its
+mode, and only regular files are replaced (never a device node, folder or pipe).
 """
 
 from __future__ import annotations

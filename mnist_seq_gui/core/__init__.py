@@ -7,15 +7,7 @@ Pillow (an import-linter contract in pyproject.toml holds both rules).
 
 from .canvas import INK_THRESHOLD, digit_ink_boxes, ink_boxes_of, render_canvas
 from .checks import span_text, whole_number
-from .composition import (
-    BatchComposition,
-    Composition,
-    SequenceSpec,
-    compose,
-    compose_batch,
-    render_batch,
-    sequence_spec,
-)
+from .composition import compose, compose_batch, render_batch
 from .errors import (
     Cancelled,
     DataError,
@@ -45,6 +37,7 @@ from .spacing import (
     valid_widths,
     widths_for_lengths,
 )
+from .spec import BatchComposition, Composition, SequenceSpec, sequence_spec
 from .style import LIMITS as STYLE_LIMITS
 from .style import QUANTA as STYLE_STEPS
 from .style import DigitStyle, StyleDraws, draw_styles

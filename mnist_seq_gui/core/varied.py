@@ -14,7 +14,11 @@ from collections.abc import Iterable
 import numpy as np
 from numpy.typing import DTypeLike
 
-from .composition import (
+from .keyed_random import check_seed
+from .layout import batch_offsets, draw_free
+from .ragged import ragged_gaps
+from .source import DigitBank
+from .spec import (
     BatchComposition,
     Composition,
     SequenceSpec,
@@ -22,10 +26,6 @@ from .composition import (
     draw_gaps,
     draw_indices,
 )
-from .keyed_random import check_seed
-from .layout import batch_offsets, draw_free
-from .ragged import ragged_gaps
-from .source import DigitBank
 from .variation import Variation, render_varied
 
 

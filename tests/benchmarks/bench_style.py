@@ -31,7 +31,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from mnist_seq_gui.core import DigitStyle, Variation, bundled_bank, compose_batch
 from mnist_seq_gui.core.canvas import draw_offsets_y, render_canvas
-from mnist_seq_gui.core.composition import batch_offsets, draw_gaps, draw_indices
+from mnist_seq_gui.core.layout import batch_offsets
+from mnist_seq_gui.core.spec import draw_gaps, draw_indices
 from mnist_seq_gui.core.style import draw_styles
 
 N_DIGITS, WIDTH, HEIGHT, GAP, SEED = 5, 160, 40, 5, 1
