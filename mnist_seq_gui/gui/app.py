@@ -123,6 +123,7 @@ def build_application(argv: Sequence[str] | None = None) -> QApplication:
 def run(argv: Sequence[str], file: str | None) -> int:
     """Show the window (and open `file`); the threads are joined on every way out."""
     from .main_window import MainWindow
+    from .memory import freeze_start_up_objects
 
     app = build_application(argv)
     window = MainWindow()
@@ -130,6 +131,7 @@ def run(argv: Sequence[str], file: str | None) -> int:
         window.show()
         if file:
             window.document.open_file(file)
+        freeze_start_up_objects()
         return app.exec()
     finally:
         # Also after an exception: Qt aborts the process if a running QThread is destroyed.

@@ -115,6 +115,9 @@ def make_window():
     window.show()
     window.panel.sequence_edit.setText("0123456789")
     wait_for_image(window)
+    from mnist_seq_gui.gui.memory import freeze_start_up_objects
+
+    freeze_start_up_objects()  # as the entry point does before its event loop
     return app, window
 
 

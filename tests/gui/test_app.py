@@ -11,7 +11,7 @@ import pytest
 from mnist_seq_gui import __version__
 from mnist_seq_gui.gui.app import display_problem, main
 from mnist_seq_gui.gui.desktop import icon_path
-from mnist_seq_gui.gui.memory import share_one_malloc_arena
+from mnist_seq_gui.gui.memory import freeze_start_up_objects, share_one_malloc_arena
 
 
 @pytest.mark.parametrize(
@@ -83,3 +83,14 @@ def test_one_malloc_arena_where_libc_is_glibc():
     if platform.libc_ver()[0] != "glibc":
         pytest.skip("not glibc")
     assert share_one_malloc_arena() is True
+
+
+def test_start_up_objects_are_frozen_out_of_later_collections():
+    import gc
+
+    assert gc.get_freeze_count() == 0
+    freeze_start_up_objects()
+    try:
+        assert gc.get_freeze_count() > 1000  # the modules and Qt wrappers loaded so far
+    finally:
+        gc.unfreeze()
