@@ -19,7 +19,6 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
-from numpy.lib.stride_tricks import as_strided
 from numpy.typing import DTypeLike
 
 from .keyed_random import STREAM_JITTER_Y, below, keyed_uint32
@@ -32,6 +31,7 @@ from .warp import CELL, PIXELS, Block, Stylist, plan
 INK_THRESHOLD = 128
 _TOP_BITS = np.uint32(0x80808080)  # the bits that say "byte >= INK_THRESHOLD"
 _MIN_DIGITS_PER_THREAD = 2048
+_CELL_ROW = np.dtype((np.void, CELL))  # one row of a cell, 28 uint8 pixels, as one item
 
 
 def draw_offsets_y(lo: int, hi: int, seed: int, items: np.ndarray, n: int) -> np.ndarray:
@@ -149,8 +149,10 @@ def render_canvas(
     _run(workers, lambda part: canvas[part].fill(background), n_items)
 
     flat = canvas.reshape(-1)
-    cell_at = as_strided(
-        flat, shape=(flat.size - (CELL - 1) * (width + 1), CELL, CELL), strides=(1, width, 1)
+    # cell_at[p] is the cell whose top-left pixel is flat[p], as 28 rows of 28 pixels; a
+    # row is one void item, which numpy copies in one step (28 uint8 items, one by one).
+    cell_at = np.ndarray(
+        (flat.size - (CELL - 1) * (width + 1), CELL), _CELL_ROW, flat, 0, (1, width)
     )
     starts = ((np.arange(n_items)[:, None] * height + y) * width + x).reshape(-1)
     sources = indices.reshape(-1)
@@ -195,7 +197,10 @@ def render_canvas(
                 if not white_on_black:
                     np.subtract(255, cells, out=cells)
                 at = starts[pos]
-                cell_at[at] = combine(cell_at[at], cells) if overlap else cells
+                if overlap:
+                    under = cell_at[at].view(np.uint8).reshape(cells.shape)
+                    cells = combine(under, cells, out=under)
+                cell_at[at] = cells.reshape(-1, CELL * CELL).view(_CELL_ROW)
 
         _run(workers, place, workers)
     boxes += np.stack((x, y, x, y), axis=-1)
