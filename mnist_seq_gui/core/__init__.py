@@ -42,6 +42,7 @@ from .style import LIMITS as STYLE_LIMITS
 from .style import QUANTA as STYLE_STEPS
 from .style import DigitStyle, StyleDraws, draw_styles
 from .variation import MAX_BLUR, MAX_HEIGHT, MAX_NOISE, NO_VARIATION, Variation
+from .warp import prepare_maps
 
 __all__ = [
     "DIGIT_CHARS",
@@ -99,6 +100,7 @@ __all__ = [
     "new_seeds",
     "parse_sequence",
     "plain_pixels",
+    "prepare_maps",
     "random_sequences",
     "render_batch",
     "render_canvas",

@@ -25,13 +25,13 @@ from __future__ import annotations
 import functools
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
 
 from .idx import DIGIT_SIZE
-from .style import DigitStyle, inverse_matrices
+from .style import GEOMETRY, DigitStyle, inverse_matrices
 
 CELL = DIGIT_SIZE
 PIXELS = CELL * CELL
@@ -126,7 +126,7 @@ def _empty_tables(capacity: int) -> tuple[np.ndarray, ...]:
     return tuple(np.empty((capacity, PIXELS), t) for t in (np.intp, np.uint64))
 
 
-@functools.lru_cache(maxsize=4)
+@functools.lru_cache(maxsize=2)  # the style drawn now and the one before
 def _cache_for(geometry: tuple) -> _MapCache:
     slant, rotation, scale, aspect = geometry
     return _MapCache(DigitStyle(slant=slant, rotation=rotation, scale=scale, aspect=aspect))
@@ -134,6 +134,31 @@ def _cache_for(geometry: tuple) -> _MapCache:
 
 def map_cache(style: DigitStyle) -> _MapCache:
     return _cache_for((style.slant, style.rotation, style.scale, style.aspect))
+
+
+def prepare_maps(style: DigitStyle, stop: Callable[[], bool] | None = None) -> bool:
+    """Make every sampling map of `style`'s grid that is not made yet, _MAPS_PER_STEP at
+    a time (about a millisecond), asking `stop()` between steps; True once all are made (or none is
+    needed), False if stopped or if the grid holds more than _MAX_MAPS combinations.
+
+    For interactive tools, in idle time: batches of a style whose maps are all made
+    never wait for a map (the first draws of a new style otherwise make hundreds).
+    """
+    if not style.changes_geometry:
+        return True
+    size = 1
+    for name in GEOMETRY:
+        size *= len(style.grid(name))
+    if size > _MAX_MAPS:
+        return False
+    cache = map_cache(style)
+    for first in range(0, size, _MAPS_PER_STEP):
+        if len(cache.rows) >= size:
+            return True
+        if stop is not None and stop():
+            return False
+        cache.lookup(np.arange(first, min(first + _MAPS_PER_STEP, size), dtype=np.int64))
+    return True
 
 
 def restroke(glyphs: np.ndarray, levels: np.ndarray) -> None:

@@ -10,6 +10,7 @@ built here; pixmaps only ever in the GUI thread.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ import numpy as np
 from PySide6.QtCore import QMutex, QMutexLocker, QObject, QThread, QWaitCondition, Signal
 from PySide6.QtGui import QImage
 
-from ..core import Composition, DigitBank, MnistSeqError
+from ..core import Composition, DigitBank, MnistSeqError, prepare_maps
 from .drawing import BankCache, compose_recipe, gallery_batch
 from .qimage import grey_qimage
 from .recipe import Recipe
@@ -69,10 +70,19 @@ class LatestWinsThread(QThread):
     done = Signal(object)  # whatever the job returns
     failed = Signal(int, str)  # request id, one-line reason
 
-    def __init__(self, job: Callable[[Any], Any], name: str, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        job: Callable[[Any], Any],
+        name: str,
+        parent: QObject | None = None,
+        idle_work: Callable[[Any, Callable[[], bool]], object] | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName(name)
         self._job = job
+        # idle_work(request, stop): optional work after a request was answered, which
+        # stops early when stop() says a newer request waits (or the thread is stopping).
+        self._idle_work = idle_work
         self._mutex = QMutex()
         self._condition = QWaitCondition()
         self._pending: Any = None
@@ -143,6 +153,10 @@ class LatestWinsThread(QThread):
         # Latest wins: a newer request is already waiting, so this result is stale.
         if not self._superseded():
             self.done.emit(result)
+        if self._idle_work is not None and not self._superseded():
+            # Warm-up only: if it fails, the next draw makes what it needs and says why.
+            with contextlib.suppress(Exception):
+                self._idle_work(request, self._superseded)
 
 
 def image_job(
@@ -197,8 +211,16 @@ class RenderThread(LatestWinsThread):
         super().__init__(image_job(banks or BankCache(), compose_fn), "renderThread", parent)
 
 
+def prepare_style(request: RenderRequest, stop: Callable[[], bool]) -> None:
+    """After a gallery is shown: make the rest of its style's sampling maps, so rerolls
+    never wait for them (about 40 ms once for 3,000 combinations; stops for new work)."""
+    prepare_maps(request.recipe.spec().variation.style, stop)
+
+
 class GalleryThread(LatestWinsThread):
     """The gallery's thread."""
 
     def __init__(self, banks: BankCache | None = None, parent: QObject | None = None) -> None:
-        super().__init__(gallery_job(banks or BankCache()), "galleryThread", parent)
+        super().__init__(
+            gallery_job(banks or BankCache()), "galleryThread", parent, idle_work=prepare_style
+        )

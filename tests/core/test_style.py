@@ -211,6 +211,29 @@ def test_a_small_map_cache_gives_the_same_pixels(monkeypatch):
         warp_module._cache_for.cache_clear()
 
 
+def test_prepared_maps_cover_the_grid_and_draw_the_same_pixels():
+    style = DigitStyle(slant=(-6, 6), rotation=(-4, 4), scale=(0.9, 1.1))
+    size = len(style.grid("slant")) * len(style.grid("rotation")) * len(style.grid("scale"))
+    indices = np.resize(SAMPLE, 400)
+    warp_module._cache_for.cache_clear()
+    try:
+        expected = styled(indices, seed=9, **style.to_dict())
+        warp_module._cache_for.cache_clear()
+        assert warp_module.prepare_maps(style, stop=lambda: True) is False  # stopped at once
+        assert len(warp_module.map_cache(style).rows) == 0
+        assert warp_module.prepare_maps(style) is True
+        assert sorted(warp_module.map_cache(style).rows) == list(range(size))
+        assert np.array_equal(styled(indices, seed=9, **style.to_dict()), expected)
+    finally:
+        warp_module._cache_for.cache_clear()
+
+
+def test_grids_larger_than_the_cache_are_not_prepared():
+    broad = DigitStyle(slant=(-45, 45), rotation=(-45, 45), scale=(0.25, 1.4), aspect=(0.5, 2))
+    assert warp_module.prepare_maps(broad) is False
+    assert warp_module.prepare_maps(DigitStyle(thickness=(-1, 1))) is True  # no geometry
+
+
 def test_ink_boxes_hold_all_ink_and_are_tight():
     style = DigitStyle(slant=(-20, 20), rotation=(-10, 10), scale=(0.8, 1.2))
     items = np.arange(300)

@@ -126,3 +126,20 @@ def test_a_recipe_with_a_problem_sends_no_gallery_request(qtbot, window):
     window.model.set("width", 125)
     assert window.problem_text()
     assert window.latest_gallery_id() == latest
+
+
+def test_after_a_varied_gallery_the_rest_of_its_style_maps_are_made(qtbot, window):
+    # Idle-time work of the gallery thread: every sampling map of the style's grid, so
+    # later rerolls never wait for maps of combinations not drawn yet.
+    from mnist_seq_gui.core import warp
+
+    warp._cache_for.cache_clear()
+    window.model.set("slant", (-6.0, 6.0))
+    window.model.set("rotation", (-4.0, 4.0))
+    style = window.model.recipe().spec().variation.style
+    size = len(style.grid("slant")) * len(style.grid("rotation"))
+    _open_gallery(qtbot, window)
+    qtbot.waitUntil(window._gallery_thread.is_idle, timeout=TIMEOUT_MS)
+    assert sorted(warp.map_cache(style).rows) == list(range(size))
+    expected = _export_items(window, window.gallery.count())
+    assert [p.tolist() for p in _gallery_pixels(window)] == expected["image"].tolist()
