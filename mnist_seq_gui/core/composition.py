@@ -20,7 +20,7 @@ from .keyed_random import check_seed
 from .layout import batch_offsets, check_free_width, check_placement
 from .plain_batch import output_array, render_block, render_plain, run_blocks, thread_count
 from .ragged import ragged_gaps
-from .single import compose_plain, seed_int
+from .single import compose_spec, seed_int
 from .source import DigitBank
 from .spacing import check_rule, check_spacing_range, check_width
 from .spec import (
@@ -82,19 +82,7 @@ def compose(
     seed = seed_int(seed)
     if indices is not None:
         indices = check_indices(bank, spec.digits, indices)
-    pixels, chosen, gaps = compose_plain(
-        bank,
-        spec.digits,
-        spec.width,
-        spec.min_spacing,
-        spec.max_spacing,
-        spec.rule,
-        spec.white_on_black,
-        seed,
-        output_dtype(dtype),
-        indices,
-        item,
-    )
+    pixels, chosen, gaps = compose_spec(bank, spec, seed, output_dtype(dtype), indices, item)
     return Composition(spec, pixels, chosen, gaps, seed, bank=bank)
 
 

@@ -184,6 +184,18 @@ def plain_pixels(
     generate_mnist_sequence). ValueError for a spec that is not plain."""
     if spec.pool != "all" or not spec.is_plain:
         raise ValueError("plain_pixels takes plain specs of all digits; use compose")
+    return compose_spec(bank, spec, seed_int(seed), output_dtype(dtype))[0]
+
+
+def compose_spec(
+    bank: DigitBank,
+    spec: Any,
+    seed: int,
+    dtype: np.dtype,
+    indices: tuple[int, ...] | None = None,
+    item: int = 0,
+) -> tuple[np.ndarray, tuple[int, ...], tuple[int, ...]]:
+    """compose_plain with the digits and layout of a plain SequenceSpec."""
     return compose_plain(
         bank,
         spec.digits,
@@ -192,9 +204,11 @@ def plain_pixels(
         spec.max_spacing,
         spec.rule,
         spec.white_on_black,
-        seed_int(seed),
-        output_dtype(dtype),
-    )[0]
+        seed,
+        dtype,
+        indices,
+        item,
+    )
 
 
 def _pick(glyphs: GlyphTables, digits: tuple[int, ...], draws: list[int]) -> tuple[int, ...]:
