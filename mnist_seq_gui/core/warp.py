@@ -138,8 +138,8 @@ def map_cache(style: DigitStyle) -> _MapCache:
 
 def prepare_maps(style: DigitStyle, stop: Callable[[], bool] | None = None) -> bool:
     """Make every sampling map of `style`'s grid that is not made yet, _MAPS_PER_STEP at
-    a time (about a millisecond), asking `stop()` between steps; True once all are made (or none is
-    needed), False if stopped or if the grid holds more than _MAX_MAPS combinations.
+    a time (1 to 3 ms a step), asking `stop()` between steps; True once all are made (or
+    none is needed), False if stopped or if the grid holds more than _MAX_MAPS of them.
 
     For interactive tools, in idle time: batches of a style whose maps are all made
     never wait for a map (the first draws of a new style otherwise make hundreds).

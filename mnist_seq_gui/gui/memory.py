@@ -3,11 +3,11 @@
 glibc gives each new thread a heap ("arena") of its own, up to eight per core. The
 explorer draws images of ever different sizes on its render threads and the core's
 worker threads, and the freed space in those heaps fragments: in a soak of 10,000 random
-recipe changes resident memory grew about 4 MiB per 2,500 changes, and by 20 to 30 MiB
-with two to four arenas. With one arena it stayed within 1 MiB, and the gallery drew as
-fast (the threads seldom allocate at the same time). Fixing the mmap threshold instead
-also kept memory flat, but made the varied gallery five times slower: its temporaries
-were then mapped and faulted in afresh on every draw.
+recipe changes resident memory grew about 4 MiB per 2,500 changes, and by 16 to 20 MiB
+over 12,500 changes with two to four arenas. With one arena it stayed within 1 MiB, and
+the gallery drew as fast (the threads seldom allocate at the same time). Fixing the mmap
+threshold instead also kept memory flat, but made the varied gallery five times slower:
+its temporaries were then mapped and faulted in afresh on every draw.
 """
 
 from __future__ import annotations

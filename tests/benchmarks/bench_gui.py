@@ -198,7 +198,7 @@ def bench_gallery(app, window) -> list[float]:
     window.gallery.count_spin.setValue(GALLERY_SAMPLES)
     window.gallery_action.trigger()
     # Timed from a shown gallery whose thread has finished its idle-time work (the rest
-    # of the style's sampling maps, about 40 ms once per style), as after a user's first
+    # of the style's sampling maps, 0.2 to 0.3 s once per style), as after a user's first
     # look at it; rerolls then follow each other as fast as they are painted.
     while not window.gallery_is_current() or not window._gallery_thread.is_idle():
         app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 5)
