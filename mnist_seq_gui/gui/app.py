@@ -156,9 +156,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{APP_ID}: error: {problem}", file=sys.stderr)
         return 2
     from ._refcount_guard import guard_singletons
-    from .memory import share_one_malloc_arena
+    from .memory import tune_malloc
 
     # Before any other Qt call: see _refcount_guard for the PySide6 fault this works around.
     guard_singletons()
-    share_one_malloc_arena()  # memory stays flat over a long session (see memory.py)
+    tune_malloc()  # flat memory, and freed memory reused, over a long session (memory.py)
     return run(argv, args.file)

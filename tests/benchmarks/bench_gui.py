@@ -66,11 +66,11 @@ KINDS = ("plain", "varied", "broad")
 _FIRST_IMAGE_CHILD = """
 import sys, time
 from mnist_seq_gui.gui._refcount_guard import guard_singletons
-from mnist_seq_gui.gui.memory import share_one_malloc_arena
+from mnist_seq_gui.gui.memory import tune_malloc
 from mnist_seq_gui.gui.app import build_application
 from mnist_seq_gui.gui.main_window import MainWindow
 guard_singletons()
-share_one_malloc_arena()
+tune_malloc()
 app = build_application(sys.argv[:1])
 window = MainWindow()
 window.show()
@@ -150,26 +150,63 @@ def varied_settings(config: str, changes=VARIED) -> None:
 
 
 def paint_watch(painted_at: list[float]):
-    """An event filter noting the time of every paint of the widget it watches."""
-    from PySide6.QtCore import QEvent, QObject
+    """An event filter noting the time of every paint of the widget it watches; its
+    `painted` signal fires after each note."""
+    from PySide6.QtCore import QEvent, QObject, Signal
 
     class PaintWatch(QObject):
+        painted = Signal()
+
         def eventFilter(self, obj, event):
             if event.type() == QEvent.Type.Paint:
                 painted_at.append(time.perf_counter())
+                self.painted.emit()
             return False
 
     return PaintWatch()
 
 
-def bench_latency(app, window) -> tuple[list[float], list[float]]:
-    from PySide6.QtCore import QEventLoop
+def wait_until(condition, signals=(), poll_ms: int = 0, timeout_s: float = 10.0) -> None:
+    """Run the event loop until condition() holds, checking it whenever one of `signals`
+    fires (and every `poll_ms` if given). The loop sleeps between events, as the
+    explorer's own loop does: a loop spinning processEvents() would take a core and the
+    GIL from the render threads, which no user's session does."""
+    from PySide6.QtCore import QEventLoop, QTimer
 
+    if condition():
+        return
+    loop = QEventLoop()
+
+    def check() -> None:
+        if condition():
+            loop.quit()
+
+    for signal in signals:
+        signal.connect(check)
+    poll = QTimer()
+    if poll_ms:
+        poll.timeout.connect(check)
+        poll.start(poll_ms)
+    guard = QTimer()
+    guard.setSingleShot(True)
+    guard.timeout.connect(loop.quit)
+    guard.start(round(timeout_s * 1000))
+    loop.exec()
+    guard.stop()
+    poll.stop()
+    for signal in signals:
+        signal.disconnect(check)
+    if not condition():
+        raise SystemExit(f"the explorer did not answer within {timeout_s:.0f} s")
+
+
+def bench_latency(app, window) -> tuple[list[float], list[float]]:
     shown_at: dict[int, float] = {}
     painted_at: list[float] = []
     watch = paint_watch(painted_at)
     window.preview.canvas.installEventFilter(watch)
     window.imageShown.connect(lambda i: shown_at.__setitem__(i, time.perf_counter()))
+    shown_or_painted = (window.imageShown, watch.painted)
     slider = window.panel.width_slider
     widths = list(range(slider.minimum(), slider.maximum() + 1, 9))
     to_shown, to_painted = [], []
@@ -181,8 +218,7 @@ def bench_latency(app, window) -> tuple[list[float], list[float]]:
         start = time.perf_counter()
         slider.setValue(target)
         wanted = window.latest_request_id()
-        while wanted not in shown_at or not painted_at:
-            app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 5)
+        wait_until(lambda w=wanted: w in shown_at and bool(painted_at), shown_or_painted)
         to_shown.append((shown_at[wanted] - start) * 1000)
         to_painted.append((painted_at[0] - start) * 1000)
     window.preview.canvas.removeEventFilter(watch)
@@ -191,8 +227,6 @@ def bench_latency(app, window) -> tuple[list[float], list[float]]:
 
 def bench_gallery(app, window) -> list[float]:
     """Reroll -> all samples shown and painted, with the gallery tab open."""
-    from PySide6.QtCore import QEventLoop
-
     painted_at: list[float] = []
     watch = paint_watch(painted_at)
     window.gallery.count_spin.setValue(GALLERY_SAMPLES)
@@ -200,16 +234,17 @@ def bench_gallery(app, window) -> list[float]:
     # Timed from a shown gallery whose thread has finished its idle-time work (the rest
     # of the style's sampling maps, 0.2 to 0.3 s once per style), as after a user's first
     # look at it; rerolls then follow each other as fast as they are painted.
-    while not window.gallery_is_current() or not window._gallery_thread.is_idle():
-        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 5)
+    wait_until(lambda: window.gallery_is_current() and window._gallery_thread.is_idle(), poll_ms=5)
     window.gallery.canvas.installEventFilter(watch)
     times = []
     for _ in range(GALLERY_REFRESHES):
         painted_at.clear()
         start = time.perf_counter()
         window.reroll_action.trigger()
-        while not window.gallery_is_current() or not painted_at:
-            app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 5)
+        wait_until(
+            lambda: window.gallery_is_current() and bool(painted_at),
+            (window.galleryShown, watch.painted),
+        )
         times.append((painted_at[-1] - start) * 1000)
     window.gallery.canvas.removeEventFilter(watch)
     window.gallery_action.trigger()  # back to the image
@@ -300,9 +335,9 @@ def measure(app, window) -> dict[str, float]:
 
 
 def main() -> int:
-    from mnist_seq_gui.gui.memory import share_one_malloc_arena
+    from mnist_seq_gui.gui.memory import tune_malloc
 
-    share_one_malloc_arena()  # as the explorer's entry point does (gui/app.py)
+    tune_malloc()  # as the explorer's entry point does (gui/app.py)
     print(f"at start: {load_note()}", flush=True)
     app, window = make_window()
     runs = {"plain": measure(app, window)}

@@ -7,14 +7,14 @@ import pytest
 
 from mnist_seq_gui.core import SequenceSpec, bundled_bank, compose
 from mnist_seq_gui.gui.main_window import MainWindow
-from mnist_seq_gui.gui.memory import share_one_malloc_arena
+from mnist_seq_gui.gui.memory import tune_malloc
 from mnist_seq_gui.gui.qimage import qimage_to_grey
 
 TIMEOUT_MS = 5000
 
 # As the explorer's entry point does before it starts (gui/app.py): without it the render
 # threads' own malloc heaps fragment and resident memory creeps up over a session.
-share_one_malloc_arena()
+tune_malloc()
 
 
 def shown_pixels(window: MainWindow) -> np.ndarray:

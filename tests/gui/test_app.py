@@ -11,7 +11,7 @@ import pytest
 from mnist_seq_gui import __version__
 from mnist_seq_gui.gui.app import display_problem, main
 from mnist_seq_gui.gui.desktop import icon_path
-from mnist_seq_gui.gui.memory import freeze_start_up_objects, share_one_malloc_arena
+from mnist_seq_gui.gui.memory import freeze_start_up_objects, tune_malloc
 
 
 @pytest.mark.parametrize(
@@ -76,12 +76,34 @@ def test_install_desktop_into_an_unwritable_place_says_so(tmp_path, monkeypatch,
     assert len(err) == 1 and err[0].startswith("mnist-seq-gui: error:")
 
 
-def test_one_malloc_arena_where_libc_is_glibc():
+def test_malloc_tuned_where_libc_is_glibc():
+    """One arena, and a freed 16 MiB array stays in the heap for the next draw."""
+    import ctypes
     import platform
 
+    import numpy as np
+
     if platform.libc_ver()[0] != "glibc":
-        pytest.skip("not glibc: the setting is glibc's")
-    assert share_one_malloc_arena() is True
+        pytest.skip("not glibc: the settings are glibc's")
+    libc = ctypes.CDLL("libc.so.6")
+    if not hasattr(libc, "mallinfo2"):
+        pytest.skip("glibc older than 2.33: no mallinfo2 to look with")
+
+    class MallInfo2(ctypes.Structure):
+        _fields_ = [
+            (name, ctypes.c_size_t)
+            for name in "arena ordblks smblks hblks hblkhd usmblks fsmblks uordblks "
+            "fordblks keepcost".split()
+        ]
+
+    libc.mallinfo2.restype = MallInfo2
+    assert tune_malloc() is True
+    size = 16 * 1024 * 1024
+    mapped_before = libc.mallinfo2().hblkhd
+    block = np.ones(size, dtype=np.uint8)
+    assert libc.mallinfo2().hblkhd - mapped_before < size  # from the heap, not mmap
+    del block
+    assert libc.mallinfo2().fordblks >= size  # kept in the heap once freed
 
 
 def test_start_up_objects_are_frozen_out_of_later_collections():
