@@ -63,6 +63,7 @@ class GlyphTables:
         # (dtype is uint8, white_on_black) -> gap -> read-only (28, gap) background.
         self._images = 0  # made before the tables of views (see render)
         self._blocks: dict[tuple[bool, bool], dict[int, np.ndarray]] = {}
+        self._columns: dict[tuple[bool, bool], list[np.ndarray]] = {}  # glyphs, transposed
 
     def table(self, dtype: np.dtype, white_on_black: bool) -> np.ndarray:
         """(N, 28, 28) every digit in output polarity and dtype (read-only)."""
@@ -79,6 +80,14 @@ class GlyphTables:
             # A list of views: indexing a list is several times cheaper than an array.
             glyphs = self._glyphs[key] = list(self.table(dtype, white_on_black))
         return glyphs
+
+    def columns(self, dtype: np.dtype, white_on_black: bool) -> list[np.ndarray]:
+        """glyphs(...) transposed: each digit as a (28 columns, 28 rows) view."""
+        key = (dtype is UINT8, white_on_black)
+        columns = self._columns.get(key)
+        if columns is None:
+            columns = self._columns[key] = [glyph.T for glyph in self.glyphs(dtype, white_on_black)]
+        return columns
 
     def background(self, gap: int, dtype: np.dtype, white_on_black: bool) -> np.ndarray:
         kept = self._blocks.setdefault((dtype is UINT8, white_on_black), {})
@@ -131,16 +140,23 @@ class GlyphTables:
             pieces = [block] * (2 * len(indices) - 1)
             pieces[::2] = [glyphs[i] for i in indices]
             return np.concatenate(pieces, axis=1)
-        kept = self._blocks.get((dtype is UINT8, white_on_black), _NONE)
-        pieces = [glyphs[indices[0]]]
-        for index, gap in zip(indices[1:], gaps):
-            if gap:
-                block = kept.get(gap)
-                if block is None:
-                    block = self.background(gap, dtype, white_on_black)
-                pieces.append(block)
-            pieces.append(glyphs[index])
-        return np.concatenate(pieces, axis=1)
+        # Unequal gaps: one background fill, then each digit written into its columns
+        # (through the transposed image, whose column runs are one slice each): two
+        # microseconds sooner than joining 2n - 1 pieces for a 5-digit image.
+        if isinstance(glyphs, np.ndarray):  # the warm-up table
+            columns: list[np.ndarray] | np.ndarray = glyphs.transpose(0, 2, 1)
+        else:
+            columns = self.columns(dtype, white_on_black)
+        width = DIGIT_SIZE * len(indices) + sum(gaps)
+        out = np.empty((DIGIT_SIZE, width), dtype)
+        out.fill(0 if white_on_black else 255 if dtype is UINT8 else 1)
+        out_columns = out.T
+        x = 0
+        for index, gap in zip(indices, gaps):
+            out_columns[x : x + DIGIT_SIZE] = columns[index]
+            x += DIGIT_SIZE + gap
+        out_columns[x:] = columns[indices[-1]]
+        return out
 
 
 def glyph_tables(bank: DigitBank) -> GlyphTables:
