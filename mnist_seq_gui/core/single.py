@@ -119,14 +119,18 @@ def random_gap_row(
     cap = max_spacing - min_spacing
     slack = total - n_gaps * min_spacing
     gaps = []
-    for j, draw in enumerate(sizes):
-        lo = max(0, slack - (n_gaps - j - 1) * cap)
-        hi = min(cap, slack)
+    room_after = n_gaps * cap  # what the gaps after this one can still take
+    for draw in sizes:
+        room_after -= cap
+        lo = slack - room_after
+        if lo < 0:  # comparisons, not max() and min(): this runs for every image
+            lo = 0
+        hi = cap if cap < slack else slack
         gap = lo + ((draw * (hi - lo + 1)) >> 32)
-        gaps.append(gap)
+        gaps.append(gap + min_spacing)
         slack -= gap
     # A stable argsort of the order draws, as numpy's kind="stable" does.
-    return [gaps[j] + min_spacing for j in sorted(range(n_gaps), key=order.__getitem__)]
+    return [gaps[j] for j in sorted(range(n_gaps), key=order.__getitem__)]
 
 
 def compose_plain(

@@ -26,6 +26,8 @@ from ..core import (
 )
 from .config import BLANK, NO_BOX, DatasetConfig, DatasetError
 
+_DIGIT_CHARS = "0123456789"
+
 _FINGERPRINTS: weakref.WeakKeyDictionary[DigitBank, str] = weakref.WeakKeyDictionary()
 
 
@@ -212,30 +214,31 @@ class SequenceDataset:
         """Item i on the core's one-image path: row i of `batch`, field for field."""
         assert self._items is not None
         pixels, digits, indices, left = self._items(i)
-        n, pad = len(digits), self.config.max_length - len(digits)
-        cells: list[int] = []
-        ink: list[int] = []
+        n, longest = len(digits), self.config.max_length
+        pad = longest - n
+        tail = [NO_BOX] * (4 * pad)
+        # One array holds the four padded int64 fields; each field is a view of it:
+        # digits, MNIST indices, then the cells' boxes and the ink boxes.
+        packed = [*digits, *([BLANK] * pad), *indices, *([NO_BOX] * pad)]
+        for x in left:
+            packed += (x, 0, x + DIGIT_SIZE, DIGIT_SIZE)
+        packed += tail
         rows = self._ink_rows
         for k, x in zip(indices, left):
             x0, y0, x1, y1 = rows[k]
-            cells += (x, 0, x + DIGIT_SIZE, DIGIT_SIZE)
-            ink += (x0 + x, y0, x1 + x, y1)
-        tail = [NO_BOX] * (4 * pad)
-        # One array holds the four padded int64 fields; each field is a view of it.
-        packed = np.array(
-            [*digits, *([BLANK] * pad), *indices, *([NO_BOX] * pad), *cells, *tail, *ink, *tail],
-            dtype=np.int64,
-        )
-        longest = n + pad
+            packed += (x0 + x, y0, x1 + x, y1)
+        packed += tail
+        fields = np.array(packed, dtype=np.int64)
+        boxes = fields[2 * longest :].reshape(2, longest, 4)
         return {
             "image": pixels,
-            "label": "".join(map(str, digits)),
+            "label": "".join([_DIGIT_CHARS[d] for d in digits]),
             "length": n,
-            "digits": packed[:longest],
-            "boxes": packed[2 * longest : 6 * longest].reshape(longest, 4),
-            "mnist_indices": packed[longest : 2 * longest],
+            "digits": fields[:longest],
+            "boxes": boxes[0],
+            "mnist_indices": fields[longest : 2 * longest],
             "item": i,
-            "ink_boxes": packed[6 * longest :].reshape(longest, 4),
+            "ink_boxes": boxes[1],
         }
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
