@@ -92,8 +92,18 @@ def test_malloc_tuned_where_libc_is_glibc():
     class MallInfo2(ctypes.Structure):
         _fields_ = [
             (name, ctypes.c_size_t)
-            for name in "arena ordblks smblks hblks hblkhd usmblks fsmblks uordblks "
-            "fordblks keepcost".split()
+            for name in (
+                "arena",
+                "ordblks",
+                "smblks",
+                "hblks",
+                "hblkhd",
+                "usmblks",
+                "fsmblks",
+                "uordblks",
+                "fordblks",
+                "keepcost",
+            )
         ]
 
     libc.mallinfo2.restype = MallInfo2
