@@ -141,8 +141,8 @@ class GlyphTables:
             pieces[::2] = [glyphs[i] for i in indices]
             return np.concatenate(pieces, axis=1)
         # Unequal gaps: one background fill, then each digit written into its columns
-        # (through the transposed image, whose column runs are one slice each): two
-        # microseconds sooner than joining 2n - 1 pieces for a 5-digit image.
+        # (through the transposed image, whose column runs are one slice each): one to
+        # two microseconds sooner than joining 2n - 1 pieces for a 5-digit image.
         if isinstance(glyphs, np.ndarray):  # the warm-up table
             columns: list[np.ndarray] | np.ndarray = glyphs.transpose(0, 2, 1)
         else:

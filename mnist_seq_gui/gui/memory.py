@@ -6,16 +6,17 @@ worker threads, and the freed space in those heaps fragments: in a soak of 10,00
 recipe changes resident memory grew about 4 MiB per 2,500 changes, and by 16 to 20 MiB
 over 12,500 changes with two to four arenas. With one arena it stayed within 1 MiB, and
 the gallery drew as fast (the threads seldom allocate at the same time). Fixing the mmap
-threshold instead also kept memory flat, but made the varied gallery five times slower:
-its temporaries were then mapped and faulted in afresh on every draw.
+threshold at a low value instead also kept memory flat, but made the varied gallery five
+times slower: its temporaries were then mapped and faulted in afresh on every draw.
 
 Page faults are what the varied gallery mostly waits for: its blur and noise work on
 a few float32 and uint64 arrays of 4 to 8 MB per draw, and by default glibc hands memory
 that size back to the system when it is freed (its trim threshold follows the largest
 block freed, times two), so the next draw faults every page in again. On this project's
 2-core test machine, blur and noise of 64 samples took 25 ms that way and 8 ms with the
-freed memory kept in the heap; the gallery's reroll p99 fell from 43 ms to 28 to 32 ms.
-So blocks up to 32 MiB come from the heap, and up to 64 MiB of freed heap is kept.
+freed memory kept in the heap, and bench_gui's varied gallery p99 fell from 44 ms to
+23 to 26 ms. So blocks up to 32 MiB come from the heap, and up to 64 MiB of freed heap
+is kept.
 """
 
 from __future__ import annotations
