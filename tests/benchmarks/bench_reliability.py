@@ -55,7 +55,8 @@ def run(fmt: str, count: int, seconds: float, how: signal.Signals, folder: Path)
     command = [
         sys.executable,
         "-m",
-        "mnist_seq_gui.dataset.cli",
+        "mnist_seq_gui.cli",
+        "dataset",
         *("--count", str(count), "--seed", "1", "--format", fmt, "--out", str(out)),
         *("--length", "5", "--quiet"),
     ]

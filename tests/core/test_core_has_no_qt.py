@@ -13,6 +13,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_core_api_cli_import_no_qt():
     code = (
         "import sys, json; import mnist_seq_gui.core, mnist_seq_gui.api, mnist_seq_gui.cli;"
+        "import mnist_seq_gui.sequence_cli, mnist_seq_gui.dataset.cli;"
         "from mnist_seq_gui.core import bundled_bank, compose, SequenceSpec;"
         "compose(bundled_bank(), SequenceSpec((1, 2), 56), 0);"
         "print(json.dumps(sorted(m for m in sys.modules if 'PySide' in m or 'Qt' in m)))"

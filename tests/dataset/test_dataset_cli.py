@@ -115,7 +115,7 @@ def test_ctrl_c_leaves_no_partial_file_and_a_rerun_is_identical(
     out.mkdir()
     args = ["--count", "150000", "--seed", "5", "--out", str(out)]
     process = subprocess.Popen(
-        [sys.executable, "-m", "mnist_seq_gui.dataset.cli", *args],
+        [sys.executable, "-m", "mnist_seq_gui.cli", "dataset", *args],
         stderr=subprocess.PIPE,
         stdout=subprocess.PIPE,
         env=subprocess_env,

@@ -254,7 +254,7 @@ def test_a_second_export_into_the_same_folder_waits_its_turn(tmp_path):
     out = tmp_path / "out"
     args = ["--count", "400000", "--seed", "3", "--quiet", "--out", str(out)]
     running = subprocess.Popen(
-        [sys.executable, "-m", "mnist_seq_gui.dataset.cli", *args],
+        [sys.executable, "-m", "mnist_seq_gui.cli", "dataset", *args],
         env=subprocess_env(),
         cwd=REPO_ROOT,
         stdout=subprocess.DEVNULL,

@@ -143,7 +143,14 @@ def test_progress_in_a_log_is_plain_lines(tmp_path):
     log = tmp_path / "log"
     with open(log, "wb") as stderr:
         done = subprocess.run(
-            [sys.executable, "-m", "mnist_seq_gui.dataset.cli", *PNG_3000, str(tmp_path / "out")],
+            [
+                sys.executable,
+                "-m",
+                "mnist_seq_gui.cli",
+                "dataset",
+                *PNG_3000,
+                str(tmp_path / "out"),
+            ],
             env=subprocess_env(),
             cwd=REPO_ROOT,
             stderr=stderr,

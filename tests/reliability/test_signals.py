@@ -38,7 +38,8 @@ def command(fmt: str, seed: int, out: Path) -> list[str]:
     return [
         sys.executable,
         "-m",
-        "mnist_seq_gui.dataset.cli",
+        "mnist_seq_gui.cli",
+        "dataset",
         *("--count", str(count), "--seed", str(seed), "--format", fmt, "--length", "3-6"),
         *("--rule", "random", "--spacing", "0", "50", "--quiet", "--overwrite"),
         *("--out", str(out), *extra),
@@ -206,7 +207,7 @@ def test_a_second_signal_stops_at_once_and_nothing_hangs(tmp_path, first, gap):
     out = tmp_path / "out"
     args = ["--count", "10000000", "--seed", "1", "--format", "png", "--out", str(out)]
     process = subprocess.Popen(
-        [sys.executable, "-m", "mnist_seq_gui.dataset.cli", *args, "--quiet"],
+        [sys.executable, "-m", "mnist_seq_gui.cli", "dataset", *args, "--quiet"],
         env=subprocess_env(),
         cwd=REPO_ROOT,
         stdout=subprocess.DEVNULL,

@@ -1,0 +1,70 @@
+"""Ctrl+C or SIGTERM while the command is still loading numpy and its own modules.
+
+A real signal is sent at a real import: an import hook in the child process sends it
+to the process itself when numpy starts to load (the moment CI once hit at random:
+numpy then reported the interrupted import as "Importing the numpy C-extensions
+failed"). The command must end with its one line, the right status, and nothing written.
+"""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+
+import pytest
+
+from ._helpers import subprocess_env
+
+CHILD = """
+import importlib.abc, os, signal, sys
+
+class SignalAtImport(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path, target=None):
+        if name == "numpy":
+            sys.meta_path.remove(self)
+            os.kill(os.getpid(), signal.{signal})
+        return None
+
+sys.meta_path.insert(0, SignalAtImport())
+from mnist_seq_gui.cli import main
+assert "numpy" not in sys.modules, "the entry point must load numpy inside main()"
+sys.exit(main(sys.argv[1:]))
+"""
+
+COMMANDS = {
+    "image": (["01", "0", "10", "66"], "mnist-seq"),
+    "dataset": (["dataset", "--count", "50", "--out", "out"], "mnist-seq dataset"),
+}
+
+
+@pytest.mark.parametrize(
+    "name, status, said", [("SIGINT", 130, "interrupted"), ("SIGTERM", 143, "terminated")]
+)
+@pytest.mark.parametrize("kind", list(COMMANDS))
+def test_a_stop_while_the_command_loads_is_one_line_and_writes_nothing(
+    tmp_path, kind, name, status, said
+):
+    args, prog = COMMANDS[kind]
+    done = subprocess.run(
+        [sys.executable, "-c", CHILD.format(signal=name), *args],
+        cwd=tmp_path,
+        env=subprocess_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == status, done.stderr
+    assert done.stderr == f"{prog}: {said}; nothing was written\n"
+    assert done.stdout == ""
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_entry_point_keeps_the_default_handlers_once_the_command_has_run(tmp_path):
+    """In-process callers (tests, scripts) get their own signal handlers back."""
+    from mnist_seq_gui.cli import main
+
+    before = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
+    assert main(["01", "0", "10", "66", "--output", str(tmp_path)]) == 0
+    assert (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)) == before
+    assert (tmp_path / "0-1.png").is_file()
