@@ -52,17 +52,16 @@ def main(argv: list[str] | None = None) -> int:
             argv = argv[1:]
         else:
             from .sequence_cli import main as command
+    if noted:
+        terminated = signal.SIGTERM in noted
+        said = "terminated" if terminated else "interrupted"
+        print(f"{prog}: {said}; nothing was written", file=sys.stderr)
+        return _TERMINATED if terminated else _INTERRUPTED
     try:
-        if not noted:
-            return command(argv)  # which handles its own stops from here on
-    except KeyboardInterrupt:  # Ctrl+C before the command's own handling began
-        pass
-    terminated = signal.SIGTERM in noted
-    print(
-        f"{prog}: {'terminated' if terminated else 'interrupted'}; nothing was written",
-        file=sys.stderr,
-    )
-    return _TERMINATED if terminated else _INTERRUPTED
+        return command(argv)  # which handles its own stops from here on
+    except KeyboardInterrupt:  # in the instants just outside the command's own handling
+        print(f"{prog}: interrupted", file=sys.stderr)
+        return _INTERRUPTED
 
 
 if __name__ == "__main__":
