@@ -124,18 +124,22 @@ def run(argv: Sequence[str], file: str | None) -> int:
     """Show the window (and open `file`); the threads are joined on every way out."""
     from .main_window import MainWindow
     from .memory import freeze_start_up_objects
+    from .stop_signals import StopSignals
 
     app = build_application(argv)
     window = MainWindow()
+    stops = StopSignals(window)  # Ctrl+C and SIGTERM close the window, then end the loop
     try:
         window.show()
         if file:
             window.document.open_file(file)
         freeze_start_up_objects()
-        return app.exec()
+        status = app.exec()
+        return status if stops.received is None else 128 + stops.received
     finally:
         # Also after an exception: Qt aborts the process if a running QThread is destroyed.
         window.close()
+        stops.uninstall()
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,0 +1,92 @@
+"""Ctrl+C and SIGTERM close the explorer as its close button does (gui/stop_signals.py).
+
+Real signals sent to this process while a real window's event loop waits; the window
+must close, save its session, cancel and join an export, and hand the handlers back.
+The entry point's exit status (128 + the signal) is checked by a child process.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from mnist_seq_gui.gui.main_window import MainWindow
+from mnist_seq_gui.gui.settings import settings_store
+from mnist_seq_gui.gui.stop_signals import StopSignals
+
+from .conftest import TIMEOUT_MS
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_a_stop_signal_closes_the_window_and_saves_the_session(qtbot, window: MainWindow, signum):
+    handlers = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
+    window.panel.seed_spin.setValue(777)
+    stops = StopSignals(window)
+    try:
+        os.kill(os.getpid(), signum)
+        qtbot.waitUntil(lambda: stops.received == signum, timeout=TIMEOUT_MS)
+        assert not window.isVisible()
+        assert not window._render.isRunning() and not window._gallery_thread.isRunning()
+        assert str(settings_store().value("params/seed")) == "777"  # the session was written
+    finally:
+        stops.uninstall()
+    assert (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)) == handlers
+    assert signal.set_wakeup_fd(-1) == -1  # no wake-up descriptor left behind
+
+
+def test_a_stop_signal_mid_export_cancels_it_and_leaves_nothing(
+    qtbot, window: MainWindow, tmp_path
+):
+    window.export_action.trigger()
+    dialog = window._export_dialog
+    dialog.form.count_spin.setValue(200_000)
+    dialog.form.out_edit.setText(str(tmp_path / "big"))
+    stops = StopSignals(window)
+    try:
+        assert dialog.start_export()
+        os.kill(os.getpid(), signal.SIGTERM)
+        qtbot.waitUntil(lambda: stops.received == signal.SIGTERM, timeout=TIMEOUT_MS)
+        assert not dialog.is_exporting()
+        assert [p for p in tmp_path.rglob("*") if p.is_file()] == []  # nothing half-written
+    finally:
+        stops.uninstall()
+
+
+CHILD = """
+import os, signal, sys
+from PySide6.QtCore import QTimer
+from mnist_seq_gui.gui import app as entry
+from mnist_seq_gui.gui.main_window import MainWindow
+from mnist_seq_gui.gui.settings import settings_store
+
+shown = MainWindow.showEvent
+def show_then_signal(self, event):
+    shown(self, event)
+    QTimer.singleShot(200, lambda: os.kill(os.getpid(), signal.{name}))
+MainWindow.showEvent = show_then_signal
+sys.exit(entry.main(["mnist-seq-gui"]))
+"""
+
+
+@pytest.mark.parametrize("name, status", [("SIGINT", 130), ("SIGTERM", 143)])
+def test_the_explorer_exits_with_128_plus_the_signal(tmp_path, name, status):
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(tmp_path))
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    done = subprocess.run(
+        [sys.executable, "-c", CHILD.format(name=name)],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == status, done.stderr
+    assert "Traceback" not in done.stderr
+    assert (tmp_path / "mnist-seq" / "mnist-seq-gui.ini").is_file()  # the session was saved
