@@ -30,7 +30,10 @@ def _stops_noted() -> Iterator[list[int]]:
     if threading.current_thread() is not threading.main_thread():
         yield noted
         return
-    stops = (signal.SIGINT, signal.SIGTERM)
+    # A signal ignored by whoever started us (a background job's SIGINT) stays ignored.
+    stops = [
+        s for s in (signal.SIGINT, signal.SIGTERM) if signal.getsignal(s) is not signal.SIG_IGN
+    ]
     previous = {s: signal.signal(s, lambda signum, _frame: noted.append(signum)) for s in stops}
     try:
         yield noted

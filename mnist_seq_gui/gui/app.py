@@ -17,8 +17,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from .. import __version__
-from ..core import MnistSeqError
 from .desktop import APP_ID, ICON_NAME, icon_path, install_desktop
+from .stop_signals import StopSignals
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
@@ -121,24 +121,29 @@ def build_application(argv: Sequence[str] | None = None) -> QApplication:
 
 
 def run(argv: Sequence[str], file: str | None) -> int:
-    """Show the window (and open `file`); the threads are joined on every way out."""
-    from .main_window import MainWindow
-    from .memory import freeze_start_up_objects
-    from .stop_signals import StopSignals
+    """Show the window (and open `file`); the threads are joined on every way out.
 
-    app = build_application(argv)
-    window = MainWindow()
-    stops = StopSignals(window)  # Ctrl+C and SIGTERM close the window, then end the loop
+    Ctrl+C and SIGTERM are caught from the start, while Qt, numpy and the window load:
+    one that arrives then closes the window as soon as its event loop runs."""
+    stops = StopSignals()
     try:
-        window.show()
-        if file:
-            window.document.open_file(file)
-        freeze_start_up_objects()
-        status = app.exec()
-        return status if stops.received is None else 128 + stops.received
+        from .main_window import MainWindow
+        from .memory import freeze_start_up_objects
+
+        app = build_application(argv)
+        window = MainWindow()
+        try:
+            stops.watch(window)
+            window.show()
+            if file:
+                window.document.open_file(file)
+            freeze_start_up_objects()
+            status = app.exec()
+            return status if stops.received is None else 128 + stops.received
+        finally:
+            # Also after an exception: Qt aborts the process if a running QThread is destroyed.
+            window.close()
     finally:
-        # Also after an exception: Qt aborts the process if a running QThread is destroyed.
-        window.close()
         stops.uninstall()
 
 
@@ -147,6 +152,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv if argv is None else argv)
     args = _parser().parse_args(argv[1:])
     if args.install_desktop:
+        from ..core import MnistSeqError
+
         try:
             written = install_desktop()
         except (OSError, MnistSeqError) as exc:

@@ -12,8 +12,6 @@ import shutil
 import sys
 from pathlib import Path
 
-from ..files import write_bytes_atomic
-
 APP_ID = "mnist-seq-gui"
 ICON_NAME = "mnist-seq"
 
@@ -75,6 +73,8 @@ def desktop_entry(command: list[str]) -> str:
 
 def install_desktop(home: Path | None = None) -> list[Path]:
     """Write the menu entry and the icon; returns the files written."""
+    from ..files import write_bytes_atomic  # here: the entry point loads this module early
+
     home = data_home() if home is None else home
     icon = icon_path()
     if icon is None:

@@ -28,7 +28,8 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_a_stop_signal_closes_the_window_and_saves_the_session(qtbot, window: MainWindow, signum):
     handlers = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
     window.panel.seed_spin.setValue(777)
-    stops = StopSignals(window)
+    stops = StopSignals()
+    stops.watch(window)
     try:
         os.kill(os.getpid(), signum)
         qtbot.waitUntil(lambda: stops.received == signum, timeout=TIMEOUT_MS)
@@ -48,7 +49,8 @@ def test_a_stop_signal_mid_export_cancels_it_and_leaves_nothing(
     dialog = window._export_dialog
     dialog.form.count_spin.setValue(200_000)
     dialog.form.out_edit.setText(str(tmp_path / "big"))
-    stops = StopSignals(window)
+    stops = StopSignals()
+    stops.watch(window)
     try:
         assert dialog.start_export()
         os.kill(os.getpid(), signal.SIGTERM)
@@ -90,3 +92,52 @@ def test_the_explorer_exits_with_128_plus_the_signal(tmp_path, name, status):
     assert done.returncode == status, done.stderr
     assert "Traceback" not in done.stderr
     assert (tmp_path / "mnist-seq" / "mnist-seq-gui.ini").is_file()  # the session was saved
+
+
+START_UP_CHILD = """
+import importlib.abc, os, signal, sys
+
+class SignalAtImport(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path, target=None):
+        if name == "numpy":
+            sys.meta_path.remove(self)
+            os.kill(os.getpid(), signal.{name})
+        return None
+
+sys.meta_path.insert(0, SignalAtImport())
+from mnist_seq_gui.gui import app as entry
+assert "numpy" not in sys.modules, "the entry point must load numpy inside main()"
+sys.exit(entry.main(["mnist-seq-gui"]))
+"""
+
+
+@pytest.mark.parametrize("name, status", [("SIGINT", 130), ("SIGTERM", 143)])
+def test_a_stop_while_the_explorer_loads_closes_it_once_its_loop_runs(tmp_path, name, status):
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(tmp_path))
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    done = subprocess.run(
+        [sys.executable, "-c", START_UP_CHILD.format(name=name)],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == status, done.stderr
+    assert "Traceback" not in done.stderr
+    assert (tmp_path / "mnist-seq" / "mnist-seq-gui.ini").is_file()  # closed as usual
+
+
+def test_a_signal_ignored_by_whoever_started_us_stays_ignored():
+    """A background job's SIGINT is ignored by its shell's choice; Ctrl+C must not reach it."""
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        stops = StopSignals()
+        try:
+            assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+            assert signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL  # SIGTERM is caught
+        finally:
+            stops.uninstall()
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGINT, previous)
