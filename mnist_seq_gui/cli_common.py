@@ -131,10 +131,15 @@ def _raise_terminated(_signum: int, _frame: object) -> None:
     raise Terminated()
 
 
+def _ignored(signum: int) -> bool:
+    """True if the process that started us set `signum` to be ignored."""
+    return signal.getsignal(signum) is signal.SIG_IGN
+
+
 @contextlib.contextmanager
 def sigterm_as_interrupt() -> Iterator[None]:
     """Turn SIGTERM into Terminated for the block, so clean-up runs (main thread only)."""
-    if threading.current_thread() is not threading.main_thread():
+    if threading.current_thread() is not threading.main_thread() or _ignored(signal.SIGTERM):
         yield
         return
     previous = signal.signal(signal.SIGTERM, _raise_terminated)
@@ -178,7 +183,8 @@ class StopRequest:
         if threading.current_thread() is not threading.main_thread():
             yield self
             return
-        stops = (signal.SIGINT, signal.SIGTERM)
+        # A signal ignored by whoever started us (a background job's SIGINT) stays ignored.
+        stops = [s for s in (signal.SIGINT, signal.SIGTERM) if not _ignored(s)]
         previous = {s: signal.signal(s, self._handle) for s in stops}
         try:
             yield self

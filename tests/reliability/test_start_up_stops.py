@@ -68,3 +68,31 @@ def test_the_entry_point_keeps_the_default_handlers_once_the_command_has_run(tmp
     assert main(["01", "0", "10", "66", "--output", str(tmp_path)]) == 0
     assert (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)) == before
     assert (tmp_path / "0-1.png").is_file()
+
+
+def test_a_sigint_ignored_by_whoever_started_us_stays_ignored(tmp_path):
+    """A background job's SIGINT is ignored by its shell's choice: the export's own stop
+    handling, like Python's default, leaves it ignored (SIGTERM still stops it), and
+    likewise an ignored SIGTERM."""
+    child = """
+import signal, sys
+signal.signal(signal.SIGINT, signal.SIG_IGN)
+from mnist_seq_gui.cli_common import StopRequest, sigterm_as_interrupt
+with StopRequest().installed():
+    assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    assert signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL
+assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+signal.signal(signal.SIGTERM, signal.SIG_IGN)
+with sigterm_as_interrupt(), StopRequest().installed():
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_IGN
+print("ok")
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", child],
+        cwd=tmp_path,
+        env=subprocess_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0 and done.stdout == "ok\n", done.stderr
