@@ -18,10 +18,9 @@ import pytest
 from mnist_seq_gui.gui.main_window import MainWindow
 from mnist_seq_gui.gui.settings import settings_store
 from mnist_seq_gui.gui.stop_signals import StopSignals
+from tests.reliability._helpers import signal_at_numpy_import, subprocess_env
 
 from .conftest import TIMEOUT_MS
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
@@ -61,12 +60,11 @@ def test_a_stop_signal_mid_export_cancels_it_and_leaves_nothing(
         stops.uninstall()
 
 
-CHILD = """
+SIGNAL_WHEN_SHOWN = """
 import os, signal, sys
 from PySide6.QtCore import QTimer
 from mnist_seq_gui.gui import app as entry
 from mnist_seq_gui.gui.main_window import MainWindow
-from mnist_seq_gui.gui.settings import settings_store
 
 shown = MainWindow.showEvent
 def show_then_signal(self, event):
@@ -75,48 +73,19 @@ def show_then_signal(self, event):
 MainWindow.showEvent = show_then_signal
 sys.exit(entry.main(["mnist-seq-gui"]))
 """
-
-
-@pytest.mark.parametrize("name, status", [("SIGINT", 130), ("SIGTERM", 143)])
-def test_the_explorer_exits_with_128_plus_the_signal(tmp_path, name, status):
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(tmp_path))
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
-    done = subprocess.run(
-        [sys.executable, "-c", CHILD.format(name=name)],
-        env=env,
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert done.returncode == status, done.stderr
-    assert "Traceback" not in done.stderr
-    assert (tmp_path / "mnist-seq" / "mnist-seq-gui.ini").is_file()  # the session was saved
-
-
-START_UP_CHILD = """
-import importlib.abc, os, signal, sys
-
-class SignalAtImport(importlib.abc.MetaPathFinder):
-    def find_spec(self, name, path, target=None):
-        if name == "numpy":
-            sys.meta_path.remove(self)
-            os.kill(os.getpid(), signal.{name})
-        return None
-
-sys.meta_path.insert(0, SignalAtImport())
+ENTRY = """
 from mnist_seq_gui.gui import app as entry
 assert "numpy" not in sys.modules, "the entry point must load numpy inside main()"
 sys.exit(entry.main(["mnist-seq-gui"]))
 """
 
 
-@pytest.mark.parametrize("name, status", [("SIGINT", 130), ("SIGTERM", 143)])
-def test_a_stop_while_the_explorer_loads_closes_it_once_its_loop_runs(tmp_path, name, status):
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(tmp_path))
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+def run_explorer(code: str, tmp_path: Path, status: int) -> None:
+    """Run `code` (which starts the explorer) offscreen; it must end with `status`, no
+    traceback, and its session written as a closing window writes it."""
+    env = dict(subprocess_env(), QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(tmp_path))
     done = subprocess.run(
-        [sys.executable, "-c", START_UP_CHILD.format(name=name)],
+        [sys.executable, "-c", code],
         env=env,
         cwd=tmp_path,
         capture_output=True,
@@ -125,7 +94,17 @@ def test_a_stop_while_the_explorer_loads_closes_it_once_its_loop_runs(tmp_path, 
     )
     assert done.returncode == status, done.stderr
     assert "Traceback" not in done.stderr
-    assert (tmp_path / "mnist-seq" / "mnist-seq-gui.ini").is_file()  # closed as usual
+    assert (tmp_path / "mnist-seq" / "mnist-seq-gui.ini").is_file()
+
+
+@pytest.mark.parametrize("name, status", [("SIGINT", 130), ("SIGTERM", 143)])
+def test_the_explorer_exits_with_128_plus_the_signal(tmp_path, name, status):
+    run_explorer(SIGNAL_WHEN_SHOWN.format(name=name), tmp_path, status)
+
+
+@pytest.mark.parametrize("name, status", [("SIGINT", 130), ("SIGTERM", 143)])
+def test_a_stop_while_the_explorer_loads_closes_it_once_its_loop_runs(tmp_path, name, status):
+    run_explorer(signal_at_numpy_import(name, ENTRY), tmp_path, status)
 
 
 def test_a_signal_ignored_by_whoever_started_us_stays_ignored():

@@ -22,6 +22,24 @@ def subprocess_env() -> dict[str, str]:
     return env
 
 
+def signal_at_numpy_import(signal_name: str, then: str) -> str:
+    """Python code for a child process that sends itself `signal_name` the moment numpy
+    starts to load, then runs `then` (which must load numpy inside the entry point)."""
+    return f"""
+import importlib.abc, os, signal, sys
+
+class SignalAtImport(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path, target=None):
+        if name == "numpy":
+            sys.meta_path.remove(self)
+            os.kill(os.getpid(), signal.{signal_name})
+        return None
+
+sys.meta_path.insert(0, SignalAtImport())
+{then}
+"""
+
+
 def idx_header(magic: int, *dims: int) -> bytes:
     return struct.pack(f">I{len(dims)}I", magic, *dims)
 

@@ -14,19 +14,9 @@ import sys
 
 import pytest
 
-from ._helpers import subprocess_env
+from ._helpers import signal_at_numpy_import, subprocess_env
 
-CHILD = """
-import importlib.abc, os, signal, sys
-
-class SignalAtImport(importlib.abc.MetaPathFinder):
-    def find_spec(self, name, path, target=None):
-        if name == "numpy":
-            sys.meta_path.remove(self)
-            os.kill(os.getpid(), signal.{signal})
-        return None
-
-sys.meta_path.insert(0, SignalAtImport())
+ENTRY = """
 from mnist_seq_gui.cli import main
 assert "numpy" not in sys.modules, "the entry point must load numpy inside main()"
 sys.exit(main(sys.argv[1:]))
@@ -47,7 +37,7 @@ def test_a_stop_while_the_command_loads_is_one_line_and_writes_nothing(
 ):
     args, prog = COMMANDS[kind]
     done = subprocess.run(
-        [sys.executable, "-c", CHILD.format(signal=name), *args],
+        [sys.executable, "-c", signal_at_numpy_import(name, ENTRY), *args],
         cwd=tmp_path,
         env=subprocess_env(),
         capture_output=True,
