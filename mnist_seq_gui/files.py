@@ -14,10 +14,8 @@ import io
 import json
 import os
 import secrets
-import signal
 import stat
 import sys
-import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,31 +24,18 @@ import numpy as np
 from PIL import Image, PngImagePlugin
 
 from .core import (
+    FIELDS,
     MAX_SEED,
     Composition,
     InputError,
     OutputError,
-    SequenceSpec,
-    Variation,
+    Recipe,
+    from_text,
     parse_sequence,
+    shown,
+    to_text,
 )
-
-__all__ = [
-    "OutputError",
-    "SavedRecipe",
-    "atomic_output",
-    "atomic_outputs",
-    "check_target",
-    "composition_text",
-    "encode_png",
-    "output_path",
-    "read_composition_text",
-    "read_recipe",
-    "to_uint8",
-    "write_bytes_atomic",
-    "write_png",
-    "write_stdout",
-]
+from .stops import deferred
 
 
 # Temporary files are named ".<target>.<random>.part": hidden, and recognisably ours.
@@ -177,7 +162,7 @@ def atomic_outputs(paths: Sequence[str | os.PathLike]) -> Iterator[list[Path]]:
             if mode is not None:  # after writing: the old mode may forbid writing (0444)
                 os.chmod(tmp, mode)
             fsync_path(tmp)
-        with deferred_signals():  # Ctrl+C cannot fall between the renames
+        with deferred():  # Ctrl+C cannot fall between the renames
             for (target, _mode), tmp in zip(targets, tmps):
                 os.replace(tmp, target)
         for folder in dict.fromkeys(t.parent for t, _mode in targets):
@@ -188,28 +173,6 @@ def atomic_outputs(paths: Sequence[str | os.PathLike]) -> Iterator[list[Path]]:
         for tmp in tmps:
             with contextlib.suppress(FileNotFoundError):
                 tmp.unlink()
-
-
-@contextlib.contextmanager
-def deferred_signals() -> Iterator[None]:
-    """Hold Ctrl+C and SIGTERM until the block is done, then act on them (main thread)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    caught: list[signal.Signals] = []
-    stops = (signal.SIGINT, signal.SIGTERM)
-    old = {s: signal.signal(s, lambda n, _frame: caught.append(signal.Signals(n))) for s in stops}
-    try:
-        yield
-    finally:
-        for s, handler in old.items():
-            signal.signal(s, handler)
-        if caught:
-            handler = old[caught[0]]
-            if callable(handler):
-                handler(caught[0], None)
-            elif handler == signal.SIG_DFL:
-                signal.raise_signal(caught[0])
 
 
 def write_stdout(data: bytes) -> None:
@@ -267,47 +230,35 @@ def write_png(
     return write_bytes_atomic(path, encode_png(pixels, text))
 
 
-# PNG text keys: every parameter needed to make the same pixels again.
-_KEYS = (
-    "sequence",
-    "min_spacing",
-    "max_spacing",
-    "width",
-    "rule",
-    "polarity",
-    "seed",
-    "mnist_indices",
-)
+# --- PNG files that carry their recipe ------------------------------------------------
+
 _SOFTWARE_KEY = "Software"
+_IDENTITY = ("sequence", "seed", "mnist_indices")  # what every saved image records
+# A PNG saved by mnist-seq is at most 1,024 x 100,000 pixels (100 MB raw); usually a
+# few kB. Its text values are short: longer ones are not ours and are never parsed.
+_MAX_RECIPE_FILE = 128 << 20
+_MAX_VALUE = 1 << 16
+_BUNDLED_SOURCE = "MNIST test set, bundled"  # how core.bank names the bundled digits
+_EMNIST_NOTE = " (EMNIST, transposed to MNIST orientation)"
 
 
-def composition_text(comp: Composition, source: str | None = None, item: int = 0) -> dict[str, str]:
-    """The parameters of a composition as PNG text chunks (`item` only when not 0)."""
+def composition_text(comp: Composition, source: str | None = None) -> dict[str, str]:
+    """What a saved PNG records to make the same pixels again (the recipe's own text
+    codec), and the boxes of its digits."""
     from . import __version__
 
-    spec = comp.spec
-    text = {
-        "sequence": "".join(map(str, spec.digits)),
-        "min_spacing": str(spec.min_spacing),
-        "max_spacing": str(spec.max_spacing),
-        "width": str(spec.width),
-        "rule": spec.rule,
-        "polarity": "white-on-black" if spec.white_on_black else "dark-on-white",
-        "seed": str(comp.seed),
-        "mnist_indices": ",".join(map(str, comp.indices)),
-        _SOFTWARE_KEY: f"mnist-seq {__version__}",
-    }
-    if spec.pool != "all":
-        text["pool"] = spec.pool
-    if not spec.variation.is_plain:
-        text["variation"] = json.dumps(spec.variation.to_dict(), sort_keys=True)
-    text["boxes"] = _boxes_text(comp.boxes)
-    if comp.bank is not None or comp.ink is not None:
-        text["ink_boxes"] = _boxes_text(comp.ink_boxes)
+    text = {"sequence": "".join(map(str, comp.digits)), **to_text(comp.recipe)}
+    text.update(
+        seed=str(comp.seed),
+        mnist_indices=",".join(map(str, comp.indices)),
+        boxes=_boxes_text(comp.boxes),
+        ink_boxes=_boxes_text(comp.ink_boxes),
+    )
+    if comp.item:
+        text["item"] = str(comp.item)
     if source:
         text["source"] = source
-    if item:
-        text["item"] = str(item)
+    text[_SOFTWARE_KEY] = f"mnist-seq {__version__}"
     return text
 
 
@@ -316,22 +267,16 @@ def _boxes_text(boxes: Iterable[Iterable[int]]) -> str:
     return ";".join(",".join(str(int(v)) for v in box) for box in boxes)
 
 
-# A PNG saved by mnist-seq is at most 1,024 x 100,000 pixels (100 MB raw); usually
-# 28 px high and a few kB.
-_MAX_RECIPE_FILE = 128 << 20
-_BUNDLED_SOURCE = "MNIST test set, bundled"  # how core.source names the bundled digits
-_EMNIST_NOTE = " (EMNIST, transposed to MNIST orientation)"
-
-
 @dataclass(frozen=True)
-class SavedRecipe:
+class SavedImage:
     """What a PNG saved by mnist-seq records: enough to draw the same pixels again."""
 
-    spec: SequenceSpec
+    recipe: Recipe
+    digits: tuple[int, ...]
     seed: int
     indices: tuple[int, ...]
-    source: str | None = None  # None: the bundled MNIST test set
     item: int = 0
+    source: str | None = None  # None: the bundled MNIST test set
 
 
 def _text_chunks(path: Path) -> dict[str, str]:
@@ -356,45 +301,60 @@ def _text_chunks(path: Path) -> dict[str, str]:
         raise InputError(f"cannot open {path}: {exc}") from None
 
 
-def read_recipe(path: str | os.PathLike) -> SavedRecipe:
-    """The recipe recorded in a PNG written with `composition_text`."""
+def _older_text(text: dict[str, str]) -> dict[str, str]:
+    """The text of PNGs saved by 0.1 and 0.2 in today's keys: `polarity` was the
+    white_on_black field, `variation` a JSON object of the variation fields."""
+    values = dict(text)
+    polarity = values.pop("polarity", None)
+    if polarity is not None and "white_on_black" not in values:
+        values["white_on_black"] = str(polarity == "white-on-black")
+    varied = values.pop("variation", None)
+    if varied is not None:
+        try:
+            fields = json.loads(varied) if len(varied) <= _MAX_VALUE else None
+        except (ValueError, RecursionError):
+            fields = None
+        if not isinstance(fields, dict):
+            raise InputError("its variation text is damaged")
+        for name, value in fields.items():
+            if name not in FIELDS or not isinstance(value, (int, float, list)):
+                raise InputError(f"its variation field {shown(name)} is not one of ours")
+            values[name] = FIELDS[name].to_text(tuple(value) if isinstance(value, list) else value)
+    return values
+
+
+def _whole(text: str, name: str, high: int) -> int:
+    if len(text) > 40 or not text.isdigit() or int(text) > high:
+        raise InputError(f"its {name} {shown(text)} is not a whole number in 0..{high:,}")
+    return int(text)
+
+
+def read_saved(path: str | os.PathLike[str]) -> SavedImage:
+    """What a PNG written with `composition_text` records; InputError (one line) if it
+    was not saved by mnist-seq or its text is damaged."""
     path = Path(path)
     text = _text_chunks(path)
-    missing = [k for k in _KEYS if k not in text]
+    missing = [k for k in _IDENTITY if k not in text]
     if missing:
         raise InputError(
             f"{path} was not saved by mnist-seq (no {', '.join(missing)}); "
             "open a PNG that mnist-seq saved"
         )
     try:
-        spec = SequenceSpec(
-            digits=parse_sequence(text["sequence"]),
-            width=int(text["width"]),
-            min_spacing=int(text["min_spacing"]),
-            max_spacing=int(text["max_spacing"]),
-            rule=text["rule"],
-            white_on_black=text["polarity"] == "white-on-black",
-            # Saved before pools and variation existed: the whole source, no variation.
-            pool=text.get("pool", "all"),
-            variation=Variation.from_dict(json.loads(text.get("variation", "{}"))),
-        )
-        seed = int(text["seed"])
-        item = int(text.get("item", "0"))
-        indices = tuple(int(i) for i in text["mnist_indices"].split(","))
-    except ValueError as exc:
+        if any(len(value) > _MAX_VALUE for value in text.values()):
+            raise InputError("a text chunk is far longer than mnist-seq writes")
+        recipe, problems = from_text(_older_text(text), Recipe(placement="fill"))
+        if problems:
+            raise problems[0]
+        digits = parse_sequence(text["sequence"])
+        indices = tuple(_whole(i, "MNIST index", 2**32) for i in text["mnist_indices"].split(","))
+        seed = _whole(text["seed"], "seed", MAX_SEED)
+        item = _whole(text.get("item", "0"), "item", 2**64 - 1)
+    except InputError as exc:
         raise InputError(f"{path}: its saved parameters are damaged ({exc})") from None
-    for name, value in (("seed", seed), ("item", item)):
-        if not 0 <= value <= MAX_SEED:
-            raise InputError(f"{path}: its {name} {value} is outside 0..{MAX_SEED}")
     source = text.get("source")
     if source is None or source.startswith(_BUNDLED_SOURCE):
         source = None
     elif source.endswith(_EMNIST_NOTE):
         source = source[: -len(_EMNIST_NOTE)]
-    return SavedRecipe(spec, seed, indices, source, item)
-
-
-def read_composition_text(path: str | os.PathLike) -> tuple[SequenceSpec, int, tuple[int, ...]]:
-    """(spec, seed, MNIST indices) from a PNG written with `composition_text`."""
-    saved = read_recipe(path)
-    return saved.spec, saved.seed, saved.indices
+    return SavedImage(recipe, digits, seed, indices, item, source)

@@ -1,13 +1,28 @@
-"""The pure-numpy core: IDX reading, the digit bank, spacing rules, composition.
+"""The pure-numpy core: IDX files, the digit bank, the recipe, and the one door to pixels.
+
+    bank = bundled_bank()
+    recipe = Recipe(spacing=(0, 10), variation=Variation(rotation=(-10, 10)))
+    one = compose(bank, recipe, "2024", seed=1)                  # a Composition
+    batch = compose_batch(bank, recipe, digits, seed=1)          # a Batch of N images
 
 This package's `__all__` is the only door into the core: code outside it imports these
 names from `mnist_seq_gui.core`, never from its modules. Nothing here imports Qt or
-Pillow (an import-linter contract in pyproject.toml holds both rules).
+Pillow (import-linter contracts in pyproject.toml hold both rules).
 """
 
-from .canvas import INK_THRESHOLD, digit_ink_boxes, ink_boxes_of, render_canvas
-from .checks import span_text, whole_number
-from .composition import compose, compose_batch, render_batch
+from .bank import DigitBank, bundled_bank, load_bank
+from .compose import (
+    DIGIT_CHARS,
+    DTYPES,
+    Batch,
+    Composition,
+    as_digits,
+    compose,
+    compose_batch,
+    output_dtype,
+    parse_sequence,
+)
+from .draws import MAX_SEED, new_seed, new_seeds, sequences
 from .errors import (
     Cancelled,
     DataError,
@@ -17,97 +32,82 @@ from .errors import (
     SequenceError,
     SpacingError,
     StyleError,
+    shown,
+    whole_number,
 )
 from .idx import DIGIT_SIZE
-from .keyed_random import MAX_SEED, check_seed, new_seed, new_seeds
-from .layout import PLACEMENTS, batch_offsets, boxes_from_offsets, free_width
-from .sequence import DIGIT_CHARS, as_digits, file_stem, parse_sequence, random_sequences
-from .single import PlainItems, plain_pixels
-from .source import POOLS, DigitBank, bundled_bank, bundled_data_dir, check_pool, load_bank
-from .spacing import (
+from .layout import common_widths, free_width, nearest_valid_widths, resolve, valid_widths
+from .recipe import (
+    DEFAULT,
+    FIELDS,
+    MAX_HEIGHT,
     MAX_WIDTH,
     MIN_SPACING,
+    PLACEMENTS,
+    POOLS,
     RULES,
-    check_rule,
-    check_spacing_range,
-    check_width,
-    lengths_layout_problem,
-    nearest_valid_widths,
-    uniform_gap,
-    valid_widths,
-    widths_for_lengths,
+    VARIATION_FIELDS,
+    Field,
+    Recipe,
+    Variation,
+    from_dict,
+    from_text,
+    to_dict,
+    to_text,
 )
-from .spec import BatchComposition, Composition, SequenceSpec, sequence_spec
-from .style import LIMITS as STYLE_LIMITS
-from .style import QUANTA as STYLE_STEPS
-from .style import DigitStyle, StyleDraws, draw_styles
-from .variation import MAX_BLUR, MAX_HEIGHT, MAX_NOISE, NO_VARIATION, Variation
+from .render import INK_THRESHOLD, usable_cores
 from .warp import prepare_maps
 
 __all__ = [
+    "DEFAULT",
     "DIGIT_CHARS",
     "DIGIT_SIZE",
+    "DTYPES",
+    "FIELDS",
     "INK_THRESHOLD",
-    "MAX_BLUR",
     "MAX_HEIGHT",
-    "MAX_NOISE",
     "MAX_SEED",
     "MAX_WIDTH",
     "MIN_SPACING",
-    "NO_VARIATION",
     "PLACEMENTS",
     "POOLS",
     "RULES",
-    "STYLE_LIMITS",
-    "STYLE_STEPS",
-    "BatchComposition",
+    "VARIATION_FIELDS",
+    "Batch",
     "Cancelled",
     "Composition",
     "DataError",
     "DigitBank",
-    "DigitStyle",
+    "Field",
     "InputError",
     "MnistSeqError",
     "OutputError",
-    "PlainItems",
+    "Recipe",
     "SequenceError",
-    "SequenceSpec",
     "SpacingError",
-    "StyleDraws",
     "StyleError",
     "Variation",
     "as_digits",
-    "batch_offsets",
-    "boxes_from_offsets",
     "bundled_bank",
-    "bundled_data_dir",
-    "check_pool",
-    "check_rule",
-    "check_seed",
-    "check_spacing_range",
-    "check_width",
+    "common_widths",
     "compose",
     "compose_batch",
-    "digit_ink_boxes",
-    "draw_styles",
-    "file_stem",
     "free_width",
-    "ink_boxes_of",
-    "lengths_layout_problem",
+    "from_dict",
+    "from_text",
     "load_bank",
     "nearest_valid_widths",
     "new_seed",
     "new_seeds",
+    "output_dtype",
     "parse_sequence",
-    "plain_pixels",
     "prepare_maps",
-    "random_sequences",
-    "render_batch",
-    "render_canvas",
-    "sequence_spec",
-    "span_text",
-    "uniform_gap",
+    "resolve",
+    "sequences",
+    "shown",
+    "to_dict",
+    "to_text",
+    "usable_cores",
     "valid_widths",
     "whole_number",
-    "widths_for_lengths",
 ]

@@ -1,101 +1,186 @@
-"""Where each digit's 28 x 28 cell goes: left edges from gaps, cells as boxes, and the
-free placement of sequences in a canvas wider than they are.
+"""Width arithmetic: which widths n digits can use, and a recipe made concrete for lengths.
 
 Two placements:
 
-fill: the original. The digits and their gaps span the whole width exactly (under the
-      uniform or the random rule, see core/spacing.py).
-free: each gap is drawn in [min_spacing, max_spacing] on its own (uniform rule: one gap
-      for the whole sequence), and the sequence sits at a random left edge in the width,
-      which must hold the widest sequence: 28 n + (n - 1) max_spacing. This lets one
-      canvas hold sequences of very different lengths (e.g. 4 to 8 digits).
+fill: the original. The digits and their gaps span the whole width exactly. Under the
+      uniform rule every gap is (W - 28n) / (n - 1), which must be a whole number in
+      the spacing range; under the random rule each gap is a whole number in the range
+      and the gaps sum to W - 28n. A single digit has no gaps: its only width is 28.
+free: each gap is drawn in the spacing range on its own (uniform rule: one gap for the
+      whole sequence) and the sequence sits anywhere in the width, which must hold the
+      widest sequence: 28n + (n - 1) max_spacing. One canvas then holds many lengths.
+
+`resolve(recipe, lengths)` turns a recipe's `width=None` and `placement="auto"` into
+the width and placement it draws with (auto: fill when the width lets every length fill
+it, else free when it holds the longest), or refuses in words that say what would work.
 """
 
 from __future__ import annotations
 
-import numpy as np
-from numpy.typing import ArrayLike
+import bisect
+import functools
+from collections.abc import Sequence
 
 from .errors import SpacingError
 from .idx import DIGIT_SIZE
-from .keyed_random import STREAM_FREE_GAPS, STREAM_FREE_X, below, keyed_uint32
-from .spacing import MAX_WIDTH
-
-PLACEMENTS: tuple[str, ...] = ("fill", "free")
+from .recipe import MAX_WIDTH, Recipe
 
 
-def batch_offsets(gaps: np.ndarray) -> np.ndarray:
-    """(N, n-1) gaps -> (N, n) left edges of the digits."""
-    n_items, n_gaps = gaps.shape
-    x0 = np.zeros((n_items, n_gaps + 1), dtype=np.int64)
-    if n_gaps:
-        x0[:, 1:] = np.cumsum(gaps + DIGIT_SIZE, axis=1)
-    return x0
+def valid_widths(n: int, lo: int, hi: int, rule: str) -> range:
+    """Every width up to MAX_WIDTH that n digits can fill under the rule, ascending."""
+    if n <= 1:
+        return range(DIGIT_SIZE, DIGIT_SIZE + 1)
+    first = DIGIT_SIZE * n + (n - 1) * lo
+    last = min(DIGIT_SIZE * n + (n - 1) * hi, MAX_WIDTH)
+    return range(first, last + 1, n - 1 if rule == "uniform" else 1)
 
 
-def boxes_from_offsets(offsets: np.ndarray, y_offsets: ArrayLike | None = None) -> np.ndarray:
-    """(..., n) left (and top) edges -> (..., n, 4) cells (x0, y0, x1, y1), end-exclusive."""
-    boxes = np.empty((*offsets.shape, 4), dtype=np.int64)
-    boxes[..., 0] = offsets
-    boxes[..., 1] = 0 if y_offsets is None else y_offsets
-    boxes[..., 2] = offsets + DIGIT_SIZE
-    boxes[..., 3] = boxes[..., 1] + DIGIT_SIZE
-    return boxes
-
-
-def check_placement(placement: object) -> str:
-    if placement not in PLACEMENTS:
-        raise SpacingError(
-            f"placement {placement!r} is unknown; use one of: {', '.join(PLACEMENTS)}"
-        )
-    return str(placement)
+def nearest_valid_widths(width: int, widths: Sequence[int]) -> list[int]:
+    """The valid widths next to `width`: itself if valid, else its neighbours below and above."""
+    pos = bisect.bisect_left(widths, width)
+    if pos < len(widths) and widths[pos] == width:
+        return [width]
+    return [widths[i] for i in (pos - 1, pos) if 0 <= i < len(widths)]
 
 
 def free_width(n: int, max_spacing: int) -> int:
-    """The narrowest width that holds n digits freely placed: their widest span."""
+    """The narrowest width that holds n freely placed digits: their widest span."""
     return DIGIT_SIZE * n + max(n - 1, 0) * max_spacing
 
 
-def check_free_width(n: int, width: int, max_spacing: int) -> None:
-    need = free_width(n, max_spacing)
-    if need > MAX_WIDTH:
-        raise SpacingError(
-            f"{n} digits with gaps up to {max_spacing} may need {need:,} px, above the "
-            f"{MAX_WIDTH:,} px limit; use fewer digits or less spacing"
+def _digits(n: int) -> str:
+    return f"{n} digit" if n == 1 else f"{n} digits"
+
+
+def _refuse(width: int | None, reason: str, suggestion: str, offers: Sequence[int] = ()) -> SpacingError:
+    return SpacingError(
+        field="width", value=width, reason=reason, suggestion=suggestion, offers=tuple(offers)
+    )
+
+
+def fill_error(n: int, width: int, lo: int, hi: int, rule: str) -> SpacingError | None:
+    """Why n digits cannot fill `width` under the rule (the original's strict rule and its
+    helpful refusal), or None."""
+    widths = valid_widths(n, lo, hi, rule)
+    if width in widths:
+        return None
+    if not widths:
+        need = DIGIT_SIZE * n + (n - 1) * lo
+        return SpacingError(
+            field="spacing",
+            reason=f"{_digits(n)} with spacing >= {lo} need {need:,} px, above the "
+            f"{MAX_WIDTH:,} px limit",
+            suggestion="use fewer digits or less spacing",
         )
-    if width < need:
-        raise SpacingError(
-            f"width {width} cannot hold {n} freely placed digits with gaps up to "
-            f"{max_spacing}: they may span {need} px; use width {need} or more"
-        )
+    near = nearest_valid_widths(width, widths)
+    offer = " or ".join(map(str, near))
+    what = f"{_digits(n)} with spacing {lo}..{hi}"
+    if n == 1:
+        return _refuse(width, f"does not fit a single digit, which is {DIGIT_SIZE} px wide",
+                       f"use width {DIGIT_SIZE}", near)  # fmt: skip
+    if width < widths[0]:
+        return _refuse(width, f"is too small for {what}: they need at least {widths[0]} px",
+                       f"use width {offer}", near)  # fmt: skip
+    if width > widths[-1]:
+        return _refuse(width, f"is too wide for {what}: at most {widths[-1]} px",
+                       f"use width {offer} or allow more spacing", near)  # fmt: skip
+    return _refuse(
+        width,
+        f"has no uniform spacing for {_digits(n)} in {lo}..{hi} "
+        f"({width - DIGIT_SIZE * n} px over {n - 1} gaps is not whole)",
+        f"nearest valid widths: {offer}, or use the random rule",
+        near,
+    )
 
 
-def draw_free(
-    n: int,
-    width: int,
-    min_spacing: int,
-    max_spacing: int,
-    rule: str,
-    seed: int,
-    items: ArrayLike,
-    rows: np.ndarray | None = None,
-) -> tuple[np.ndarray, np.ndarray]:
-    """(gaps (N, n-1), left edges (N, n)) of free placement; row r from (seed, items[r]).
+def common_widths(lengths: range, lo: int, hi: int, rule: str) -> list[int]:
+    """Widths every length in `lengths` can fill, ascending (an intersection of ranges)."""
+    ranges = [valid_widths(n, lo, hi, rule) for n in lengths]
+    if any(len(r) == 0 for r in ranges):
+        return []
+    first, last = max(r[0] for r in ranges), min(r[-1] for r in ranges)
+    shortest = min(ranges, key=len)
+    return [w for w in shortest if first <= w <= last and all(w in r for r in ranges)]
 
-    rows: each row's number of digits (None: n); a row's draws are those of a batch of
-    its own length, and gaps and edges past it are left as drawn for the caller to mask.
-    """
-    items = np.asarray(items, dtype=np.uint64).reshape(-1)
-    span = max_spacing - min_spacing + 1
-    if n <= 1:
-        gaps = np.zeros((len(items), 0), dtype=np.int64)
-    elif rule == "uniform":
-        one = below(keyed_uint32(seed, items, STREAM_FREE_GAPS, 1), span)
-        gaps = np.repeat(one, n - 1, axis=1) + min_spacing
+
+def _fill(recipe: Recipe, lengths: range) -> int:
+    """The width the lengths fill (the recipe's, or the narrowest), else SpacingError."""
+    lo, hi = recipe.spacing
+    width, rule = recipe.width, recipe.rule
+    if len(lengths) == 1:
+        n = lengths[0]
+        if width is None:
+            widths = valid_widths(n, lo, hi, rule)
+            if widths:
+                return widths[0]
+        problem = fill_error(n, width or 0, lo, hi, rule)
+        if problem is not None:
+            raise problem
+        return width
+    common = common_widths(lengths, lo, hi, rule)
+    if width is None and common:
+        return common[0]
+    if width is not None:
+        failing = [n for n in lengths if width not in valid_widths(n, lo, hi, rule)]
+        if not failing:
+            return width
+        reason = f"has no {rule} layout for length(s) {', '.join(map(str, failing))}"
     else:
-        gaps = below(keyed_uint32(seed, items, STREAM_FREE_GAPS, n - 1), span) + min_spacing
-    offsets = batch_offsets(gaps)
-    last = offsets[:, -1] if rows is None else offsets[np.arange(len(items)), rows - 1]
-    room = width - (last + DIGIT_SIZE)  # >= 0 by check_free_width
-    left = below(keyed_uint32(seed, items, STREAM_FREE_X, 1)[:, 0], room + 1)
-    return gaps, offsets + left[:, None]
+        reason = f"no single width fits every length {lengths[0]}..{lengths[-1]}"
+    near = nearest_valid_widths(width or 0, common) if common else []
+    if near:
+        fix = "use width " + " or ".join(map(str, near))
+    elif rule == "uniform":
+        fix = "use the random rule, whose gaps need not be equal"
+    elif lengths[0] > 1:
+        fix = _max_spacing_fix(width, lengths, lo)
+    else:
+        fix = f"a single digit fits only width {DIGIT_SIZE}; use lengths of 2 or more"
+    raise _refuse(width, f"{reason} with spacing {lo}..{hi}", fix, near)
+
+
+def _max_spacing_fix(width: int | None, lengths: range, lo: int) -> str:
+    """The random rule's way out: the max spacing that lets every length fill the width."""
+    longest = lengths[-1]
+    narrowest = DIGIT_SIZE * longest + (longest - 1) * lo
+    if width is not None and width < narrowest:
+        return f"{longest} digits need width {narrowest} or more; use a wider width or fewer lengths"
+    target = narrowest if width is None else width
+    need = max(-(-(target - DIGIT_SIZE * n) // (n - 1)) for n in lengths if n > 1)
+    return f"allow max spacing {need} or more, or fewer lengths"
+
+
+def _free(recipe: Recipe, lengths: range) -> int:
+    """The width that holds the longest sequence freely placed, else SpacingError."""
+    longest, hi = lengths[-1], recipe.spacing[1]
+    need = free_width(longest, hi)
+    what = f"{_digits(longest)} with gaps up to {hi} may span {need:,} px"
+    if need > MAX_WIDTH:
+        raise SpacingError(field="spacing", reason=f"{what}, above the {MAX_WIDTH:,} px limit",
+                           suggestion="use fewer digits or less spacing")  # fmt: skip
+    if recipe.width is None:
+        return need
+    if recipe.width < need:
+        raise _refuse(recipe.width, f"cannot hold freely placed digits: {what}",
+                      f"use width {need} or more", (need,))  # fmt: skip
+    return recipe.width
+
+
+@functools.lru_cache(maxsize=1024)
+def resolve(recipe: Recipe, lengths: range) -> Recipe:
+    """`recipe` with the width and placement it draws items of `lengths` with (see the
+    module docstring); SpacingError, with what would work, if there are none."""
+    if not lengths or lengths[0] < 1:
+        raise SpacingError("there are no digits to place; give at least one digit")
+    if recipe.placement == "free":
+        return recipe.replace(width=_free(recipe, lengths))
+    try:
+        return recipe.replace(width=_fill(recipe, lengths), placement="fill")
+    except SpacingError:
+        if recipe.placement == "fill":
+            raise
+        try:
+            return recipe.replace(width=_free(recipe, lengths), placement="free")
+        except SpacingError:
+            pass
+        raise

@@ -23,6 +23,7 @@ each map once.
 from __future__ import annotations
 
 import functools
+import math
 import sys
 import threading
 from collections.abc import Callable, Iterator
@@ -30,8 +31,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .draws import style_grid
 from .idx import DIGIT_SIZE
-from .style import GEOMETRY, DigitStyle, inverse_matrices
+from .recipe import FIELDS, GEOMETRY_FIELDS, STYLE_FIELDS, Variation
 
 CELL = DIGIT_SIZE
 PIXELS = CELL * CELL
@@ -52,6 +54,79 @@ _KEYS_PER_LOOKUP = 1024
 # in cache; 64 at a time made them twice as fast as 1,024 at once, and five times as
 # fast when those temporaries would be fresh memory.
 _MAPS_PER_STEP = 64
+
+
+@dataclass(frozen=True, eq=False)
+class StyleGrid:
+    """The values each style parameter of a variation is drawn from, and what a digit's
+    place on those grids means: its geometry (one sampling map per combination of slant,
+    rotation, scale and aspect) and its stroke thickness."""
+
+    ranges: tuple[tuple[float, float], ...]  # the style fields' ranges, in STYLE_FIELDS order
+    values: dict[str, np.ndarray]
+
+    @property
+    def changes_geometry(self) -> bool:
+        return any(len(self.values[name]) > 1 or self.values[name][0] != FIELDS[name].default[0]
+                   for name in GEOMETRY_FIELDS)  # fmt: skip
+
+    def geometry_keys(self, codes: dict[str, np.ndarray], shape: tuple[int, ...]) -> np.ndarray:
+        """One number per distinct slant/rotation/scale/aspect combination."""
+        key = np.zeros(shape, dtype=np.int64)
+        for name in GEOMETRY_FIELDS:
+            key = key * len(self.values[name]) + codes.get(name, 0)
+        return key
+
+    def thickness_levels(self, codes: dict[str, np.ndarray], shape: tuple[int, ...]) -> np.ndarray | None:
+        """Thickness in quarter steps (-4..4), or None where it is 0 everywhere."""
+        grid = self.values["thickness"]
+        if len(grid) == 1 and grid[0] == 0:
+            return None
+        code = codes.get("thickness")
+        values = np.full(shape, grid[0]) if code is None else grid[code]
+        return np.rint(values * 4).astype(np.int64)  # type: ignore[no-any-return]
+
+    def inverse_matrices(self, keys: np.ndarray) -> np.ndarray:
+        """(U, 2, 2) maps from output to source offsets (x, y) about the cell centre.
+
+        The forward map is rotation @ shear @ scale; trigonometry is done by Python's
+        math module on the small grids, so every platform gets the same numbers.
+        """
+        rest = np.asarray(keys, dtype=np.int64).copy()
+        codes = {}
+        for name in reversed(GEOMETRY_FIELDS):
+            size = len(self.values[name])
+            codes[name] = rest % size
+            rest //= size
+        degrees = {name: self.values[name] for name in ("slant", "rotation")}
+        t = _table(degrees["slant"], lambda d: math.tan(math.radians(d)))[codes["slant"]]
+        c = _table(degrees["rotation"], lambda d: math.cos(math.radians(d)))[codes["rotation"]]
+        s = _table(degrees["rotation"], lambda d: math.sin(math.radians(d)))[codes["rotation"]]
+        sy = self.values["scale"][codes["scale"]]
+        sx = sy * self.values["aspect"][codes["aspect"]]
+        inverse = np.empty((len(t), 2, 2))
+        inverse[:, 0, 0] = (c + t * s) / sx
+        inverse[:, 0, 1] = (t * c - s) / sx
+        inverse[:, 1, 0] = s / sy
+        inverse[:, 1, 1] = c / sy
+        return inverse
+
+
+def _table(values: np.ndarray, fn: Callable[[float], float]) -> np.ndarray:
+    return np.array([fn(float(v)) for v in values])
+
+
+@functools.lru_cache(maxsize=8)
+def _grid(ranges: tuple[tuple[float, float], ...]) -> StyleGrid:
+    values = {
+        name: style_grid(lo, hi, FIELDS[name].step) for name, (lo, hi) in zip(STYLE_FIELDS, ranges)
+    }
+    return StyleGrid(ranges, values)
+
+
+def style_grid_of(variation: Variation) -> StyleGrid:
+    """The style grid of a variation (kept: a stream of batches builds it once)."""
+    return _grid(tuple(getattr(variation, name) for name in STYLE_FIELDS))
 
 
 def sampling_maps(inverse: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -90,8 +165,8 @@ class _MapCache:
     their rows while other threads add maps.
     """
 
-    def __init__(self, style: DigitStyle) -> None:
-        self.style = style
+    def __init__(self, grid: StyleGrid) -> None:
+        self.grid = grid
         self.lock = threading.Lock()
         self._reset()
 
@@ -113,7 +188,7 @@ class _MapCache:
                 start = len(self.rows)
                 for first in range(0, len(missing), _MAPS_PER_STEP):
                     keys_part = np.asarray(missing[first : first + _MAPS_PER_STEP])
-                    made = sampling_maps(inverse_matrices(self.style, keys_part))
+                    made = sampling_maps(self.grid.inverse_matrices(keys_part))
                     at = start + first
                     for table, values in zip(self.tables, made):
                         table[at : at + len(keys_part)] = values
@@ -127,16 +202,15 @@ def _empty_tables(capacity: int) -> tuple[np.ndarray, ...]:
 
 
 @functools.lru_cache(maxsize=2)  # the style drawn now and the one before
-def _cache_for(geometry: tuple) -> _MapCache:
-    slant, rotation, scale, aspect = geometry
-    return _MapCache(DigitStyle(slant=slant, rotation=rotation, scale=scale, aspect=aspect))
+def _cache_for(geometry: tuple[tuple[float, float], ...]) -> _MapCache:
+    return _MapCache(_grid(geometry + ((0.0, 0.0),)))
 
 
-def map_cache(style: DigitStyle) -> _MapCache:
-    return _cache_for((style.slant, style.rotation, style.scale, style.aspect))
+def map_cache(grid: StyleGrid) -> _MapCache:
+    return _cache_for(grid.ranges[: len(GEOMETRY_FIELDS)])
 
 
-def prepare_maps(style: DigitStyle, stop: Callable[[], bool] | None = None) -> bool:
+def prepare_maps(variation: Variation, stop: Callable[[], bool] | None = None) -> bool:
     """Make every sampling map of `style`'s grid that is not made yet, _MAPS_PER_STEP at
     a time (1 to 3 ms a step), asking `stop()` between steps; True once all are made (or
     none is needed), False if stopped or if the grid holds more than _MAX_MAPS of them.
@@ -144,14 +218,13 @@ def prepare_maps(style: DigitStyle, stop: Callable[[], bool] | None = None) -> b
     For interactive tools, in idle time: batches of a style whose maps are all made
     never wait for a map (the first draws of a new style otherwise make hundreds).
     """
-    if not style.changes_geometry:
+    grid = style_grid_of(variation)
+    if not grid.changes_geometry:
         return True
-    size = 1
-    for name in GEOMETRY:
-        size *= len(style.grid(name))
+    size = math.prod(len(grid.values[name]) for name in GEOMETRY_FIELDS)
     if size > _MAX_MAPS:
         return False
-    cache = map_cache(style)
+    cache = map_cache(grid)
     for first in range(0, size, _MAPS_PER_STEP):
         if len(cache.rows) >= size:
             return True
@@ -200,16 +273,16 @@ class Block:
     tables: tuple = ()
 
 
-def plan(keys: np.ndarray | None, style: DigitStyle, count: int) -> Iterator[Block]:
+def plan(keys: np.ndarray | None, grid: StyleGrid, count: int) -> Iterator[Block]:
     """Cut `count` digits with geometry `keys` (None: unchanged) into blocks.
 
     Maps are looked up (and made) as the blocks are taken, a bounded number at a time.
     """
-    if keys is None or not style.changes_geometry:
+    if keys is None or not grid.changes_geometry:
         for s in range(0, count, _BLOCK):
             yield Block(np.arange(s, min(s + _BLOCK, count)))
         return
-    cache = map_cache(style)
+    cache = map_cache(grid)
     order = np.argsort(keys, kind="stable")
     ordered = keys[order]
     cuts = np.flatnonzero(ordered[1:] != ordered[:-1]) + 1

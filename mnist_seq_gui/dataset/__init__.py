@@ -37,7 +37,6 @@ from .export import (
     ExportJob,
     ExportResult,
     Progress,
-    default_workers,
     run_export,
 )
 from .formats import EXPORTERS, FORMATS, export
@@ -73,7 +72,6 @@ __all__ = [
     "Series",
     "Shard",
     "bank_fingerprint",
-    "default_workers",
     "export",
     "export_coco",
     "export_npz",

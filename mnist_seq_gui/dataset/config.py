@@ -5,27 +5,20 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any
 
 from ..core import (
-    DIGIT_SIZE,
+    DEFAULT,
+    DTYPES,
+    FIELDS,
     MAX_SEED,
-    MAX_WIDTH,
-    NO_VARIATION,
-    PLACEMENTS,
-    RULES,
-    DataError,
     InputError,
-    SpacingError,
-    StyleError,
-    Variation,
-    check_pool,
-    check_spacing_range,
-    free_width,
-    lengths_layout_problem,
+    Recipe,
+    from_dict,
+    resolve,
+    to_dict,
     whole_number,
-    widths_for_lengths,
 )
 
 # Padding of the per-digit arrays past an item's length. BLANK is 10, one past the
@@ -34,133 +27,124 @@ BLANK = 10
 NO_BOX = -1  # boxes and MNIST indices past an item's length
 MAX_LENGTH = 64  # keeps the padded arrays and the PNG names sane
 MAX_COUNT = 2**40
-DTYPES = ("float32", "uint8")
 NPZ_NAME = "dataset.npz"
 METADATA_NAME = "metadata.jsonl"
 CONFIG_NAME = "config.json"
+_OWN_FIELDS = ("count", "min_length", "max_length", "seed", "dtype", "source", "source_sha256")
 
 
 class DatasetError(InputError):
     """Dataset arguments that cannot make a data set (count, lengths, layout, shard, output)."""
 
 
-def _whole(name: str, value: Any, minimum: int, maximum: int | None = None) -> int:
-    return whole_number(name, value, minimum, maximum, error=DatasetError)
-
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class DatasetConfig:
-    """Everything that decides the pixels of a data set; JSON round-trips it exactly.
+    """Everything that decides the pixels of a data set: a Recipe, and how many items of
+    which lengths from which seed, pixel type and digit source. JSON round-trips it.
 
-    `width=None` picks the narrowest width every length can fill. `source=None` is the
-    bundled MNIST test set; otherwise a folder holding one IDX pair or an images file.
-    `source_sha256` fingerprints the digits actually used; a dataset built from this
-    config refuses a source whose digits differ. `pool` draws only from that pool of
-    the source (core/source.py); `variation` (a Variation or its dict) adds height,
-    jitter, per-digit style, noise and blur. `placement` is "fill" (digits span the
-    width exactly, the original) or "free" (core/layout.py). A config without these
-    fields (every config made before they existed) means the whole source, no
-    variation and fill.
+    Made from keywords: `DatasetConfig(count=1000, min_length=3, max_length=8,
+    spacing=(0, 60), rule="random", variation={"rotation": (-10, 10)}, seed=7)` (recipe
+    fields by the names of the command line's options), or with `recipe=Recipe(...)`.
+    The recipe is made concrete for the lengths when the config is made: its width (None:
+    the narrowest that fits) and its placement (auto: fill when the width lets every
+    length fill it, else free) are what config.json records. `source=None` is the bundled
+    MNIST test set; `source_sha256` fingerprints the digits a data set was made with.
     """
 
     count: int
-    min_length: int = 5
-    max_length: int = 5
-    width: int | None = None
-    min_spacing: int = 0
-    max_spacing: int = 0
-    rule: str = "uniform"
-    white_on_black: bool = False
-    seed: int = 0
-    dtype: str = "float32"
-    source: str | None = None
-    source_sha256: str | None = None
-    pool: str = "all"
-    variation: Variation = NO_VARIATION
-    placement: str = "fill"
+    min_length: int
+    max_length: int
+    seed: int
+    dtype: str
+    source: str | None
+    source_sha256: str | None
+    recipe: Recipe
 
-    def __post_init__(self) -> None:
+    def __init__(
+        self,
+        count: int,
+        min_length: int = 5,
+        max_length: int = 5,
+        *,
+        seed: int = 0,
+        dtype: str = "uint8",
+        source: str | None = None,
+        source_sha256: str | None = None,
+        recipe: Recipe | None = None,
+        **fields: Any,
+    ) -> None:
         set_ = object.__setattr__
-        try:
-            check_pool(self.pool)
-            if not isinstance(self.variation, Variation):
-                set_(self, "variation", Variation.from_dict(self.variation))
-        except (DataError, StyleError, TypeError) as exc:
-            raise DatasetError(str(exc)) from None
-        set_(self, "count", _whole("count", self.count, 1, MAX_COUNT))
-        set_(self, "min_length", _whole("length", self.min_length, 1, MAX_LENGTH))
-        set_(self, "max_length", _whole("length", self.max_length, 1, MAX_LENGTH))
+        set_(self, "count", _whole("count", count, 1, MAX_COUNT))
+        set_(self, "min_length", _whole("length", min_length, 1, MAX_LENGTH))
+        set_(self, "max_length", _whole("length", max_length, 1, MAX_LENGTH))
         if self.min_length > self.max_length:
             raise DatasetError(
                 f"length range {self.min_length}-{self.max_length} is reversed; "
                 f"write {self.max_length}-{self.min_length}"
             )
+        set_(self, "seed", _whole("seed", seed, 0, MAX_SEED))
+        if dtype not in DTYPES:
+            raise DatasetError(f"dtype {dtype!r} is not supported; use {' or '.join(DTYPES)}")
+        set_(self, "dtype", dtype)
+        set_(self, "source", None if source is None else str(source))
+        set_(self, "source_sha256", source_sha256)
         try:
-            lo, hi = check_spacing_range(self.min_spacing, self.max_spacing)
-        except SpacingError as exc:
-            raise DatasetError(str(exc)) from None
-        set_(self, "min_spacing", lo)
-        set_(self, "max_spacing", hi)
-        if self.rule not in RULES:
-            raise DatasetError(f"rule {self.rule!r} is unknown; use one of: {', '.join(RULES)}")
-        set_(self, "seed", _whole("seed", self.seed, 0, MAX_SEED))
-        if self.dtype not in DTYPES:
-            raise DatasetError(f"dtype {self.dtype!r} is not supported; use {' or '.join(DTYPES)}")
-        set_(self, "white_on_black", bool(self.white_on_black))
-        if self.source is not None:
-            set_(self, "source", str(self.source))
-        if self.width is not None:
-            set_(self, "width", _whole("width", self.width, DIGIT_SIZE, MAX_WIDTH))
-        if self.placement not in PLACEMENTS:
+            made = (recipe or DEFAULT).replace(**fields) if fields else recipe or DEFAULT
+            set_(self, "recipe", resolve(made, self.lengths))
+        except InputError as exc:
             raise DatasetError(
-                f"placement {self.placement!r} is unknown; use {' or '.join(PLACEMENTS)}"
-            )
-        problem = lengths_layout_problem(self.width, self.lengths, lo, hi, self.rule)
-        if self.placement == "free":
-            problem = self._free_problem()
-            if problem:
-                raise DatasetError(problem)
-            if self.width is None:
-                set_(self, "width", free_width(self.max_length, hi))
-        elif problem:
-            raise DatasetError(problem)
-        elif self.width is None:
-            set_(self, "width", widths_for_lengths(self.lengths, lo, hi, self.rule)[0])
-
-    def _free_problem(self) -> str | None:
-        """Why the width cannot hold the longest sequence freely placed, or None."""
-        need = free_width(self.max_length, self.max_spacing)
-        if need > MAX_WIDTH or (self.width is not None and self.width < need):
-            return (
-                f"width {self.width or need:,} cannot hold {self.max_length} freely placed "
-                f"digits with gaps up to {self.max_spacing}: they may span {need:,} px; use "
-                f"width {need} or more (at most {MAX_WIDTH:,}), or less spacing"
-            )
-        return None
+                str(exc), field=exc.field, value=exc.value, reason=exc.reason,
+                suggestion=exc.suggestion, limits=exc.limits, offers=exc.offers,
+            ) from None  # fmt: skip
 
     @property
     def lengths(self) -> range:
         return range(self.min_length, self.max_length + 1)
 
+    @property
+    def width(self) -> int:
+        assert self.recipe.width is not None  # made concrete when the config was made
+        return self.recipe.width
+
+    @property
+    def height(self) -> int:
+        return self.recipe.variation.height
+
+    def replace(self, **changes: Any) -> DatasetConfig:
+        """A copy with fields changed (its own, or the recipe's by name)."""
+        own = {name: getattr(self, name) for name in _OWN_FIELDS}
+        recipe = self.recipe.replace(**{k: changes.pop(k) for k in list(changes) if k in FIELDS or k == "variation"})
+        own.update(changes)
+        return DatasetConfig(**own, recipe=recipe)
+
     def to_dict(self) -> dict[str, Any]:
-        out = {f.name: getattr(self, f.name) for f in fields(self)}
-        out["variation"] = self.variation.to_dict()
-        return out
+        return {**{name: getattr(self, name) for name in _OWN_FIELDS}, **to_dict(self.recipe)}
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), sort_keys=True)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> DatasetConfig:
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(data) - known)
-        if unknown:
-            raise DatasetError(f"unknown dataset config field(s): {', '.join(unknown)}")
-        return cls(**dict(data))
+        """Inverse of to_dict; reads the configs of earlier versions too."""
+        if not isinstance(data, Mapping):
+            raise DatasetError("a dataset config must be a JSON object of its fields")
+        own = {k: data[k] for k in _OWN_FIELDS if k in data}
+        rest = {k: v for k, v in data.items() if k not in _OWN_FIELDS}
+        if "count" not in own:
+            raise DatasetError("the dataset config has no count")
+        try:
+            recipe = from_dict(rest)
+        except InputError as exc:
+            raise DatasetError(str(exc)) from None
+        return cls(**own, recipe=recipe)
 
     @classmethod
     def from_json(cls, text: str) -> DatasetConfig:
         return cls.from_dict(json.loads(text))
+
+
+def _whole(name: str, value: Any, low: int, high: int) -> int:
+    return whole_number(name, value, low, high, error=DatasetError)
 
 
 @dataclass(frozen=True)

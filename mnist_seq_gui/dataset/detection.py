@@ -99,7 +99,7 @@ class CocoFormat(DetectionFormat):
                 tempfile.TemporaryFile("w+", encoding="utf-8", dir=job.folder)
             )
             description = f"mnist-seq digit sequences, items {job.start}..{job.stop - 1}"
-            height = ds.config.variation.height
+            height = ds.config.height
             writer = CocoWriter(stream, spill, ds.width, height, description)
             yield writer.add
             writer.finish()
@@ -115,7 +115,7 @@ class YoloFormat(DetectionFormat):
     @contextlib.contextmanager
     def writing(self, job: ExportJob) -> Iterator[Take]:
         labels = job.folder / LABELS_FOLDER
-        width, height = job.dataset.width, job.dataset.config.variation.height
+        width, height = job.dataset.width, job.dataset.config.height
 
         def take(records: Records) -> None:
             write_labels(records, labels, width, height)

@@ -249,10 +249,3 @@ def check_cancel(cancel: CancelCheck | None) -> None:
     """Raise ExportCancelled if the caller asked to stop."""
     if cancel is not None and cancel():
         raise ExportCancelled("export cancelled")
-
-
-def default_workers() -> int:
-    """The processes a PNG export uses by default: the cores this process may run on."""
-    if hasattr(os, "sched_getaffinity"):
-        return max(1, len(os.sched_getaffinity(0)))
-    return max(1, os.cpu_count() or 1)

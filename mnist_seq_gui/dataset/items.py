@@ -1,9 +1,9 @@
 """`SequenceDataset`: item i depends only on (config, i).
 
-Its length, digits, MNIST images and gaps are counter-based draws keyed by (seed, i),
-so any access order, batch, thread or process gives the same item. Batched access
-groups the requested items by length and hands each group to the core's
-`compose_batch`.
+Its length, digits, MNIST images, gaps and style are counter-based draws keyed by
+(seed, i), so any access order, batch, thread or process gives the same item. `ds[i]`
+is `compose` of its digits (a batch of one); `ds[a:b]` and `ds[array]` are one
+`compose_batch` of every length at once. Both give the same values for the same item.
 """
 
 from __future__ import annotations
@@ -15,20 +15,11 @@ from typing import Any
 
 import numpy as np
 
-from ..core import (
-    DIGIT_SIZE,
-    DigitBank,
-    PlainItems,
-    compose_batch,
-    digit_ink_boxes,
-    load_bank,
-    random_sequences,
-)
+from ..core import DigitBank, compose, compose_batch, load_bank, sequences
 from .config import BLANK, NO_BOX, DatasetConfig, DatasetError
 
-_DIGIT_CHARS = "0123456789"
-
 _FINGERPRINTS: weakref.WeakKeyDictionary[DigitBank, str] = weakref.WeakKeyDictionary()
+FIELDS = ("image", "label", "length", "digits", "boxes", "mnist_indices", "item", "ink_boxes")
 
 
 def bank_fingerprint(bank: DigitBank) -> str:
@@ -61,9 +52,6 @@ def _as_items(index: Any, count: int) -> np.ndarray:
     return items
 
 
-FIELDS = ("image", "label", "length", "digits", "boxes", "mnist_indices", "item", "ink_boxes")
-
-
 def _check_fields(fields: Sequence[str] | None) -> tuple[str, ...]:
     """The item fields asked for, in the order given (all of FIELDS if None)."""
     if fields is None:
@@ -80,16 +68,15 @@ def _check_fields(fields: Sequence[str] | None) -> tuple[str, ...]:
 class SequenceDataset:
     """A map-style dataset of digit-sequence images; item i depends only on (config, i).
 
-    `ds[i]` is a dict: `image` (H, W) float32 or uint8 (H is 28 unless the variation
+    `ds[i]` is a dict: `image` (H, W) uint8 or float32 (H is 28 unless the variation
     asks for more), `label` (str, leading zeros kept, e.g. "007"), `length`, `digits`
     (max_length,) int64 padded with BLANK (10), `boxes` (max_length, 4) int64 cells
-    (x0, y0, x1, y1), end-exclusive, padded with -1, `mnist_indices` (max_length,)
-    int64 padded with -1, `item` (i) and `ink_boxes`, like `boxes` for each digit's
-    ink (core/canvas.py, INK_THRESHOLD). Every field has
-    a fixed shape, so PyTorch's default collate stacks them. `ds[a:b]` and `ds[array]`
-    return the same keys with a leading batch axis, built by the vectorised core.
-    `fields` keeps only the named keys (e.g. ("image", "digits", "length") for CTC
-    training): a DataLoader then moves fewer tensors between processes.
+    (x0, y0, x1, y1), end-exclusive, padded with -1, `mnist_indices` (max_length,) int64
+    padded with -1, `item` (i) and `ink_boxes`, like `boxes` for each digit's ink. Every
+    field has a fixed shape, so PyTorch's default collate stacks them. `ds[a:b]` and
+    `ds[array]` return the same keys with a leading batch axis. `fields` keeps only the
+    named keys (e.g. ("image", "digits") for CTC training). Made from a DatasetConfig or
+    from its keywords: `SequenceDataset(count=1000, min_length=3, max_length=8, ...)`.
     """
 
     def __init__(
@@ -115,40 +102,15 @@ class SequenceDataset:
             bank = load_bank(config.source)
         fingerprint = bank_fingerprint(bank)
         if config.source_sha256 is None:
-            config = DatasetConfig.from_dict({**config.to_dict(), "source_sha256": fingerprint})
+            config = config.replace(source_sha256=fingerprint)
         elif config.source_sha256 != fingerprint:
             raise DatasetError(
                 f"the digits in {bank.source} differ from the ones this config was made with "
                 f"(sha256 {fingerprint[:12]}... instead of {config.source_sha256[:12]}...); "
                 "pass the same source"
             )
-        drawn_from = bank.pool(config.pool)
-        drawn_from.check_available(np.arange(10))
-        self.config = config
-        self.bank = bank
-        assert config.width is not None  # DatasetConfig resolves a missing width
-        self._width = config.width
-        # ds[i] of a plain recipe goes the core's one-image way; ds[a:b], ds[list] and
-        # every item of a varied recipe, its batch way.
-        plain = config.variation.is_plain and config.min_spacing >= 0
-        if not plain or config.placement != "fill":
-            self._items = None
-            return
-        # Each digit's ink box in its cell, as Python ints (core/canvas.py, INK_THRESHOLD).
-        cell = np.array([0, 0, DIGIT_SIZE, DIGIT_SIZE])
-        self._ink_rows = (digit_ink_boxes(drawn_from) + cell).tolist()
-        self._items = PlainItems(
-            drawn_from,
-            config.min_length,
-            config.max_length,
-            config.width,
-            config.min_spacing,
-            config.max_spacing,
-            config.rule,
-            config.white_on_black,
-            config.seed,
-            config.dtype,
-        )
+        bank.pool(config.recipe.pool).check_available(np.arange(10))
+        self.config, self.bank = config, bank
 
     def __getstate__(self) -> dict[str, Any]:
         # DataLoader workers reload the digits from the config instead of receiving
@@ -174,7 +136,7 @@ class SequenceDataset:
 
     @property
     def width(self) -> int:
-        return self._width
+        return self.config.width
 
     def __getitem__(self, index: Any) -> dict[str, Any]:
         if isinstance(index, (int, np.integer)) and not isinstance(index, bool):
@@ -182,10 +144,8 @@ class SequenceDataset:
             if i < 0:
                 i += len(self)
             if not 0 <= i < len(self):
-                raise IndexError(
-                    f"index {index} is out of range for a dataset of {len(self):,} items"
-                )
-            item = self._item(i) if self._items is not None else self._batch_item(i)
+                raise IndexError(f"index {index} is out of range for a dataset of {len(self):,} items")
+            item = self._item(i)
         else:
             item = self.batch(_as_items(index, len(self)))
         if self.fields is FIELDS:
@@ -203,40 +163,32 @@ class SequenceDataset:
         }
         return [{key: column[r] for key, column in columns.items()} for r in range(len(indices))]
 
-    def _batch_item(self, i: int) -> dict[str, Any]:
-        """Item i as row 0 of a batch of one."""
-        batch = self.batch(np.asarray([i], dtype=np.int64))
-        item = {key: value[0] for key, value in batch.items()}
-        item.update(label=str(item["label"]), length=int(item["length"]), item=i)
-        return item
-
     def _item(self, i: int) -> dict[str, Any]:
-        """Item i on the core's one-image path: row i of `batch`, field for field."""
-        assert self._items is not None
-        pixels, digits, indices, left = self._items(i)
-        n, longest = len(digits), self.config.max_length
-        pad = longest - n
-        tail = [NO_BOX] * (4 * pad)
+        """Item i: row i of `batch`, field for field, as a batch of one."""
+        cfg = self.config
+        n, digits = sequences(cfg.seed, i, cfg.lengths)
+        comp = compose(self.bank, cfg.recipe, digits, cfg.seed, item=i, dtype=cfg.dtype)
+        pad = cfg.max_length - n
         # One array holds the four padded int64 fields; each field is a view of it:
         # digits, MNIST indices, then the cells' boxes and the ink boxes.
-        packed = [*digits, *([BLANK] * pad), *indices, *([NO_BOX] * pad)]
-        for x in left:
-            packed += (x, 0, x + DIGIT_SIZE, DIGIT_SIZE)
+        packed = [*digits, *([BLANK] * pad), *comp.indices, *([NO_BOX] * pad)]
+        tail = [NO_BOX] * (4 * pad)
+        for box in comp.boxes:
+            packed += box
         packed += tail
-        rows = self._ink_rows
-        for k, x in zip(indices, left):
-            x0, y0, x1, y1 = rows[k]
-            packed += (x0 + x, y0, x1 + x, y1)
+        for box in comp.ink_boxes:
+            packed += box
         packed += tail
-        fields = np.array(packed, dtype=np.int64)
-        boxes = fields[2 * longest :].reshape(2, longest, 4)
+        values = np.array(packed, dtype=np.int64)
+        longest = cfg.max_length
+        boxes = values[2 * longest :].reshape(2, longest, 4)
         return {
-            "image": pixels,
-            "label": "".join([_DIGIT_CHARS[d] for d in digits]),
+            "image": comp.pixels,
+            "label": "".join(map(str, digits)),
             "length": n,
-            "digits": fields[:longest],
+            "digits": values[:longest],
             "boxes": boxes[0],
-            "mnist_indices": fields[longest : 2 * longest],
+            "mnist_indices": values[longest : 2 * longest],
             "item": i,
             "ink_boxes": boxes[1],
         }
@@ -254,40 +206,20 @@ class SequenceDataset:
         cfg = self.config
         items = np.asarray(items, dtype=np.int64).reshape(-1)
         keys = items.astype(np.uint64)
-        longest, width = cfg.max_length, self.width
-        lengths, drawn = random_sequences(cfg.seed, keys, cfg.min_length, longest)
-        # One pass for every length: row r shows its first lengths[r] digits.
-        made = compose_batch(
-            self.bank,
-            drawn,
-            width,
-            cfg.min_spacing,
-            cfg.max_spacing,
-            cfg.rule,
-            cfg.white_on_black,
-            seed=cfg.seed,
-            items=keys,
-            dtype=cfg.dtype,
-            lengths=lengths,
-            pool=cfg.pool,
-            variation=cfg.variation,
-            placement=cfg.placement,
-        )
-        shown = np.arange(longest) < lengths[:, None]
+        lengths, drawn = sequences(cfg.seed, keys, cfg.lengths)
+        made = compose_batch(self.bank, cfg.recipe, drawn, cfg.seed, items=keys,
+                             lengths=lengths, dtype=cfg.dtype)  # fmt: skip
+        shown = np.arange(cfg.max_length) < lengths[:, None]
         digits = np.where(shown, drawn, BLANK)
-        indices = np.where(shown, made.indices, NO_BOX)
-        boxes = np.where(shown[:, :, None], made.boxes, NO_BOX)
-        ink_boxes = made.ink_boxes  # NO_BOX past each row's length already
-        images = made.pixels
         return {
-            "image": images,
+            "image": made.pixels,
             "label": label_strings(digits, lengths),
             "length": lengths,
             "digits": digits,
-            "boxes": boxes,
-            "mnist_indices": indices,
+            "boxes": made.boxes,
+            "mnist_indices": made.indices,
             "item": items,
-            "ink_boxes": ink_boxes,
+            "ink_boxes": made.ink_boxes,
         }
 
 

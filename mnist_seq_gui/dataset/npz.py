@@ -131,7 +131,7 @@ def _write_npz(
     job: ExportJob, path: Path, progress: Progress | None, cancel: CancelCheck | None
 ) -> None:
     ds, total = job.dataset, job.total
-    height = ds.config.variation.height
+    height = ds.config.height
     step = _chunk_items(height, ds.width, ds.config.dtype)
     longest = ds.max_length
     probe = ds.batch(np.zeros(0, dtype=np.int64))

@@ -13,7 +13,6 @@ import concurrent.futures
 import json
 import multiprocessing
 import os
-import signal
 import sys
 import threading
 import time
@@ -23,8 +22,9 @@ from typing import Any
 
 import numpy as np
 
-from ..core import whole_number
-from ..files import deferred_signals, encode_png
+from ..core import usable_cores, whole_number
+from ..files import encode_png
+from ..stops import deferred, ignore_interrupts
 from .config import CONFIG_NAME, METADATA_NAME, DatasetConfig, DatasetError, Shard
 from .export import (
     CancelCheck,
@@ -33,7 +33,6 @@ from .export import (
     ExportResult,
     Progress,
     check_cancel,
-    default_workers,
     run_export,
 )
 from .items import SequenceDataset
@@ -101,7 +100,7 @@ _ORPHAN_CHECK_SECONDS = 0.2
 def _worker_init(owner: int) -> None:
     # Ctrl+C reaches the whole process group; the parent alone decides how to stop,
     # so workers finish their task and let the parent clean up.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    ignore_interrupts()
     # A worker waits for tasks forever once the process that owns the pool is gone
     # (kill -9), so it watches for that and exits. Under forkserver its parent is the
     # fork server, which stays up as long as any worker does: the owner is watched too.
@@ -153,7 +152,7 @@ class PngFormat(ExportFormat):
 
     def __init__(self, workers: int | None = None) -> None:
         self.workers = (
-            default_workers()
+            usable_cores()
             if workers is None
             else whole_number("workers", workers, 1, 256, error=DatasetError)
         )
@@ -227,7 +226,7 @@ def image_chunks(job: ExportJob, workers: int, cancel: CancelCheck | None) -> It
     task_count = -(-job.total // _PNG_TASK_ITEMS)
     # A stop (Ctrl+C) may land while waiting for results, never inside the pool's own
     # bookkeeping: cut there, its shutdown can wait forever for workers it never told.
-    with deferred_signals():
+    with deferred():
         pool = concurrent.futures.ProcessPoolExecutor(
             max_workers=min(workers, task_count),
             mp_context=context,
@@ -240,7 +239,7 @@ def image_chunks(job: ExportJob, workers: int, cancel: CancelCheck | None) -> It
         pending = collections.deque()
 
         def submit() -> None:
-            with deferred_signals():
+            with deferred():
                 for begin, end in tasks:
                     future = pool.submit(_png_task, config_json, begin, end, str(work))
                     pending.append((begin, end, future))
@@ -257,7 +256,7 @@ def image_chunks(job: ExportJob, workers: int, cancel: CancelCheck | None) -> It
                 os.replace(os.path.join(source, name), folder / name)
             yield text
     finally:
-        with deferred_signals():
+        with deferred():
             pool.shutdown(wait=True, cancel_futures=True)
 
 

@@ -34,7 +34,7 @@ except ImportError:  # pragma: no cover - not on Windows; staging folders are th
     fcntl = None  # type: ignore[assignment]
 
 from ..core import OutputError
-from ..files import deferred_signals
+from ..stops import deferred
 from .config import DatasetError
 from .manifest import (
     MANIFEST_NAME,
@@ -228,7 +228,7 @@ class FolderTransaction:
         write_manifest(self.staging, dataclasses.replace(self.plan, complete=True, scratch=()))
         sync_folder_tree(self.staging)
         try:
-            with deferred_signals():  # a stop waits for the swap, then acts (below)
+            with deferred():  # a stop waits for the swap, then acts (below)
                 self._swap()
         except KeyboardInterrupt:
             if not self.committed:

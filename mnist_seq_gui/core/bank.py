@@ -133,16 +133,6 @@ def split_pools(labels: np.ndarray, test_every: int = 5) -> dict[str, np.ndarray
     return {"train": np.flatnonzero(~is_test), "test": np.flatnonzero(is_test)}
 
 
-POOLS: tuple[str, ...] = ("train", "test", "all")
-
-
-def check_pool(name: object) -> str:
-    """A pool name, or DataError saying which exist."""
-    if name not in POOLS:
-        raise DataError(f"pool {name!r} does not exist; use one of {', '.join(POOLS)}")
-    return str(name)
-
-
 @dataclass(frozen=True, eq=False)
 class DigitBank:
     """MNIST digits kept as uint8, with the positions of each label for O(1) sampling.
@@ -172,7 +162,6 @@ class DigitBank:
         images.flags.writeable = False
         labels.flags.writeable = False
         pools = split_pools(labels) if self.pools is None else dict(self.pools)
-        check_pool(self.pool_name)
         if self.pool_name == "all":
             order = np.argsort(labels, kind="stable").astype(np.int64)
         else:
@@ -218,7 +207,7 @@ class DigitBank:
 
     def pool(self, name: str) -> DigitBank:
         """This bank drawing only from pool `name`: train or test; all is the bank as is."""
-        if check_pool(name) == "all" or name == self.pool_name:
+        if name == "all" or name == self.pool_name:
             return self
         key = ("pool", name)
         if key not in self._tables:
@@ -244,25 +233,6 @@ class DigitBank:
             table = self.images if white_on_black else 255 - self.images
             table.flags.writeable = False
             self._tables[key] = table
-        return self._tables[key]
-
-    def padded_rows(self, gap: int, white_on_black: bool) -> np.ndarray:
-        """Every digit row followed by `gap` background pixels: (N * 28, 28 + gap) uint8.
-
-        With equal gaps, a batch is then one gather of these rows (see render_batch).
-        Only the most recent gap is kept, to bound memory.
-        """
-        key = ("rows", gap, bool(white_on_black))
-        if key not in self._tables:
-            for old in [k for k in self._tables if k[0] == "rows"]:
-                del self._tables[old]
-            table = self.output_table(white_on_black)
-            background = 0 if white_on_black else 255
-            rows = np.empty((table.shape[0] * table.shape[1], table.shape[2] + gap), np.uint8)
-            rows[:, : table.shape[2]] = table.reshape(-1, table.shape[2])
-            rows[:, table.shape[2] :] = background
-            rows.flags.writeable = False
-            self._tables[key] = rows
         return self._tables[key]
 
     def check_holds(self, index: int) -> None:
@@ -296,11 +266,17 @@ class DigitBank:
                 f"{', '.join(map(str, missing))}; use {where}a data set that holds every digit"
             )
 
-    def pick(self, digits: np.ndarray, uniforms: np.ndarray) -> np.ndarray:
-        """MNIST indices for `digits`, chosen by `uniforms` (integers in [0, 2**32))."""
-        counts = self.counts[digits]
-        offsets = (uniforms.astype(np.uint64) * counts.astype(np.uint64)) >> np.uint64(32)
-        return self.by_label_order[self.starts[digits] + offsets.astype(np.int64)]
+    def index(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(order, starts, counts): the label index draws.pick chooses images from."""
+        return self.by_label_order, self.starts, self.counts
+
+    def index_lists(self) -> tuple[list[int], list[int], list[int]]:
+        """The label index as Python lists: the one-image path picks from these (indexing
+        a list with small ints is several times cheaper than an array)."""
+        key = ("index lists",)
+        if key not in self._tables:
+            self._tables[key] = tuple(a.tolist() for a in self.index())
+        return self._tables[key]  # type: ignore[no-any-return]
 
 
 def _read_set(images_path: Path, labels_path: Path) -> tuple[np.ndarray, np.ndarray, str]:

@@ -1,0 +1,433 @@
+"""The door: `compose_batch(bank, recipe, digits, seed, ...)` is the only way to pixels.
+
+It checks what it is given (the recipe is checked already: a Recipe is valid once made),
+makes the recipe concrete for the lengths drawn (core/layout.py), draws everything from
+(seed, item) (core/draws.py), renders (core/render.py) and returns a `Batch`: pixels and
+the metadata that describes them. `compose(...)` is a batch of one, returned as a
+`Composition`. Row r depends only on the recipe, the seed and its item number, so item 0
+of a batch equals `compose` with the same seed, and any slice can be made alone.
+
+Below this door every value is trusted: nothing is checked twice.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike, DTypeLike
+
+from .bank import DigitBank
+from .draws import (
+    GAP_ORDER,
+    GAPS,
+    INDEX,
+    MAX_SEED,
+    free_gaps,
+    free_left,
+    items_array,
+    keyed,
+    left_edges,
+    pick,
+    random_gaps,
+    style_codes,
+    y_offsets,
+)
+from .errors import InputError, SequenceError, whole_number
+from .idx import DIGIT_SIZE
+from .layout import resolve
+from .recipe import Recipe
+from .render import digit_ink_boxes, plain_ink_boxes, render, run_spans
+from .warp import style_grid_of
+
+DTYPES: tuple[str, ...] = ("uint8", "float32")  # output pixel types; float32 is uint8 / 255
+BLOCK = 8192  # items drawn and rendered together on one thread
+_KNOWN_DTYPES: dict[Any, np.dtype] = {
+    **{k: np.dtype(np.uint8) for k in (np.uint8, "uint8", np.dtype(np.uint8))},
+    **{k: np.dtype(np.float32) for k in (np.float32, "float32", np.dtype(np.float32))},
+}
+
+
+@dataclass(frozen=True, eq=False)
+class Batch:
+    """N images of up to n digits with the metadata that describes them. Per-digit arrays
+    are (N, n) (gaps (N, n - 1)) and hold -1 past a row's length."""
+
+    recipe: Recipe  # as drawn: width and placement concrete
+    pixels: np.ndarray  # (N, H, W) uint8, or float32 in [0, 1]
+    digits: np.ndarray
+    indices: np.ndarray  # the MNIST image of each digit (positions in the whole bank)
+    gaps: np.ndarray
+    offsets: np.ndarray  # left edge of each digit's 28 x 28 cell
+    y_offsets: np.ndarray  # top edge of each cell
+    lengths: np.ndarray  # (N,) digits shown per row
+    seed: int
+    items: np.ndarray  # (N,) item numbers
+    bank: DigitBank = field(repr=False)
+    ink: np.ndarray | None = field(default=None, repr=False)  # styled digits' ink boxes
+
+    @functools.cached_property
+    def boxes(self) -> np.ndarray:
+        """(N, n, 4) cells (x0, y0, x1, y1), end-exclusive: pixels[r, y0:y1, x0:x1]."""
+        x, y = self.offsets, self.y_offsets
+        boxes = np.stack((x, y, x + DIGIT_SIZE, y + DIGIT_SIZE), axis=-1)
+        boxes[self.indices < 0] = -1
+        return boxes
+
+    @functools.cached_property
+    def ink_boxes(self) -> np.ndarray:
+        """(N, n, 4) each digit's tight ink box (core/render.py, INK_THRESHOLD)."""
+        if self.ink is not None:
+            return self.ink
+        return plain_ink_boxes(self.bank, self.indices, self.offsets, self.y_offsets)
+
+
+@dataclass(frozen=True, eq=False)
+class Composition:
+    """One image and exactly how it was made: row `item` of the seed's batch."""
+
+    recipe: Recipe  # as drawn: width and placement concrete
+    digits: tuple[int, ...]
+    pixels: np.ndarray  # (H, W)
+    indices: tuple[int, ...]  # the MNIST image of each digit
+    gaps: tuple[int, ...]
+    offsets: tuple[int, ...]  # left edge of each digit's cell
+    y_offsets: tuple[int, ...]  # top edge of each cell
+    seed: int
+    item: int
+    bank: DigitBank = field(repr=False)
+    ink: tuple[tuple[int, int, int, int], ...] | None = field(default=None, repr=False)
+
+    @functools.cached_property
+    def boxes(self) -> tuple[tuple[int, int, int, int], ...]:
+        """Each digit's cell (x0, y0, x1, y1), end-exclusive: pixels[y0:y1, x0:x1]."""
+        d = DIGIT_SIZE
+        return tuple((x, y, x + d, y + d) for x, y in zip(self.offsets, self.y_offsets))
+
+    @functools.cached_property
+    def ink_boxes(self) -> tuple[tuple[int, int, int, int], ...]:
+        """Each digit's tight ink box (core/render.py, INK_THRESHOLD)."""
+        if self.ink is not None:
+            return self.ink
+        table = digit_ink_boxes(self.bank)
+        return tuple(
+            (x + int(b[0]), y + int(b[1]), x + int(b[2]), y + int(b[3]))
+            for b, x, y in zip(table[list(self.indices)], self.offsets, self.y_offsets)
+        )
+
+
+def output_dtype(dtype: object) -> np.dtype:
+    """uint8 or float32 as a numpy dtype; InputError for anything else."""
+    try:
+        known = _KNOWN_DTYPES.get(dtype)
+    except TypeError:  # unhashable
+        known = None
+    if known is not None:
+        return known
+    raise InputError(field="dtype", value=dtype, reason="is not supported",
+                     suggestion="use uint8 or float32")  # fmt: skip
+
+
+def compose(
+    bank: DigitBank,
+    recipe: Recipe,
+    digits: Any,
+    seed: int = 0,
+    *,
+    item: int = 0,
+    indices: Iterable[int] | None = None,
+    dtype: DTypeLike = "uint8",
+) -> Composition:
+    """One image: item `item` of `compose_batch` with these digits and seed.
+
+    `digits`: a list-like of integers 0..9 ([3, 5, 0], range(8), "350"). `indices`, if
+    given, fixes the MNIST image of each digit (a reroll of one digit keeps the others;
+    layout and style stay the item's).
+    """
+    row = as_digits(digits)
+    if not isinstance(recipe, Recipe):
+        raise InputError(field="recipe", value=recipe, reason="is not a Recipe",
+                         suggestion="pass Recipe(...)")  # fmt: skip
+    if not (type(seed) is int and 0 <= seed <= MAX_SEED):
+        seed = whole_number("seed", seed, 0, MAX_SEED)
+    if not (type(item) is int and 0 <= item < 2**64):
+        item = whole_number("item", item, 0, 2**64 - 1)
+    fixed = None if indices is None else _fixed_indices(bank, recipe, row, indices)
+    drawn = resolve(recipe, range(len(row), len(row) + 1))
+    if drawn.is_plain and drawn.placement == "fill":
+        return _one_plain(bank.pool(drawn.pool), drawn, row, seed, item, fixed, output_dtype(dtype))
+    batch = compose_batch(bank, drawn, [row], seed, items=[item],
+                          indices=None if fixed is None else [fixed], dtype=dtype)  # fmt: skip
+    return Composition(
+        batch.recipe, row, batch.pixels[0],
+        tuple(batch.indices[0].tolist()), tuple(batch.gaps[0].tolist()),
+        tuple(batch.offsets[0].tolist()), tuple(batch.y_offsets[0].tolist()), seed, item,
+        batch.bank, None if batch.ink is None else tuple(map(tuple, batch.ink[0].tolist())),
+    )  # fmt: skip
+
+
+def _one_plain(
+    pool: DigitBank,
+    recipe: Recipe,
+    digits: tuple[int, ...],
+    seed: int,
+    item: int,
+    fixed: Sequence[int] | None,
+    dtype: np.dtype,
+) -> Composition:
+    """One plain image (no variation, no overlap, filling the width) on Python ints, with
+    the very draws a batch makes. A speed branch for one image: a batch of one costs about
+    130 us, this 10 us, and tests/benchmarks/bench_core.py's target (the API's
+    generate_mnist_sequence >= 1.0x the original, 21 us here) and bench_loader.py's
+    (ds[i] >= 0.5x an MNIST-style item) need it."""
+    n = len(digits)
+    order, starts, counts = pool.index_lists()
+    if fixed is None:
+        if not all(counts[d] for d in digits):
+            pool.check_available(np.asarray(digits))  # raises, naming every missing digit
+        draws = keyed(seed, item, INDEX, n)
+        picked = tuple([pick(order, starts, counts, d, u) for d, u in zip(digits, draws)])
+    else:
+        picked = tuple(fixed)
+    width, (lo, hi) = recipe.width, recipe.spacing
+    assert width is not None
+    if n == 1:
+        gaps: tuple[int, ...] = ()
+    elif recipe.rule == "uniform":
+        gaps = ((width - DIGIT_SIZE * n) // (n - 1),) * (n - 1)
+    else:
+        slack = width - DIGIT_SIZE * n - (n - 1) * lo
+        sizes, orders = keyed(seed, item, GAPS, n - 1), keyed(seed, item, GAP_ORDER, n - 1)
+        gaps = tuple(random_gaps(slack, n - 1, hi - lo, sizes, orders, lo))
+    edges = [0]
+    for gap in gaps:
+        edges.append(edges[-1] + DIGIT_SIZE + gap)
+    table = pool.output_table(recipe.white_on_black)
+    pixels = np.empty((DIGIT_SIZE, width), np.uint8)
+    pixels.fill(0 if recipe.white_on_black else 255)
+    for x, index in zip(edges, picked):
+        pixels[:, x : x + DIGIT_SIZE] = table[index]
+    if dtype != np.uint8:
+        pixels = np.divide(pixels, np.float32(255), dtype=np.float32)
+    return Composition(recipe, digits, pixels, picked, gaps, tuple(edges), (0,) * n, seed,
+                       item, pool)  # fmt: skip
+
+
+def compose_batch(
+    bank: DigitBank,
+    recipe: Recipe,
+    digits: ArrayLike,
+    seed: int = 0,
+    *,
+    items: ArrayLike | None = None,
+    lengths: ArrayLike | None = None,
+    indices: ArrayLike | None = None,
+    dtype: DTypeLike = "uint8",
+    out: np.ndarray | None = None,
+    threads: int | None = None,
+) -> Batch:
+    """N images at once: row r shows digits[r] (its first lengths[r] when `lengths` is
+    given, so items of many lengths are made in one pass) as item items[r] (default r)
+    of `seed`. `indices` (N, n) fixes the MNIST images. `out` is filled instead of a new
+    array (a pipeline can reuse one buffer); `threads` caps the threads (default: every
+    core the process may use). Per-digit arrays hold -1 past a row's length.
+
+    With `lengths` and a recipe whose width or placement is left to choose (None, auto),
+    they are chosen for the lengths present; a data set passes a recipe made concrete for
+    all of its lengths (layout.resolve), so that no item depends on the others.
+    """
+    if not isinstance(recipe, Recipe):
+        raise InputError(field="recipe", value=recipe, reason="is not a Recipe",
+                         suggestion="pass Recipe(...)")  # fmt: skip
+    seed = whole_number("seed", seed, 0, MAX_SEED)
+    rows = _digit_rows(digits)
+    count, n = rows.shape
+    item_numbers = np.arange(count, dtype=np.uint64) if items is None else _items(items, count)
+    shown = None if lengths is None else _lengths(lengths, count, n)
+    present = (n, n) if shown is None else (int(shown.min()), int(shown.max()))
+    drawn = resolve(recipe, range(present[0], present[1] + 1)) if count else recipe
+    pool = bank.pool(drawn.pool)
+    active = None if shown is None else np.arange(n) < shown[:, None]
+    if not pool.counts.all():  # before any work, naming every missing digit
+        pool.check_available(rows if active is None else rows[active])
+    fixed = None if indices is None else _fixed_rows(pool, rows, indices)
+    height, width = drawn.variation.height, drawn.width
+    assert width is not None  # resolve made it concrete
+    pixels = _output(out, (count, height, width), output_dtype(dtype))
+    picked = np.empty((count, n), np.int64)
+    gaps = np.empty((count, max(n - 1, 0)), np.int64)
+    x = np.empty((count, n), np.int64)
+    y = np.empty((count, n), np.int64)
+    styled = drawn.variation.varies_style
+    ink = np.empty((count, n, 4), np.int64) if styled else None
+    grid = style_grid_of(drawn.variation) if styled else None
+    finish = drawn.variation.noise > 0 or drawn.variation.blur > 0
+
+    def work(part: slice) -> None:
+        its, block_rows = item_numbers[part], None if shown is None else shown[part]
+        picked[part] = _pick(pool, rows[part], seed, its, None if fixed is None else fixed[part])
+        gaps[part], x[part] = _gaps(drawn, seed, its, n, block_rows)
+        y[part] = y_offsets(seed, its, n, drawn.variation.y_range)
+        if active is not None:
+            picked[part][~active[part]] = -1
+        codes = style_codes(seed, its, n, grid.values) if grid is not None else None
+        boxes = render(
+            pool, picked[part], x[part], y[part], pixels[part],
+            white_on_black=drawn.white_on_black, overlap=drawn.spacing[0] < 0, grid=grid,
+            codes=codes, finish=(drawn.variation, seed, its) if finish else None,
+        )  # fmt: skip
+        if ink is not None:
+            ink[part] = boxes
+
+    run_spans(work, count, threads, BLOCK)
+    if active is not None:
+        x[~active] = y[~active] = -1
+        gaps[~active[:, 1:]] = -1
+    return Batch(
+        drawn, pixels, rows, picked, gaps, x, y,
+        np.full(count, n, np.int64) if shown is None else shown, seed, item_numbers, pool, ink,
+    )  # fmt: skip
+
+
+def _pick(
+    pool: DigitBank, digits: np.ndarray, seed: int, items: np.ndarray, fixed: np.ndarray | None
+) -> np.ndarray:
+    if fixed is not None:
+        return fixed
+    return pick(*pool.index(), digits, keyed(seed, items, INDEX, digits.shape[1]))  # type: ignore[no-any-return]
+
+
+def _gaps(
+    recipe: Recipe, seed: int, items: np.ndarray, n: int, rows: np.ndarray | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """(gaps (B, n-1), left edges (B, n)) of a block; rows: each row's length, or None."""
+    width, (lo, hi) = recipe.width, recipe.spacing
+    assert width is not None
+    shown = n if rows is None else rows
+    if recipe.placement == "free":
+        gaps = free_gaps(seed, items, n, recipe.spacing, recipe.rule)
+        edges = left_edges(gaps)
+        last = edges[:, -1] if rows is None else edges[np.arange(len(items)), rows - 1]
+        return gaps, edges + free_left(seed, items, width - (last + DIGIT_SIZE))[:, None]
+    if n <= 1:
+        gaps = np.zeros((len(items), 0), dtype=np.int64)
+    elif recipe.rule == "uniform":
+        equal = (width - DIGIT_SIZE * shown) // np.maximum(shown - 1, 1)
+        gaps = np.where(np.arange(n - 1) < np.reshape(shown - 1, (-1, 1)), np.reshape(equal, (-1, 1)), 0)
+        gaps = np.broadcast_to(gaps, (len(items), n - 1))
+    else:
+        slack = width - DIGIT_SIZE * shown - (shown - 1) * lo
+        sizes, orders = keyed(seed, items, GAPS, n - 1), keyed(seed, items, GAP_ORDER, n - 1)
+        gaps = random_gaps(np.broadcast_to(slack, len(items)), shown - 1, hi - lo, sizes, orders, lo)
+    return gaps, left_edges(gaps)
+
+
+# --- checks at the door ---------------------------------------------------------------
+
+
+def as_digits(digits: Any) -> tuple[int, ...]:
+    """A list-like of integers 0..9 ([3, 5, 0], range(8), a numpy array, "350") -> a tuple."""
+    if isinstance(digits, str):
+        return parse_sequence(digits)
+    if type(digits) in (tuple, list) and digits and all(type(d) is int and 0 <= d <= 9 for d in digits):
+        return tuple(digits)
+    try:
+        values = np.asarray(digits).reshape(-1).tolist() if isinstance(digits, np.ndarray) else list(digits)
+    except TypeError:
+        raise SequenceError(field="digits", value=digits, reason="is not a list of digits",
+                            suggestion="pass e.g. [3, 5, 0]") from None  # fmt: skip
+    if not values:
+        raise SequenceError("the digit list is empty; pass at least one digit, e.g. [3, 5, 0]")
+    out = []
+    for position, value in enumerate(values):
+        if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+            raise SequenceError(f"digit {value!r} at position {position} is not a number; use integers 0..9")
+        if float(value) != int(value) or not 0 <= int(value) <= 9:
+            raise SequenceError(f"digit {value!r} at position {position} is not a digit; use integers 0..9")
+        out.append(int(value))
+    return tuple(out)
+
+
+DIGIT_CHARS = "0123456789"  # the only characters a typed sequence may hold
+
+
+def parse_sequence(text: str) -> tuple[int, ...]:
+    """'2024' -> (2, 0, 2, 4); only ASCII digits 0-9 are accepted."""
+    if not text:
+        raise SequenceError("the sequence is empty; give digits such as 2024")
+    bad = [ch for ch in text if ch not in DIGIT_CHARS]
+    if bad:
+        listed = ", ".join(repr(ch) for ch in dict.fromkeys(bad[:20]))
+        raise SequenceError(f"sequence {text[:40]!r} holds {listed}; use only the digits 0-9, such as 2024")
+    return tuple(map(int, text))
+
+
+def _digit_rows(digits: ArrayLike) -> np.ndarray:
+    rows = np.asarray(digits)
+    if rows.ndim != 2 or rows.shape[1] == 0:
+        raise SequenceError("batch digits must be a 2-D array: one row of digits per image")
+    if rows.size and (not np.issubdtype(rows.dtype, np.integer) or rows.min() < 0 or rows.max() > 9):
+        raise SequenceError("batch digits must be integers 0..9")
+    return rows.astype(np.int64, copy=False)
+
+
+def _items(items: ArrayLike, count: int) -> np.ndarray:
+    numbers = np.asarray(items)
+    if numbers.shape != (count,) or not (numbers.size == 0 or np.issubdtype(numbers.dtype, np.integer)):
+        raise SequenceError(f"items must be {count} whole numbers, one per row of digits")
+    if numbers.size and numbers.dtype.kind == "i" and numbers.min() < 0:
+        raise SequenceError("item numbers must be 0 or more")
+    return items_array(numbers)
+
+
+def _lengths(lengths: ArrayLike, count: int, n: int) -> np.ndarray | None:
+    rows = np.asarray(lengths)
+    if rows.shape != (count,) or not (rows.size == 0 or np.issubdtype(rows.dtype, np.integer)):
+        raise SequenceError(f"lengths must be {count} whole numbers, one per row of digits")
+    if rows.size and (rows.min() < 1 or rows.max() > n):
+        raise SequenceError(f"lengths must lie in 1..{n}, the number of digits given per row")
+    rows = rows.astype(np.int64, copy=False)
+    return None if rows.size == 0 or (rows == n).all() else rows
+
+
+def _fixed_indices(bank: DigitBank, recipe: Recipe, digits: Sequence[int], indices: Iterable[int]) -> list[int]:
+    """Explicit MNIST indices must exist, show the digit they stand for, and be in the pool."""
+    chosen = [whole_number("MNIST index", i, 0, len(bank) - 1, error=SequenceError) for i in indices]
+    if len(chosen) != len(digits):
+        raise SequenceError(f"{len(chosen)} MNIST indices given for {len(digits)} digits; give one per digit")
+    pool = bank.pool(recipe.pool)
+    for position, (digit, index) in enumerate(zip(digits, chosen)):
+        if bank.labels[index] != digit:
+            raise SequenceError(
+                f"MNIST index {index} shows a {bank.labels[index]}, not the {digit} at position {position}"
+            )
+        pool.check_holds(index)
+    return chosen
+
+
+def _fixed_rows(pool: DigitBank, rows: np.ndarray, indices: ArrayLike) -> np.ndarray:
+    fixed = np.asarray(indices)
+    if fixed.shape != rows.shape or not np.issubdtype(fixed.dtype, np.integer):
+        raise SequenceError(f"indices must be whole numbers of shape {rows.shape}, one per digit")
+    if fixed.size and (fixed.min() < 0 or fixed.max() >= len(pool) or (pool.labels[fixed] != rows).any()):
+        raise SequenceError("indices must be MNIST images of the digits they stand for")
+    return fixed.astype(np.int64, copy=False)
+
+
+def _output(out: object, shape: tuple[int, int, int], dtype: np.dtype) -> np.ndarray:
+    """`out` checked as a destination for a batch, or a new array if None."""
+    if out is None:
+        return np.empty(shape, dtype=dtype)
+    if not isinstance(out, np.ndarray):
+        raise InputError(f"out must be a numpy array of shape {shape}, not {type(out).__name__}")
+    if out.shape != shape or out.dtype != dtype:
+        raise InputError(
+            f"out is {out.dtype} of shape {out.shape}; this batch needs {dtype} of shape {shape} "
+            "(pass dtype= to match a uint8 buffer)"
+        )
+    if not (out.flags.c_contiguous and out.flags.writeable):
+        raise InputError("out must be a writeable, C-contiguous array")
+    return out

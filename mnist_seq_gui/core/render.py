@@ -1,0 +1,251 @@
+"""The renderer: digits placed as 28 x 28 cells in an H x W canvas, styled or not,
+overlapping or not, then blurred and noised; uint8, or float32 = uint8 / 255.
+
+Images are made in chunks small enough to stay in cache (about 1 MiB of pixels; styled
+digits in chunks of up to 16,384, sorted by style so that digits of one style share a
+sampling map, core/warp.py). A chunk is filled with the background, then every digit's
+cell is written through a strided view in which each byte offset is the corner of a
+28 x 28 cell (one scatter, whatever the positions; a cell row of 28 pixels moves as one
+void item). Overlapping neighbours (negative gaps, half a digit at most) are written in
+two passes, even and odd slots, combining with what is there so both strokes stay
+visible: the darker pixel wins on white, the brighter on black.
+
+Ink boxes: a digit's tight box of pixels at INK_THRESHOLD or more (MNIST's polarity),
+after style and placement, before blur and noise.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+
+from .bank import DigitBank
+from .draws import noise_draws
+from .idx import DIGIT_SIZE
+from .recipe import Variation
+from .warp import CELL, PIXELS, Stylist, StyleGrid, plan
+
+INK_THRESHOLD = 128  # a pixel is ink from half-way between background and full ink
+_TOP_BITS = np.uint32(0x80808080)  # the bits that say "byte >= INK_THRESHOLD"
+_CELL_ROW = np.dtype((np.void, CELL))  # one row of a cell, 28 uint8 pixels, as one item
+_CHUNK_BYTES = 1 << 20  # pixels of a plain chunk: its buffers stay in a core's cache
+_STYLED_CHUNK_DIGITS = 16_384  # digits sorted by style together (larger groups share maps)
+_FINISH_BYTES = 64 << 20  # working memory of blur and noise (about 16 bytes per pixel)
+_MIN_ITEMS_PER_THREAD = 512  # below this, another thread costs more than it saves
+
+
+def usable_cores() -> int:
+    """Cores this process may run on (its CPU affinity where the OS reports it)."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1
+
+
+def run_spans(work: Callable[[slice], object], count: int, threads: int | None, block: int) -> None:
+    """work(part) over consecutive parts of range(count) of at most `block` items, on up to
+    `threads` threads (None: every usable core), each thread taking a contiguous run."""
+    if count <= 0:
+        return
+    wanted = usable_cores() if threads is None else threads
+    workers = max(1, min(wanted, count // _MIN_ITEMS_PER_THREAD))
+    per = -(-count // workers)
+
+    def run(first: int) -> None:
+        for start in range(first, min(first + per, count), block):
+            work(slice(start, min(start + block, first + per, count)))
+
+    if workers == 1:
+        run(0)
+        return
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for _ in pool.map(run, range(0, count, per)):
+            pass
+
+
+def ink_boxes(cells: np.ndarray) -> np.ndarray:
+    """(G, 28, 28) contiguous uint8 ink (MNIST polarity) -> (G, 4) tight boxes (x0, y0, x1,
+    y1), end-exclusive; a cell with no pixel at INK_THRESHOLD gets (14, 14, 14, 14)."""
+    count = len(cells)
+    # Four pixels per word, and the threshold is the top bit of a byte: a row or column
+    # holds ink iff the OR of its words has one of those bits set.
+    words = cells.reshape(count, CELL, CELL).view(np.uint32)  # (G, 28, 7)
+    across = words[:, :, 0].copy()
+    for k in range(1, CELL // 4):
+        across |= words[:, :, k]
+    down = words
+    while down.shape[1] > 1:
+        half = down.shape[1] // 2
+        merged = down[:, :half] | down[:, half : 2 * half]
+        if down.shape[1] % 2:
+            merged[:, 0] |= down[:, -1]
+        down = merged
+    rows = (across & _TOP_BITS) != 0
+    cols = ((down[:, 0] & _TOP_BITS).view(np.uint8)) != 0
+    boxes = np.empty((count, 4), dtype=np.int64)
+    boxes[:, 0] = cols.argmax(axis=1)
+    boxes[:, 1] = rows.argmax(axis=1)
+    boxes[:, 2] = CELL - cols[:, ::-1].argmax(axis=1)
+    boxes[:, 3] = CELL - rows[:, ::-1].argmax(axis=1)
+    boxes[~rows.any(axis=1)] = CELL // 2
+    return boxes
+
+
+def digit_ink_boxes(bank: DigitBank) -> np.ndarray:
+    """(N, 4) ink box of every unchanged digit of the bank in its cell (kept)."""
+    return bank.cached("ink boxes", lambda: ink_boxes(np.ascontiguousarray(bank.images)))
+
+
+def plain_ink_boxes(bank: DigitBank, indices: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """(..., 4) ink boxes of unchanged digits `indices` with cells at (x, y); -1 where the
+    index is -1 (past a row's length)."""
+    boxes = np.take(digit_ink_boxes(bank), indices, axis=0, mode="clip")
+    boxes += np.stack((x, y, x, y), axis=-1)
+    boxes[indices < 0] = -1
+    return boxes
+
+
+def _chunk_items(n: int, height: int, width: int, styled: bool, finish: bool) -> int:
+    image = height * width
+    items = max(1, _CHUNK_BYTES // image)
+    if styled:
+        items = max(items, _STYLED_CHUNK_DIGITS // max(n, 1))
+    if finish:
+        items = min(items, max(1, _FINISH_BYTES // (16 * image)))
+    return items
+
+
+def render(
+    bank: DigitBank,
+    indices: np.ndarray,
+    x: np.ndarray,
+    y: np.ndarray,
+    out: np.ndarray,
+    *,
+    white_on_black: bool,
+    overlap: bool = False,
+    grid: StyleGrid | None = None,
+    codes: dict[str, np.ndarray] | None = None,
+    finish: tuple[Variation, int, np.ndarray] | None = None,
+) -> np.ndarray | None:
+    """Fill `out` (B, H, W), uint8 or float32: digit indices[r, j] in the cell at (x[r, j],
+    y[r, j]) (leaving out indices of -1), styled per `grid` and `codes` (draws.style_codes),
+    then blurred and noised per `finish` (variation, seed, items). Returns the ink boxes
+    (B, n, 4) of styled digits; None for unstyled ones (plain_ink_boxes knows them)."""
+    count, height, width = out.shape
+    n = indices.shape[1]
+    styled = grid is not None and codes is not None
+    has_finish = finish is not None and (finish[0].noise > 0 or finish[0].blur > 0)
+    step = _chunk_items(n, height, width, styled, has_finish)
+    staging = None if out.dtype == np.uint8 else np.empty((min(step, count), height, width), np.uint8)
+    boxes = np.empty((count, n, 4), dtype=np.int64) if styled else None
+    background = 0 if white_on_black else 255
+    table = bank.images if styled else bank.output_table(white_on_black)
+    for start in range(0, count, step):
+        part = slice(start, min(start + step, count))
+        canvas = out[part] if staging is None else staging[: part.stop - start]
+        canvas.fill(background)
+        active = indices[part] >= 0
+        for chosen in _passes(active, n, overlap):
+            where = np.flatnonzero(chosen)
+            rows, cols = np.divmod(where, n)
+            starts = (rows * height + y[part].reshape(-1)[where]) * width
+            starts += x[part].reshape(-1)[where]
+            sources = indices[part].reshape(-1)[where]
+            if not styled:
+                cells = np.take(table, sources, axis=0, mode="clip")
+                _place(canvas, starts, cells, overlap, white_on_black)
+                continue
+            assert grid is not None and codes is not None and boxes is not None
+            picked = {name: code[part].reshape(-1)[where] for name, code in codes.items()}
+            keys = grid.geometry_keys(picked, where.shape) if grid.changes_geometry else None
+            stylist = Stylist(table.reshape(-1, PIXELS), sources,
+                              grid.thickness_levels(picked, where.shape))  # fmt: skip
+            flat_boxes = boxes[part].reshape(-1, 4)
+            for block in plan(keys, grid, len(where)):
+                cells = stylist.style(block)
+                flat_boxes[where[block.members]] = ink_boxes(cells)
+                if not white_on_black:
+                    np.subtract(255, cells, out=cells)
+                _place(canvas, starts[block.members], cells, overlap, white_on_black)
+        if has_finish:
+            assert finish is not None
+            variation, seed, items = finish
+            _finish(canvas, variation, background, seed, items[part])
+        if staging is not None:
+            np.divide(canvas, np.float32(255), out=out[part], dtype=np.float32)
+    if boxes is not None:
+        boxes += np.stack((x, y, x, y), axis=-1)
+        boxes[indices < 0] = -1
+    return boxes
+
+
+def _passes(active: np.ndarray, n: int, overlap: bool) -> Sequence[np.ndarray]:
+    """The digits written together: all, or (overlapping neighbours) even and odd slots,
+    within which no two cells meet."""
+    if not overlap or n == 1:
+        return [active]
+    odd = np.arange(n) % 2 == 1
+    return [active & ~odd, active & odd]
+
+
+def _place(
+    canvas: np.ndarray, starts: np.ndarray, cells: np.ndarray, overlap: bool, white_on_black: bool
+) -> None:
+    """Write (G, 28, 28) cells whose top-left pixels are at flat offsets `starts`."""
+    count, height, width = canvas.shape
+    flat = canvas.reshape(-1)
+    # cell_at[p] is the cell whose top-left pixel is flat[p], as 28 rows of 28 pixels.
+    cell_at = np.ndarray((flat.size - (CELL - 1) * (width + 1), CELL), _CELL_ROW, flat, 0,
+                         (1, width))  # fmt: skip
+    if overlap:
+        under = cell_at[starts].view(np.uint8).reshape(cells.shape)
+        cells = (np.maximum if white_on_black else np.minimum)(under, cells, out=under)
+    cell_at[starts] = np.ascontiguousarray(cells).reshape(-1, CELL * CELL).view(_CELL_ROW)
+
+
+def _finish(
+    images: np.ndarray, variation: Variation, background: int, seed: int, items: np.ndarray
+) -> None:
+    """Blur, then add noise to uint8 images in place (rounded, clipped to 0..255)."""
+    work = images.astype(np.float32)
+    if variation.blur > 0:
+        work = _blur(work, variation.blur, float(background))
+    if variation.noise > 0:
+        height, width = images.shape[1:]
+        draws = noise_draws(seed, items, height * width)
+        # The sum of a draw's four bytes is close to normal (mean 510, sd 147.8): one
+        # draw per pixel, no transcendental functions, the same on every platform. The
+        # bytes are summed in 16-bit lanes (the same integers as a sum of four).
+        pairs = (draws & _LOW_BYTES) + ((draws >> np.uint32(8)) & _LOW_BYTES)
+        total = (pairs & np.uint32(0xFFFF)) + (pairs >> np.uint32(16))
+        unit = (total.astype(np.float32) - np.float32(510.0)) / np.float32(_BYTE_SUM_SD)
+        work += unit.reshape(images.shape) * np.float32(variation.noise)
+    np.clip(np.rint(work), 0, 255, out=work)
+    images[...] = work
+
+
+_BYTE_SUM_SD = math.sqrt(4 * (256**2 - 1) / 12)
+_LOW_BYTES = np.uint32(0x00FF00FF)
+
+
+def _blur(images: np.ndarray, sigma: float, background: float) -> np.ndarray:
+    """Separable Gaussian blur (radius 3 sigma); outside the image is background."""
+    radius = max(1, math.ceil(3 * sigma))
+    weights = [math.exp(-(k * k) / (2 * sigma * sigma)) for k in range(-radius, radius + 1)]
+    weights = [np.float32(w / sum(weights)) for w in weights]
+    for axis in (1, 2):
+        pad = [(0, 0)] * 3
+        pad[axis] = (radius, radius)
+        padded = np.pad(images, pad, constant_values=background)
+        size = images.shape[axis]
+        blurred = np.zeros_like(images)
+        for k, w in enumerate(weights):
+            window = [slice(None)] * 3
+            window[axis] = slice(k, k + size)
+            blurred += padded[tuple(window)] * w
+        images = blurred
+    return images
