@@ -52,6 +52,16 @@ class InputError(MnistSeqError, ValueError):
         self.offers = offers
 
 
+    def words(self, names: dict[str, str], value: str | None = None) -> str:
+        """This error in a door's own words: the field by the door's name for it (and the
+        value as the door shows it); the library's sentence when it names no field."""
+        if self.field is None or self.field not in names:
+            return str(self)
+        shown_value = shown(self.value) if value is None else value
+        subject = names[self.field] + ("" if self.value is None else f" {shown_value}")
+        return f"{subject} {self.reason}" + (f"; {self.suggestion}" if self.suggestion else "")
+
+
 class DataError(InputError):
     """An IDX file or data folder that cannot be used."""
 

@@ -272,7 +272,7 @@ class Recipe:
         "int range", (0, 0), low=MIN_SPACING, high=MAX_WIDTH, soft_high=200, unit=" px",
         label="S&pacing", flag="--spacing", old_keys=("min_spacing", "max_spacing"),
         error=SpacingError,
-        help=f"gap between neighbouring digits; below 0 they overlap (down to {MIN_SPACING})",
+        help="gap between neighbouring digits; below 0 they overlap",
     )  # fmt: skip
     rule: str = _spec(
         "choice", "uniform", choices=RULES, label="&Rule", flag="--rule",
@@ -293,7 +293,7 @@ class Recipe:
     pool: str = _spec(
         "choice", "all", choices=POOLS, label="&Pool", flag="--pool", error=DataError,
         help="draw digits only from the train or the test pool of the source, which share "
-        "no image (all: every digit)",
+        "no image, or from all",
     )  # fmt: skip
     variation: Variation = dataclasses.field(default_factory=lambda: NO_VARIATION)
 

@@ -20,21 +20,17 @@ from typing import TextIO
 from .. import __version__
 from ..cli_common import (
     OneLineParser,
-    StopRequest,
     UsageError,
-    add_polarity_option,
-    add_pool_option,
-    add_rule_option,
-    add_variation_options,
+    add_recipe_options,
     guarded,
     parse_seed,
     parse_whole,
-    shorten,
-    variation_from_args,
+    recipe_from_args,
 )
-from ..core import DIGIT_SIZE, MAX_SEED, MAX_WIDTH, MIN_SPACING, PLACEMENTS
-from .config import BLANK, DTYPES, MAX_LENGTH, DatasetConfig, DatasetError, Shard
-from .export import ExportCancelled, default_workers
+from ..core import DEFAULT, DTYPES, usable_cores
+from ..stops import StopRequest
+from .config import BLANK, MAX_LENGTH, DatasetConfig, Shard
+from .export import ExportCancelled
 from .formats import FORMATS, export
 from .items import SequenceDataset
 
@@ -45,7 +41,7 @@ def parse_lengths(text: str) -> tuple[int, int]:
     """'5' -> (5, 5); '3-8' -> (3, 8). A reversed range is an error, not swapped."""
     match = re.fullmatch(r"\s*(\d+)\s*(?:-\s*(\d+)\s*)?", text)
     if not match:
-        raise UsageError(f"length {shorten(text)!r} is not a number or a range such as 3-8")
+        raise UsageError(f"length {text[:40]!r} is not a number or a range such as 3-8")
     lo = parse_whole("length", match.group(1), 1, MAX_LENGTH)
     hi = lo if match.group(2) is None else parse_whole("length", match.group(2), 1, MAX_LENGTH)
     if lo > hi:
@@ -70,43 +66,19 @@ def build_parser() -> argparse.ArgumentParser:
     add = parser.add_argument
     add("--count", required=True, help="number of images in the whole data set")
     add("--length", default="5", help="digits per image: a number (5) or a range (3-8)")
-    add(
-        "--spacing",
-        nargs=2,
-        metavar=("MIN", "MAX"),
-        default=("0", "0"),
-        help=f"gap between digits, px (default 0 0; down to {MIN_SPACING}: neighbours overlap)",
-    )
-    add("--width", help="image width, px (default: the narrowest width every length fits)")
-    add(
-        "--placement",
-        choices=PLACEMENTS,
-        help="fill: digits span the width exactly (the original rule); free: each gap drawn "
-        "in range, the sequence anywhere in the width (default: fill if a width fits every "
-        "length, else free)",
-    )
-    add_rule_option(parser, "gap rule: uniform (equal gaps, default) or random")
-    add("--seed", help=f"0..{MAX_SEED} (default: random, printed and recorded)")
-    add(
-        "--format",
-        choices=FORMATS,
-        default="npz",
-        help="npz file, PNG folder, or COCO or YOLO detection set (images + boxes; default npz)",
-    )
+    add("--seed", help="0..2^63-1 (default: random, printed and recorded)")
+    add("--format", choices=FORMATS, default="npz",
+        help="npz file, PNG folder, or COCO or YOLO detection set (images + boxes; default npz)")  # fmt: skip
     add("--out", required=True, help="output folder (must be empty unless --overwrite)")
     add("--shard", help="write only part k of n, e.g. 2/4 (needs --seed)")
-    add(
-        "--source",
-        help="folder holding one MNIST IDX pair or a training and a test set, or an images file",
-    )
-    add_pool_option(parser)
+    add("--source",
+        help="folder holding one MNIST IDX pair or a training and a test set, or an images file")  # fmt: skip
     add("--dtype", choices=DTYPES, default="uint8", help="pixel type in the npz (default uint8)")
-    add_polarity_option(parser)
-    add("--workers", help=f"processes encoding PNGs (default {default_workers()})")
+    add("--workers", help=f"processes encoding PNGs (default {usable_cores()})")
     add("--overwrite", action="store_true", help="replace an earlier export in --out")
     add("--quiet", action="store_true", help="no progress bar")
     add("--version", action="version", version=f"{PROG} {__version__}")
-    add_variation_options(parser)
+    add_recipe_options(parser)
     return parser
 
 
@@ -114,40 +86,13 @@ def config_from_args(args: argparse.Namespace) -> tuple[DatasetConfig, Shard | N
     """Validate everything before a file is touched."""
     count = parse_whole("count", args.count, 1)
     lo, hi = parse_lengths(args.length)
-    min_spacing = parse_whole("min spacing", args.spacing[0], MIN_SPACING, MAX_WIDTH)
-    max_spacing = parse_whole("max spacing", args.spacing[1], MIN_SPACING, MAX_WIDTH)
-    variation = variation_from_args(args)
-    width = None if args.width is None else parse_whole("width", args.width, DIGIT_SIZE, MAX_WIDTH)
+    recipe = recipe_from_args(args, DEFAULT)
     shard = None if args.shard is None else Shard.parse(args.shard)
     if args.seed is None and shard is not None:
         raise UsageError("--shard needs --seed, so that every shard draws from one data set")
     seed = parse_seed(args.seed)
-    fields = dict(
-        count=count,
-        min_length=lo,
-        max_length=hi,
-        width=width,
-        min_spacing=min_spacing,
-        max_spacing=max_spacing,
-        rule=args.rule,
-        white_on_black=args.white_on_black,
-        seed=seed,
-        dtype=args.dtype,
-        source=args.source,
-        pool=args.pool,
-        variation=variation,
-    )
-    if args.placement is not None:
-        config = DatasetConfig(**fields, placement=args.placement)
-    else:
-        # fill, the original, when a width fits every length that way; else free.
-        try:
-            config = DatasetConfig(**fields, placement="fill")
-        except DatasetError as refused:
-            try:
-                config = DatasetConfig(**fields, placement="free")
-            except DatasetError:
-                raise refused from None
+    config = DatasetConfig(count, lo, hi, seed=seed, dtype=args.dtype, source=args.source,
+                           recipe=recipe)  # fmt: skip
     if shard is not None:
         shard.bounds(count)  # more shards than items fails here, not after loading
     return config, shard
@@ -199,15 +144,15 @@ class ProgressBar:
 def print_notes(args: argparse.Namespace, config: DatasetConfig) -> None:
     """After a complete export, one line on stdout for each choice the user may not
     expect (stderr holds progress and errors only)."""
-    if args.placement is None and config.placement == "free":
+    if getattr(args, "placement", "auto") == "auto" and config.recipe.placement == "free":
         lengths = f"{config.min_length}-{config.max_length}"
-        gaps = f"{config.min_spacing}..{config.max_spacing}"
+        lo, hi = config.recipe.spacing
         print(
             f"{PROG}: note: no width fits every length {lengths} with the digits spanning it, "
-            f"so each sequence is placed freely (gaps drawn in {gaps}, anywhere in width "
+            f"so each sequence is placed freely (gaps drawn in {lo}..{hi}, anywhere in width "
             f"{config.width}); --placement fill refuses instead"
         )
-    if config.pool == "all":
+    if config.recipe.pool == "all":
         print(
             f"{PROG}: note: pool all draws from every digit of the source, so two exports "
             "made this way share MNIST images; for training and test data use --pool train "

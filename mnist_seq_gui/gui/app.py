@@ -17,8 +17,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from .. import __version__
+from ..stops import Waker, exit_status
 from .desktop import APP_ID, ICON_NAME, icon_path, install_desktop
-from .stop_signals import StopSignals
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
@@ -123,28 +123,39 @@ def build_application(argv: Sequence[str] | None = None) -> QApplication:
 def run(argv: Sequence[str], file: str | None) -> int:
     """Show the window (and open `file`); the threads are joined on every way out.
 
-    Ctrl+C and SIGTERM are caught from the start, while Qt, numpy and the window load:
-    one that arrives then closes the window as soon as its event loop runs."""
-    stops = StopSignals()
+    Ctrl+C and SIGTERM are caught from the start, while Qt, numpy and the window load
+    (stops.Waker: the stop's number waits in a socket Qt watches); one closes the window
+    as its close button does (the session saved, an export cancelled and joined, every
+    thread joined), and the process exits with 130 or 143."""
+    waker = Waker()
     try:
+        from PySide6.QtCore import QSocketNotifier
+
         from .main_window import MainWindow
         from .memory import freeze_start_up_objects
 
         app = build_application(argv)
         window = MainWindow()
+
+        def woken() -> None:
+            if waker.received is None and waker.read() is not None:
+                window.close()  # never refused: it saves the session and joins every thread
+                app.quit()
+
         try:
-            stops.watch(window)
+            notifier = QSocketNotifier(waker.fileno(), QSocketNotifier.Type.Read, window)
+            notifier.activated.connect(woken)
             window.show()
             if file:
-                window.document.open_file(file)
+                window.open_file(file)
             freeze_start_up_objects()
             status = app.exec()
-            return status if stops.received is None else 128 + stops.received
+            return status if waker.received is None else exit_status(waker.received)
         finally:
             # Also after an exception: Qt aborts the process if a running QThread is destroyed.
             window.close()
     finally:
-        stops.uninstall()
+        waker.close()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -166,10 +177,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if problem:
         print(f"{APP_ID}: error: {problem}", file=sys.stderr)
         return 2
-    from ._refcount_guard import guard_singletons
     from .memory import tune_malloc
 
-    # Before any other Qt call: see _refcount_guard for the PySide6 fault this works around.
-    guard_singletons()
     tune_malloc()  # flat memory, and freed memory reused, over a long session (memory.py)
     return run(argv, args.file)

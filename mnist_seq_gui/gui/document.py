@@ -8,49 +8,31 @@ and restores the digit source the file records.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QGuiApplication, QImage
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
-from ..core import MnistSeqError, file_stem
-from ..files import composition_text, read_recipe, write_png
+from ..core import MnistSeqError
+from .model import SessionModel
 from .qimage import qimage_to_grey
-from .recipe import Recipe, variation_values
-from .stored import from_mapping
-
-if TYPE_CHECKING:
-    from .main_window import MainWindow
+from .state.session import Session
+from .workers import RenderResult
 
 STATUS_MS = 6000
 APP_TITLE = "mnist-seq explorer"
 
 
-def recipe_from_file(path: Path) -> Recipe:
-    """The recipe a PNG records; MnistSeqError (one line) if it cannot be used."""
-    saved = read_recipe(path)
-    spec = saved.spec
-    values = {
-        "sequence": "".join(map(str, spec.digits)),
-        "rule": spec.rule,
-        "min_spacing": spec.min_spacing,
-        "max_spacing": spec.max_spacing,
-        "width": spec.width,
-        "white_on_black": spec.white_on_black,
-        "seed": saved.seed,
-        "item": saved.item,
-        "indices": saved.indices,
-        "source": saved.source,
-        "pool": spec.pool,
-        **variation_values(spec.variation),
-    }
-    recipe, notes = from_mapping(values, what=path.name)
-    if notes:
-        raise MnistSeqError(notes[0])
-    return recipe
+def session_from_file(path: Path) -> Session:
+    """The session a PNG records; MnistSeqError (one line) if it cannot be used."""
+    from ..files import read_saved  # here: Pillow loads only when a file is opened
+
+    saved = read_saved(path)
+    return Session(saved.recipe, "".join(map(str, saved.digits)), saved.seed, saved.item,
+                   saved.indices, saved.source)  # fmt: skip
 
 
 def _pixels_on_disk(path: Path) -> np.ndarray | None:
@@ -59,24 +41,30 @@ def _pixels_on_disk(path: Path) -> np.ndarray | None:
 
 
 class Document(QObject):
-    """Which file the window shows and whether the recipe still matches it."""
+    """Which file the window shows and whether the session still matches it. Works with
+    the window (a QWidget: its title, dialogs' parent), the model, the result shown
+    (`shown()`), and says what happened through `say(text)` and `error(title, text)`."""
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(
+        self,
+        window: QWidget,
+        model: SessionModel,
+        shown: Callable[[], RenderResult | None],
+        say: Callable[[str], None],
+        error: Callable[[str, str], None],
+    ) -> None:
         super().__init__(window)
-        self.window = window
+        self.window, self.model, self.shown, self.say, self.error = window, model, shown, say, error
         self.path: Path | None = None
-        self.saved: Recipe | None = None  # the recipe at the last open or save
+        self.saved: Session | None = None  # the session at the last open or save
         self.folder = Path.home()
 
     # ------------------------------------------------------------------ state
 
-    def update_title(self, recipe: Recipe) -> None:
+    def update_title(self, session: Session) -> None:
         window = self.window
         if self.path is None:
-            try:
-                name = file_stem(recipe.digits())
-            except MnistSeqError:
-                name = "untitled"
+            name = "-".join(session.sequence) or "untitled"
             if len(name) > 40:
                 name = name[:39] + "\u2026"
             window.setWindowFilePath("")
@@ -85,15 +73,15 @@ class Document(QObject):
         else:
             window.setWindowFilePath(str(self.path))
             window.setWindowTitle(f"{self.path.name}[*] \u2014 {APP_TITLE}")
-            window.setWindowModified(recipe != self.saved)
+            window.setWindowModified(session != self.saved)
 
-    def _attach(self, path: Path, recipe: Recipe) -> None:
-        self.path, self.saved, self.folder = path, recipe, path.parent
-        self.update_title(self.window.model.recipe())
+    def _attach(self, path: Path, session: Session) -> None:
+        self.path, self.saved, self.folder = path, session, path.parent
+        self.update_title(self.model.session())
 
     def default_save_path(self) -> Path:
-        result = self.window.result()
-        stem = file_stem(result.composition.spec.digits) if result else "mnist-seq"
+        result = self.shown()
+        stem = "-".join(map(str, result.composition.digits)) if result else "mnist-seq"
         return self.folder / f"{stem}.png"
 
     # ------------------------------------------------------------------ actions
@@ -101,7 +89,7 @@ class Document(QObject):
     def save(self) -> bool:
         if self.path is None:
             return self.save_as()
-        result = self.window.result()
+        result = self.shown()
         if result is None:
             return False
         on_disk = _pixels_on_disk(self.path) if self.path.exists() else result.composition.pixels
@@ -110,7 +98,7 @@ class Document(QObject):
             if answer == QMessageBox.StandardButton.Save:
                 return self.save_as()
             if answer != QMessageBox.StandardButton.Yes:
-                self.window.show_status("Not saved", STATUS_MS)
+                self.say("Not saved")
                 return False
         return self.save_to(self.path)
 
@@ -134,7 +122,7 @@ class Document(QObject):
         return QMessageBox.StandardButton(box.exec())
 
     def save_as(self) -> bool:
-        if self.window.result() is None:
+        if self.shown() is None:
             return False
         path, _ = QFileDialog.getSaveFileName(
             self.window, "Save Image", str(self.default_save_path()), "PNG images (*.png)"
@@ -148,21 +136,22 @@ class Document(QObject):
 
     def save_to(self, path: str | Path) -> bool:
         """Write the shown image 1:1 with its recipe; a dialog explains any failure."""
-        result = self.window.result()
+        result = self.shown()
         if result is None:
-            self.window.show_status("Nothing to save yet", STATUS_MS)
+            self.say("Nothing to save yet")
             return False
+        from ..files import composition_text, write_png
+
         path = Path(path)
         comp = result.composition
-        text = composition_text(comp, result.bank.source, result.recipe.item)
         try:
-            write_png(path, comp.pixels, text)
+            write_png(path, comp.pixels, composition_text(comp, result.bank.source))
         except (MnistSeqError, OSError) as exc:
-            self.window.show_error("Could not save the image", str(exc))
+            self.error("Could not save the image", str(exc))
             return False
-        self._attach(path, result.recipe)
+        self._attach(path, result.session)
         width, height = comp.pixels.shape[1], comp.pixels.shape[0]
-        self.window.show_status(f"Saved {path.name} ({width} \u00d7 {height} px)", STATUS_MS)
+        self.say(f"Saved {path.name} ({width} \u00d7 {height} px)")
         return True
 
     def open_dialog(self) -> bool:
@@ -175,22 +164,22 @@ class Document(QObject):
         """Restore the recipe saved in a PNG; the same pixels are then drawn."""
         path = Path(path)
         try:
-            recipe = recipe_from_file(path)
+            session = session_from_file(path)
         except MnistSeqError as exc:
-            self.window.show_error("Could not open the image", str(exc))
+            self.error("Could not open the image", str(exc))
             return False
-        self.window.model.reset(recipe, snap=False)
-        self._attach(path, recipe)
-        self.window.show_status(f"Opened {path.name}", STATUS_MS)
+        self.model.reset(session, snap=False)
+        self._attach(path, session)
+        self.say(f"Opened {path.name}")
         return True
 
     def copy_image(self) -> None:
-        result = self.window.result()
+        result = self.shown()
         if result is None:
             return
         QGuiApplication.clipboard().setImage(result.image)
         size = f"{result.image.width()} \u00d7 {result.image.height()} px"
-        self.window.show_status(f"Copied the {size} image", STATUS_MS)
+        self.say(f"Copied the {size} image")
 
 
 def error_box(parent: QWidget, title: str, text: str) -> QMessageBox:

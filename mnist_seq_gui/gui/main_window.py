@@ -1,20 +1,22 @@
-"""MainWindow: glue between the recipe model, the panel, the preview, the gallery and files.
+"""MainWindow: glue between the session model, the panel, the preview, the gallery and files.
 
 The model (gui/model.py) holds what is drawn; the panel edits it; every change comes
-back through `RecipeModel.changed` and is drawn by the render threads. Actions and
-menus are built in gui/actions.py, files handled in gui/document.py.
+back through `SessionModel.changed` and is drawn by the render threads (gui/workers.py).
+Actions are made in gui/actions.py, files handled by gui/document.py; neither knows the
+window: they get the callables they need.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QResizeEvent, QShowEvent
+from PySide6.QtGui import QCloseEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QFileDialog,
     QMainWindow,
-    QMenu,
     QMessageBox,
     QScrollArea,
     QSplitter,
@@ -23,67 +25,39 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core import SequenceSpec
-from .actions import create_actions, create_menus
+from ..core import new_seed
+from .actions import about, create_actions, create_menus
 from .document import STATUS_MS, Document, error_box
-from .drawing import BankCache, compose_recipe, gallery_key
 from .gallery import GalleryView
-from .image_page import ImagePage, corner_toggle
-from .image_view import FIT, ZOOM_STEPS
-from .model import RecipeModel
-from .parameters_panel import ParametersPanel
+from .model import SessionModel
+from .panel import ParametersPanel
+from .preview import FIT, ZOOM_STEPS, ImagePage, corner_toggle
 from .problem_bar import ProblemBar
-from .recipe import Problem, Recipe, sentence
-from .render_thread import (
-    ComposeFn,
-    GalleryResult,
-    GalleryThread,
-    RenderRequest,
-    RenderResult,
-    RenderThread,
-)
-from .samples import Samples
-from .settings import Session, read_session, write_session
+from .settings import ViewState, read_session, write_session
 from .shortcuts import ShortcutPassthrough
+from .state.edits import Problem, pick_another
+from .state.jobs import BankCache, gallery_key
+from .state.session import Session
 from .status_bar import StatusBar
-
-if TYPE_CHECKING:
-    from .export_dialog import ExportDialog
+from .workers import ComposeFn, GalleryResult, GalleryThread, RenderRequest, RenderResult, RenderThread, compose_session
 
 PREFERRED_SIZE = (1100, 700)
+
+
+def _index_name(session: Session, plural: bool = False) -> str:
+    return ("MNIST test ind" if session.source is None else "ind") + ("ices" if plural else "ex")
 
 
 class MainWindow(QMainWindow):
     """The explorer's main window."""
 
-    # Made by gui/actions.py.
-    open_action: QAction
-    save_action: QAction
-    save_as_action: QAction
-    export_action: QAction
-    quit_action: QAction
-    copy_action: QAction
-    reroll_action: QAction
-    zoom_in_action: QAction
-    zoom_out_action: QAction
-    actual_size_action: QAction
-    fit_action: QAction
-    gallery_action: QAction
-    ink_boxes_action: QAction
-    about_action: QAction
-    about_qt_action: QAction
-    file_menu: QMenu
-    edit_menu: QMenu
-    view_menu: QMenu
-    help_menu: QMenu
-
     imageShown = Signal(int)  # id of the request whose image is now shown
     galleryShown = Signal(int)  # id of the gallery request now shown
 
-    def __init__(self, compose_fn: ComposeFn = compose_recipe, parent: QWidget | None = None):
+    def __init__(self, compose_fn: ComposeFn = compose_session, parent: QWidget | None = None):
         super().__init__(parent)
-        session = read_session()
-        self.model = RecipeModel(session.recipe, self)
+        session, view = read_session()
+        self.model = SessionModel(session, self)
         banks = BankCache()
         self._render = RenderThread(compose_fn, banks, self)
         self._render.done.connect(self._on_rendered)
@@ -91,31 +65,38 @@ class MainWindow(QMainWindow):
         self._gallery_thread = GalleryThread(banks, self)
         self._gallery_thread.done.connect(self._on_gallery)
         self._gallery_thread.failed.connect(self._on_gallery_failed)
-        self._latest_id = 0
-        self._latest_gallery_id = 0
-        self._shown_gallery_id = 0
-        self._gallery_key: tuple[Recipe, int] | None = None  # what the samples show
+        self._latest_id = self._latest_gallery_id = self._shown_gallery_id = 0
+        self._gallery_key: tuple[Session, int] | None = None  # what the samples show
+        self._gallery: GalleryResult | None = None
         self._result: RenderResult | None = None
         self._error_box: QMessageBox | None = None
-        self._closed = False
-        self._sized = False  # the splitter got its first sizes
-        self._export_dialog: ExportDialog | None = None
-        self.document = Document(self)
-        self.document.folder = session.save_dir
-        self.samples = Samples(self)
-
+        self._closed = self._sized = False
+        self._export_dialog: QDialog | None = None
+        self.document = Document(self, self.model, self.result, self.say, self.show_error)
+        self.document.folder = view.save_dir
         self._create_widgets()
-        create_actions(self)
-        create_menus(self)
-        self.tabs.setCornerWidget(corner_toggle(self.ink_boxes_action, "inkBoxesButton"))
-        self._create_status_bar()
-        self.passthrough = ShortcutPassthrough(self.actions(), self.copy_action, self)
+        self.actions_ = create_actions(self, {
+            "open": self.document.open_dialog, "save": self.document.save,
+            "save_as": self.document.save_as, "export": self.export_dataset, "quit": self.close,
+            "copy": self.document.copy_image, "reroll": self.reroll,
+            "zoom_in": self.image_page.zoom_in, "zoom_out": self.image_page.zoom_out,
+            "actual_size": lambda: self.image_page.set_zoom(1),
+            "fit": lambda: self.image_page.set_zoom(FIT), "gallery": self.toggle_gallery,
+            "ink_boxes": self.show_ink_boxes, "about": lambda: about(self),
+            "about_qt": QApplication.aboutQt,
+        })  # fmt: skip
+        create_menus(self.menuBar(), self.actions_)
+        self.tabs.setCornerWidget(corner_toggle(self.actions_.ink_boxes, "inkBoxesButton"))
+        status = StatusBar(self)
+        self.setStatusBar(status)
+        self.size_label = status.add_label("sizeLabel")
+        self.time_label = status.add_label("renderTimeLabel")
+        self.seed_label = status.add_label("seedLabel")
+        self.passthrough = ShortcutPassthrough(self.actions(), self.actions_.copy, self)
         self.passthrough.watch(self.panel.text_fields())
         self._connect()
-        self._apply_session(session)
-        self._on_recipe_changed(self.model.recipe())
-
-    # ------------------------------------------------------------------ construction
+        self._apply_view(view)
+        self._on_session_changed(self.model.session())
 
     def _create_widgets(self) -> None:
         self.panel = ParametersPanel()
@@ -127,87 +108,69 @@ class MainWindow(QMainWindow):
         self.panel_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scrollbar = self.panel_scroll.verticalScrollBar().sizeHint().width()
         self.panel_scroll.setMinimumWidth(self.panel.minimumSizeHint().width() + scrollbar)
-
         self.problem_bar = ProblemBar()
         self.image_page = ImagePage()
         self.preview = self.image_page.preview
-        self.zoom_combo = self.image_page.zoom_combo
         self.gallery = GalleryView()
         self.tabs = QTabWidget()
         self.tabs.setObjectName("viewTabs")
         self.tabs.addTab(self.image_page, "&Image")
         self.tabs.addTab(self.gallery, "&Gallery")
-
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.setSpacing(6)
         right_layout.addWidget(self.problem_bar)
         right_layout.addWidget(self.tabs, 1)
-
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.setObjectName("mainSplitter")
-        splitter.setChildrenCollapsible(False)
-        splitter.addWidget(self.panel_scroll)
-        splitter.addWidget(right)
-        splitter.setStretchFactor(1, 1)
-        self.splitter = splitter
-        self.setCentralWidget(splitter)
-
-    def _create_status_bar(self) -> None:
-        status = StatusBar(self)
-        self.setStatusBar(status)
-        self.size_label = status.add_label("sizeLabel")
-        self.time_label = status.add_label("renderTimeLabel")
-        self.seed_label = status.add_label("seedLabel")
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(self.panel_scroll)
+        self.splitter.addWidget(right)
+        self.splitter.setStretchFactor(1, 1)
+        self.setCentralWidget(self.splitter)
 
     def _connect(self) -> None:
-        self.model.changed.connect(self._on_recipe_changed)
-        self.model.noted.connect(lambda text: self.show_status(text, STATUS_MS))
+        self.model.changed.connect(self._on_session_changed)
+        self.model.noted.connect(self.say)
         self.panel.edited.connect(self.model.set)
-        self.panel.rerollRequested.connect(self.samples.reroll)
+        self.panel.rerollRequested.connect(self.reroll)
         self.panel.seedRecommitted.connect(self.model.recommit_seed)
-        self.panel.sourceBrowseRequested.connect(self.samples.choose_source)
+        self.panel.sourceBrowseRequested.connect(self.choose_source)
         self.panel.variationCleared.connect(self.model.clear_variation)
         self.problem_bar.widthOffered.connect(lambda w: self.model.set("width", w))
         self.problem_bar.randomRuleOffered.connect(lambda: self.model.set("rule", "random"))
         self.image_page.zoomChanged.connect(self.update_actions)
-        self.preview.digitHovered.connect(self.samples.digit_hovered)
-        self.preview.digitClicked.connect(self.samples.reroll_digit)
+        self.preview.digitHovered.connect(self._digit_hovered)
+        self.preview.digitClicked.connect(self.reroll_digit)
         self.preview.canvas.scaleChanged.connect(self.update_actions)
         self.tabs.currentChanged.connect(lambda _i: self._request_gallery())
         self.gallery.countChanged.connect(lambda _n: self._request_gallery())
-        self.gallery.sampleClicked.connect(self.samples.use_sample)
-        self.gallery.sampleHovered.connect(self.samples.sample_hovered)
+        self.gallery.sampleClicked.connect(self.use_sample)
+        self.gallery.sampleHovered.connect(self._sample_hovered)
 
-    def _apply_session(self, session: Session) -> None:
+    def _apply_view(self, view: ViewState) -> None:
         screen = self.screen().availableGeometry()
-        if session.geometry is None or not self.restoreGeometry(session.geometry):
-            self.resize(
-                min(PREFERRED_SIZE[0], screen.width()), min(PREFERRED_SIZE[1], screen.height())
-            )
+        if view.geometry is None or not self.restoreGeometry(view.geometry):
+            self.resize(min(PREFERRED_SIZE[0], screen.width()), min(PREFERRED_SIZE[1], screen.height()))
         self.resize(self.size().boundedTo(screen.size()))
-        self.set_zoom(session.zoom)
-        self.gallery.count_spin.setValue(session.gallery_count)
-        self.tabs.setCurrentIndex(1 if session.gallery_shown else 0)
-        self.panel.show_variation(session.variation_shown)
-        self.ink_boxes_action.setChecked(session.ink_boxes)
-        for note in session.notes:
-            self.show_status(note, STATUS_MS)
+        self.image_page.set_zoom(view.zoom)
+        self.gallery.count_spin.setValue(view.gallery_count)
+        self.tabs.setCurrentIndex(1 if view.gallery_shown else 0)
+        self.panel.show_variation(view.variation_shown)
+        self.actions_.ink_boxes.setChecked(view.ink_boxes)
+        for note in view.notes:
+            self.say(note)
 
     # ------------------------------------------------------------------ model -> view
 
-    def current_spec(self) -> SequenceSpec:
-        """The spec the recipe describes; MnistSeqError with a user-facing reason."""
-        return self.model.recipe().spec()
-
-    def _on_recipe_changed(self, recipe: Recipe) -> None:
-        self.panel.show_recipe(recipe, self.model.widths())
+    def _on_session_changed(self, session: Session) -> None:
+        self.panel.show_session(session, self.model.widths())
         self.problem_bar.show_problem(self.model.problem(), self._result is not None)
-        self.document.update_title(recipe)
+        self.document.update_title(session)
         if self.model.problem() is None:
             self._latest_id += 1
-            self._render.submit(RenderRequest(self._latest_id, recipe))
+            self._render.submit(RenderRequest(self._latest_id, session))
         self._request_gallery()
         self.update_actions()
 
@@ -227,40 +190,89 @@ class MainWindow(QMainWindow):
             return
         self._result = result
         comp = result.composition
-        tips = self.samples.digit_tips(result)
+        name = _index_name(result.session)
+        tips = [f"Digit {d} \u00b7 {name} {i}\nClick to draw another {d}" for d, i in zip(comp.digits, comp.indices)]
         self.preview.set_image(result.image, comp.boxes, tips, result.ink_boxes)
         self.size_label.setText(f"{result.image.width()} \u00d7 {result.image.height()} px")
         self.time_label.setText(f"{result.elapsed_ms:.1f} ms")
-        self.seed_label.setText(self.samples.seed_text(result.recipe))
+        session = result.session
+        text = f"seed {session.seed}" + (f" \u00b7 sample {session.item}" if session.item else "")
+        self.seed_label.setText(text + (" \u00b7 digits picked by hand" if session.indices else ""))
         self.update_actions()
         self.imageShown.emit(result.request_id)
 
     def _on_failed(self, request_id: int, message: str) -> None:
         if request_id != self._latest_id or self._closed:
             return
-        recipe = self.model.recipe()
-        if recipe.source:
-            message = f"digits from {recipe.source}: {message}"
-        self.problem_bar.show_problem(Problem(sentence(message)), self._result is not None)
-        self.show_status(message, STATUS_MS)
+        source = self.model.session().source
+        message = f"digits from {source}: {message}" if source else message
+        sentence = message[:1].upper() + message[1:] + ("" if message.endswith(".") else ".")
+        self.problem_bar.show_problem(Problem(None, sentence), self._result is not None)
+        self.say(message)
+
+    # ------------------------------------------------------------------ rerolls and picks
+
+    def can_reroll(self) -> bool:
+        return bool(self.model.session().sequence)
+
+    def reroll(self) -> None:
+        """New seed (new MNIST samples and gaps), every other field kept."""
+        seed = new_seed()
+        self.model.set("seed", seed)
+        self.say(f"Rerolled: seed {seed}")
+
+    def reroll_digit(self, position: int) -> None:
+        """Draw another MNIST image for one digit; the others keep their pixels."""
+        result, session = self._result, self.model.session()
+        if result is None or result.session.sequence != session.sequence:
+            return
+        comp = result.composition
+        if not 0 <= position < len(comp.indices):
+            return
+        pool = result.bank.pool(session.recipe.pool)
+        digit = comp.digits[position]
+        first = int(pool.starts[digit])
+        candidates = pool.by_label_order[first : first + int(pool.counts[digit])]
+        made, note = pick_another(session, comp.digits, comp.indices, candidates.tolist(), position, new_seed())
+        if made is not None:
+            self.model.reset(made, snap=False)
+        self.say(note)
+
+    def _digit_hovered(self, position: int) -> None:
+        result = self._result
+        if result is None or not 0 <= position < len(result.composition.indices):
+            self.statusBar().clearMessage()
+            return
+        comp = result.composition
+        self.statusBar().showMessage(
+            f"Digit {position + 1}: {comp.digits[position]}, {_index_name(result.session)} "
+            f"{comp.indices[position]} \u2014 click to draw another sample"
+        )
+
+    def choose_source(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Folder with MNIST IDX files", str(self.document.folder))
+        if folder:
+            self.model.set("source", folder)
 
     # ------------------------------------------------------------------ gallery
 
     def gallery_visible(self) -> bool:
         return self.tabs.currentWidget() is self.gallery
 
+    def toggle_gallery(self) -> None:
+        self.tabs.setCurrentIndex(0 if self.gallery_visible() else 1)
+
     def _request_gallery(self) -> None:
-        recipe = self.model.recipe()
+        session = self.model.session()
         if self._closed or not self.gallery_visible() or self.model.problem() is not None:
             return
-        key = (gallery_key(recipe), self.gallery.count())
+        key = (gallery_key(session), self.gallery.count())
         if key == self._gallery_key:
-            self.samples.mark_current_sample()
+            self._mark_current_sample()
             return  # the samples do not depend on the digits typed, the item or picks
         self._gallery_key = key
         self._latest_gallery_id += 1
-        request = RenderRequest(self._latest_gallery_id, recipe, self.gallery.count())
-        self._gallery_thread.submit(request)
+        self._gallery_thread.submit(RenderRequest(self._latest_gallery_id, session, self.gallery.count()))
 
     def latest_gallery_id(self) -> int:
         return self._latest_gallery_id
@@ -273,74 +285,89 @@ class MainWindow(QMainWindow):
         if result.request_id != self._latest_gallery_id or self._closed:
             return
         self._shown_gallery_id = result.request_id
-        self.samples.show_gallery(result)
+        self._gallery = result
+        name = _index_name(result.session, plural=True)
+        tips = [
+            f"Sample {i}: {label}\n{name} {', '.join(map(str, row[row >= 0].tolist()))}"
+            "\nClick to show it in the Image tab"
+            for i, (label, row) in enumerate(zip(result.labels, result.indices))
+        ]
+        note = (
+            f"items 0\u2013{len(result.images) - 1} of the data set Export writes with seed "
+            f"{result.session.seed} \u00b7 {result.elapsed_ms:.1f} ms"
+        )
+        ink = () if result.ink_boxes is None else result.ink_boxes.tolist()
+        self.gallery.set_samples(result.images, tips, note, ink)
+        self._mark_current_sample()
         self.galleryShown.emit(result.request_id)
 
     def _on_gallery_failed(self, request_id: int, message: str) -> None:
         if request_id == self._latest_gallery_id and not self._closed:
             self.gallery.set_samples((), (), message)
 
+    def _mark_current_sample(self) -> None:
+        """Frame the sample the main image shows, if it shows one."""
+        gallery, session = self._gallery, self.model.session()
+        current = -1
+        if gallery is not None and session.indices is None and session.item < len(gallery.labels):
+            current = session.item if gallery.labels[session.item] == session.sequence else -1
+        self.gallery.canvas.set_current(current)
+
+    def use_sample(self, index: int) -> None:
+        """Make gallery sample `index` the main image (same pixels) and show it."""
+        gallery = self._gallery
+        if gallery is None or not 0 <= index < len(gallery.labels):
+            return
+        label = gallery.labels[index]
+        self.model.reset(gallery.session.replace(sequence=label, item=index, indices=None), snap=False)
+        self.tabs.setCurrentIndex(0)
+        self.say(f"Sample {index} ({label}) is now the image")
+
+    def _sample_hovered(self, index: int) -> None:
+        gallery = self._gallery
+        if gallery is None or not 0 <= index < len(gallery.labels):
+            self.statusBar().clearMessage()
+            return
+        row = gallery.indices[index]
+        self.statusBar().showMessage(
+            f"Sample {index}: {gallery.labels[index]}, {_index_name(gallery.session, plural=True)} "
+            f"{', '.join(map(str, row[row >= 0].tolist()))} \u2014 click to show it"
+        )
+
     def show_ink_boxes(self, shown: bool) -> None:
         """Outline each digit's ink in the preview and the gallery."""
         self.preview.canvas.set_show_ink(shown)
         self.gallery.canvas.set_show_ink(shown)
 
-    # ------------------------------------------------------------------ zoom
+    # ------------------------------------------------------------------ messages, state
 
-    def set_zoom(self, zoom: int) -> None:
-        self.image_page.set_zoom(zoom)
-
-    def zoom_in(self) -> None:
-        self.image_page.zoom_in()
-
-    def zoom_out(self) -> None:
-        self.image_page.zoom_out()
-
-    # ------------------------------------------------------------------ files
-
-    def open_file(self, path: str | Path) -> bool:
-        return self.document.open_file(path)
-
-    def save(self) -> bool:
-        return self.document.save()
-
-    def save_to(self, path: str | Path) -> bool:
-        return self.document.save_to(path)
-
-    # ------------------------------------------------------------------ messages
-
-    def show_status(self, text: str, timeout: int = 0) -> None:
-        self.statusBar().showMessage(text, timeout)
+    def say(self, text: str) -> None:
+        self.statusBar().showMessage(text, STATUS_MS)
 
     def show_error(self, title: str, text: str) -> None:
         """A window-modal warning that does not block the caller (tests, timers)."""
         if self._error_box is not None:
             self._error_box.close()
         self._error_box = error_box(self, title, text)
-        self.show_status(text, STATUS_MS)
+        self.say(text)
 
     def error_dialog(self) -> QMessageBox | None:
-        """The last error dialog shown, if any (for tests and tools)."""
         return self._error_box
-
-    # ------------------------------------------------------------------ state of actions
 
     def update_actions(self) -> None:
         has_image = self._result is not None
-        for action in (self.save_action, self.save_as_action, self.copy_action):
-            action.setEnabled(has_image)
-        can_reroll = self.samples.can_reroll()
-        self.reroll_action.setEnabled(can_reroll)
-        self.panel.set_can_reroll(can_reroll)
+        for name in ("save", "save_as", "copy"):
+            self.actions_.by_name[name].setEnabled(has_image)
+        self.actions_.reroll.setEnabled(self.can_reroll())
+        self.panel.set_can_reroll(self.can_reroll())
         zoom = self.preview.effective_zoom() if has_image else 1.0
-        self.zoom_in_action.setEnabled(has_image and zoom < ZOOM_STEPS[-1])
-        self.zoom_out_action.setEnabled(has_image and zoom > ZOOM_STEPS[0])
-        self.fit_action.setChecked(self.preview.zoom() == FIT)
+        self.actions_.zoom_in.setEnabled(has_image and zoom < ZOOM_STEPS[-1])
+        self.actions_.zoom_out.setEnabled(has_image and zoom > ZOOM_STEPS[0])
+        self.actions_.fit.setChecked(self.preview.zoom() == FIT)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        if not self._sized:
-            # The panel gets about a third of the window, never less than it needs.
+        if not self._sized:  # the panel gets about a third of the window, never less than it needs
             self._sized = True
             total = self.splitter.width()
             panel = min(max(self.panel_scroll.minimumWidth(), round(total * 0.36)), 420)
@@ -353,43 +380,40 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ export, close
 
     def export_dataset(self) -> None:
-        """Open the export dialog, prefilled with the current recipe."""
-        from .export_checks import defaults_from_recipe
+        """Open the export dialog, prefilled with the current session."""
         from .export_dialog import ExportDialog
+        from .state.jobs import export_defaults
 
         if self._export_dialog is not None:
             self._export_dialog.raise_()
             self._export_dialog.activateWindow()
             return
-        dialog = ExportDialog(self, defaults_from_recipe(self.model.recipe()))
+        dialog = ExportDialog(self, export_defaults(self.model.session()))
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.exported.connect(lambda path: self.show_status(f"Exported to {path}", 8000))
-        dialog.destroyed.connect(self._forget_export_dialog)
+        dialog.exported.connect(lambda path: self.statusBar().showMessage(f"Exported to {path}", 8000))
+        dialog.destroyed.connect(lambda: setattr(self, "_export_dialog", None))
         self._export_dialog = dialog
         dialog.open()
 
-    def _forget_export_dialog(self) -> None:
-        self._export_dialog = None
-
-    def session(self) -> Session:
-        return Session(
-            recipe=self.model.recipe(),
-            zoom=self.preview.zoom(),
-            gallery_count=self.gallery.count(),
-            gallery_shown=self.gallery_visible(),
-            variation_shown=self.panel.variation.is_open(),
-            ink_boxes=self.ink_boxes_action.isChecked(),
-            save_dir=self.document.folder,
+    def view_state(self) -> ViewState:
+        return ViewState(
+            zoom=self.preview.zoom(), gallery_count=self.gallery.count(),
+            gallery_shown=self.gallery_visible(), variation_shown=self.panel.variation_shown(),
+            ink_boxes=self.actions_.ink_boxes.isChecked(), save_dir=self.document.folder,
             geometry=self.saveGeometry(),
-        )
+        )  # fmt: skip
+
+    def open_file(self, path: str | Path) -> bool:
+        return self.document.open_file(path)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self._closed:
-            write_session(self.session())
+            write_session(self.model.session(), self.view_state())
             self._closed = True
             if self._export_dialog is not None:
                 # A closing parent does not run its dialogs' closeEvent: join the export here.
-                self._export_dialog.stop_and_wait()
+                self._export_dialog.stop_and_wait()  # type: ignore[attr-defined]
             self._render.stop()
             self._gallery_thread.stop()
         event.accept()
+

@@ -1,8 +1,8 @@
-"""The explorer's settings: the last recipe, the view and the window, read defensively.
+"""The explorer's settings: the last session, the view and the window, read defensively.
 
-The recipe goes through `recipe.from_mapping`, the same check an opened file gets, so
-a damaged or absurd value (width=2147483648, zoom=10**30, seed=-1) becomes a note in
-the status bar and the default, never an exception at every start.
+The session goes through its own text codec (gui/state/session.py), which is the
+recipe's, so a damaged or absurd value (width=2147483648, zoom=10**30, seed=-1) becomes a
+note in the status bar and the value from before, never an exception at every start.
 """
 
 from __future__ import annotations
@@ -13,28 +13,25 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
 
-from .edits import settle
 from .gallery import MAX_SAMPLES, MIN_SAMPLES
-from .image_view import FIT, ZOOM_STEPS
-from .recipe import DEFAULT, FIELDS, Recipe
-from .stored import from_mapping, to_mapping
+from .preview import FIT, ZOOM_STEPS
+from .state.edits import settle
+from .state.session import Session, from_stored, to_stored
 
 ORGANIZATION = "mnist-seq"
 APPLICATION = "mnist-seq-gui"
+_GROUP = "params"  # where the session's fields are stored (as in 0.2)
 
 
 def settings_store() -> QSettings:
     """The explorer's settings (an INI file, so tests can redirect it with QSettings.setPath)."""
-    return QSettings(
-        QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORGANIZATION, APPLICATION
-    )
+    return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORGANIZATION, APPLICATION)
 
 
 @dataclass
-class Session:
-    """Everything restored at start."""
+class ViewState:
+    """How the window showed the session."""
 
-    recipe: Recipe
     zoom: int = FIT
     gallery_count: int = 16
     gallery_shown: bool = False
@@ -45,17 +42,11 @@ class Session:
     notes: tuple[str, ...] = ()
 
 
-def _choice(
-    settings: QSettings, key: str, allowed: Container[int], default: int, notes: list[str]
-) -> int:
-    raw = settings.value(key, default)
-    try:
-        value = int(str(raw).strip()) if len(str(raw)) <= 20 else None
-    except ValueError:
-        value = None
+def _choice(settings: QSettings, key: str, allowed: Container[int], default: int, notes: list[str]) -> int:
+    raw = str(settings.value(key, default))
+    value = int(raw) if len(raw) <= 20 and raw.strip().lstrip("-").isdigit() else None
     if value is None or value not in allowed:
-        name = key.split("/")[-1]
-        notes.append(f"settings: {name} {str(raw)[:40]!r} is not usable; using the default")
+        notes.append(f"settings: {key.split('/')[-1]} {raw[:40]!r} is not usable; using the default")
         return default
     return value
 
@@ -64,22 +55,22 @@ def _flag(settings: QSettings, key: str) -> bool:
     return settings.value(key, False) in (True, "true", "1", 1)
 
 
-def read_session() -> Session:
-    """The last session, with a note for every value that could not be used."""
+def read_session() -> tuple[Session, ViewState]:
+    """The last session and view, with a note for every value that could not be used."""
     settings = settings_store()
-    values = {}
-    for name in FIELDS:
-        raw = settings.value(f"params/{name}")
-        if raw is not None:
-            values[name] = raw
-    recipe, recipe_notes = from_mapping(values, DEFAULT, "settings")
-    notes = list(recipe_notes)
+    settings.beginGroup(_GROUP)
+    stored = {}
+    for key in settings.childKeys():
+        value = settings.value(key)  # a hand-edited "0,10" without quotes reads as a list
+        stored[key] = ",".join(map(str, value)) if isinstance(value, list) else value
+    settings.endGroup()
+    session, session_notes = from_stored(stored)
+    notes = list(session_notes)
     zoom = _choice(settings, "view/zoom", (FIT, *ZOOM_STEPS), FIT, notes)
     count = _choice(settings, "gallery/count", range(MIN_SAMPLES, MAX_SAMPLES + 1), 16, notes)
     folder = Path(str(settings.value("files/save_dir", str(Path.home()))))
     geometry = settings.value("window/geometry")
-    return Session(
-        recipe=settle(recipe),
+    view = ViewState(
         zoom=zoom,
         gallery_count=count,
         gallery_shown=_flag(settings, "gallery/shown"),
@@ -89,18 +80,20 @@ def read_session() -> Session:
         geometry=geometry if isinstance(geometry, QByteArray) else None,
         notes=tuple(notes),
     )
+    return settle(session), view
 
 
-def write_session(session: Session) -> None:
+def write_session(session: Session, view: ViewState) -> None:
     settings = settings_store()
-    for name, value in to_mapping(session.recipe).items():
-        settings.setValue(f"params/{name}", value)
-    settings.setValue("view/zoom", session.zoom)
-    settings.setValue("gallery/count", session.gallery_count)
-    settings.setValue("gallery/shown", session.gallery_shown)
-    settings.setValue("view/variation_shown", session.variation_shown)
-    settings.setValue("view/ink_boxes", session.ink_boxes)
-    settings.setValue("files/save_dir", str(session.save_dir))
-    if session.geometry is not None:
-        settings.setValue("window/geometry", session.geometry)
+    settings.remove(_GROUP)  # older keys (min_spacing, ...) go with the values they held
+    for name, value in to_stored(session).items():
+        settings.setValue(f"{_GROUP}/{name}", value)
+    settings.setValue("view/zoom", view.zoom)
+    settings.setValue("gallery/count", view.gallery_count)
+    settings.setValue("gallery/shown", view.gallery_shown)
+    settings.setValue("view/variation_shown", view.variation_shown)
+    settings.setValue("view/ink_boxes", view.ink_boxes)
+    settings.setValue("files/save_dir", str(view.save_dir))
+    if view.geometry is not None:
+        settings.setValue("window/geometry", view.geometry)
     settings.sync()

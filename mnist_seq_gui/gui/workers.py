@@ -1,4 +1,5 @@
-"""Long-lived worker threads where the newest request always wins.
+"""Worker threads: long-lived render threads where the newest request always wins, and
+the export thread.
 
 Modelled on Qt's threaded Mandelbrot example: `submit()` overwrites the single pending
 request under a mutex and wakes the thread; `run()` takes the newest request, does
@@ -11,6 +12,7 @@ built here; pixmaps only ever in the GUI thread.
 from __future__ import annotations
 
 import contextlib
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,20 +22,21 @@ import numpy as np
 from PySide6.QtCore import QMutex, QMutexLocker, QObject, QThread, QWaitCondition, Signal
 from PySide6.QtGui import QImage
 
-from ..core import Composition, DigitBank, MnistSeqError, prepare_maps
-from .drawing import BankCache, compose_recipe, gallery_batch
+from ..core import Composition, DigitBank, InputError, MnistSeqError, prepare_maps
+from ..dataset import DatasetConfig, ExportCancelled, SequenceDataset, export
 from .qimage import grey_qimage
-from .recipe import Recipe
+from .state.jobs import BankCache, compose_session, gallery_batch
+from .state.session import Session, worded
 
-ComposeFn = Callable[[DigitBank, Recipe], Composition]
+ComposeFn = Callable[[DigitBank, Session], Composition]
 
 
 @dataclass(frozen=True)
 class RenderRequest:
-    """Draw `recipe` (main image) or `count` gallery samples of it."""
+    """Draw `session` (main image) or `count` gallery samples of it."""
 
     request_id: int
-    recipe: Recipe
+    session: Session
     count: int = 0  # gallery requests only
 
 
@@ -42,7 +45,7 @@ class RenderResult:
     """A finished main image: the composition, its 1:1 QImage and how long it took."""
 
     request_id: int
-    recipe: Recipe
+    session: Session
     composition: Composition
     image: QImage  # H x W, Format_Grayscale8, owns its pixels
     elapsed_ms: float
@@ -55,7 +58,7 @@ class GalleryResult:
     """Gallery samples: items 0..K-1 of the recipe's data set."""
 
     request_id: int
-    recipe: Recipe
+    session: Session
     images: tuple[QImage, ...]
     labels: tuple[str, ...]
     indices: np.ndarray  # (K, n) MNIST indices
@@ -99,8 +102,6 @@ class LatestWinsThread(QThread):
                 self.start(QThread.Priority.LowPriority)
             else:
                 self._condition.wakeOne()
-
-    render = submit  # the name the render thread's users know
 
     def stop(self) -> None:
         """Abort, wake and join the thread; safe to call more than once."""
@@ -160,18 +161,18 @@ class LatestWinsThread(QThread):
 
 
 def image_job(
-    banks: BankCache, compose_fn: ComposeFn = compose_recipe
+    banks: BankCache, compose_fn: ComposeFn = compose_session
 ) -> Callable[[RenderRequest], RenderResult]:
-    """The main image: recipe -> RenderResult (bank loading is not counted as render time)."""
+    """The main image: session -> RenderResult (bank loading is not counted as render time)."""
 
     def job(request: RenderRequest) -> RenderResult:
-        bank = banks.get(request.recipe.source)
+        bank = banks.get(request.session.source)
         start = time.perf_counter()
-        comp = compose_fn(bank, request.recipe)
+        comp = compose_fn(bank, request.session)
         image = grey_qimage(comp.pixels)
         ink = comp.ink_boxes  # worked out here, off the GUI thread
         elapsed = (time.perf_counter() - start) * 1000.0
-        return RenderResult(request.request_id, request.recipe, comp, image, elapsed, bank, ink)
+        return RenderResult(request.request_id, request.session, comp, image, elapsed, bank, ink)
 
     return job
 
@@ -180,14 +181,14 @@ def gallery_job(banks: BankCache) -> Callable[[RenderRequest], GalleryResult]:
     """Gallery samples: recipe + count -> GalleryResult, one batch."""
 
     def job(request: RenderRequest) -> GalleryResult:
-        bank = banks.get(request.recipe.source)
+        bank = banks.get(request.session.source)
         start = time.perf_counter()
-        batch = gallery_batch(bank, request.recipe, request.count)
+        batch = gallery_batch(bank, request.session, request.count)
         images = tuple(grey_qimage(pixels) for pixels in batch["image"])
         elapsed = (time.perf_counter() - start) * 1000.0
         return GalleryResult(
             request.request_id,
-            request.recipe,
+            request.session,
             images,
             tuple(str(label) for label in batch["label"]),
             batch["mnist_indices"],
@@ -204,7 +205,7 @@ class RenderThread(LatestWinsThread):
 
     def __init__(
         self,
-        compose_fn: ComposeFn = compose_recipe,
+        compose_fn: ComposeFn = compose_session,
         banks: BankCache | None = None,
         parent: QObject | None = None,
     ) -> None:
@@ -215,7 +216,7 @@ def prepare_style(request: RenderRequest, stop: Callable[[], bool]) -> None:
     """After a gallery is shown: make the rest of its style's sampling maps, so rerolls
     never wait for them (0.2 to 0.3 s once for 3,213 combinations, in steps of a few ms
     that stop for new work)."""
-    prepare_maps(request.recipe.spec().variation.style, stop)
+    prepare_maps(request.session.recipe.variation, stop)
 
 
 class GalleryThread(LatestWinsThread):
@@ -225,3 +226,43 @@ class GalleryThread(LatestWinsThread):
         super().__init__(
             gallery_job(banks or BankCache()), "galleryThread", parent, idle_work=prepare_style
         )
+
+
+class ExportThread(QThread):
+    """One data-set export off the UI thread, with progress and Cancel. Every way it can
+    end is reported by exactly one signal: `succeeded`, `cancelled` or `failed` (a
+    one-line reason, also for errors nobody expected), so the dialog never keeps saying
+    "Exporting to ..." after the thread is gone."""
+
+    progressed = Signal(int, int)  # items done, items in total
+    succeeded = Signal(object)  # ExportResult
+    failed = Signal(str)
+    cancelled = Signal()
+
+    def __init__(
+        self, config: DatasetConfig, out_dir: str, fmt: str, overwrite: bool, parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("ExportThread")
+        self.config, self.out_dir, self.fmt, self.overwrite = config, out_dir, fmt, overwrite
+        self._stop = threading.Event()
+
+    def cancel(self) -> None:
+        self._stop.set()
+
+    def run(self) -> None:
+        try:
+            result = export(
+                SequenceDataset(self.config), self.out_dir, self.fmt, overwrite=self.overwrite,
+                progress=self.progressed.emit, cancel=self._stop.is_set,
+            )  # fmt: skip
+        except ExportCancelled:
+            self.cancelled.emit()
+        except MnistSeqError as exc:
+            self.failed.emit(worded(exc) if isinstance(exc, InputError) else str(exc))
+        except OSError as exc:
+            self.failed.emit(f"cannot write {self.out_dir}: {exc.strerror or exc}")
+        except Exception as exc:  # never leave the dialog waiting for an outcome
+            self.failed.emit(f"unexpected {type(exc).__name__}: {exc}")
+        else:
+            self.succeeded.emit(result)
