@@ -203,7 +203,9 @@ class MNIST_Sequence_API:
         """
         count = whole_number("num_samples", num_samples, 0, MAX_SAMPLES, error=SequenceError)
         length = whole_number("seq_len", seq_len, 1, 1024, error=SequenceError)
-        recipe = resolve(self.recipe(spacing_range, image_width, **fields), range(length, length + 1))
+        recipe = resolve(
+            self.recipe(spacing_range, image_width, **fields), range(length, length + 1)
+        )
         self._check_memory(count, recipe, output_dtype(dtype))
         seed = self._next_seed(seed)
         items = np.arange(count, dtype=np.uint64)

@@ -14,7 +14,17 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, NoReturn
 
-from .core import FIELDS, MAX_SEED, Field, InputError, MnistSeqError, Recipe, new_seed, shown, whole_number
+from .core import (
+    FIELDS,
+    MAX_SEED,
+    Field,
+    InputError,
+    MnistSeqError,
+    Recipe,
+    new_seed,
+    shown,
+    whole_number,
+)
 from .stops import said, status_of, terminate_as_interrupt
 
 EXIT_OK = 0

@@ -37,7 +37,6 @@ from .core import (
 )
 from .stops import deferred
 
-
 # Temporary files are named ".<target>.<random>.part": hidden, and recognisably ours.
 PART_SUFFIX = ".part"
 _NAME_KEEP = 200  # the target's name is shortened in the temporary name to stay < 255 bytes

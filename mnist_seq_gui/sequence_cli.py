@@ -76,16 +76,24 @@ def build_parser() -> argparse.ArgumentParser:
     add("max_spacing", nargs="?", help="largest gap between digits, px")
     add("image_width", nargs="?", help=f"image width, px (at most {MAX_WIDTH:,})")
     add("--seed", help=f"0..{MAX_SEED}; the same seed gives the same image")
-    add("-o", "--output", help="file to write, an existing folder to write <sequence>.png "
-        "into, or - for standard output (default: ./<d-i-g-i-t-s>.png)")  # fmt: skip
+    add(
+        "-o",
+        "--output",
+        help="file to write, an existing folder to write <sequence>.png "
+        "into, or - for standard output (default: ./<d-i-g-i-t-s>.png)",
+    )
     source_help = (
         "a folder holding one MNIST-style IDX pair (or its images file) instead of the "
         "bundled MNIST test set; a folder holding a training and a test set gives pools"
     )
     add("--source", metavar="DIR", help=source_help)
     add("--data", dest="source", help=argparse.SUPPRESS)  # its name before 0.3
-    add("--examples", action="store_true", help="write the original project's three "
-        "examples (0-7 at 224 px, 0-8 at 292, 0-9 at 280, spacing 0..10)")  # fmt: skip
+    add(
+        "--examples",
+        action="store_true",
+        help="write the original project's three "
+        "examples (0-7 at 224 px, 0-8 at 292, 0-9 at 280, spacing 0..10)",
+    )
     add("--version", action="version", version=f"%(prog)s {__version__}")
     add_recipe_options(parser, skip=("width", "spacing", "placement"))
     return parser

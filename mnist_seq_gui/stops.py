@@ -61,7 +61,9 @@ def routed(handler: Handler) -> Iterator[dict[int, Any]]:
     if not _main_thread():
         yield {}
         return
-    previous = {s: signal.signal(s, handler) for s in STOPS if signal.getsignal(s) is not signal.SIG_IGN}
+    previous: dict[int, Any] = {
+        s: signal.signal(s, handler) for s in STOPS if signal.getsignal(s) is not signal.SIG_IGN
+    }
     try:
         yield previous
     finally:

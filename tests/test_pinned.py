@@ -35,11 +35,23 @@ def sha(array: np.ndarray) -> str:
     return hashlib.sha256(np.ascontiguousarray(array).tobytes()).hexdigest()
 
 
-def recipe(width: int, lo: int, hi: int, rule: str = "uniform", white_on_black: bool = False,
-           variation: Variation | None = None) -> Recipe:  # fmt: skip
+def recipe(
+    width: int,
+    lo: int,
+    hi: int,
+    rule: str = "uniform",
+    white_on_black: bool = False,
+    variation: Variation | None = None,
+) -> Recipe:
     """The recipes of 0.1 and 0.2 drew with the strict fill rule."""
-    return Recipe(width=width, spacing=(lo, hi), rule=rule, placement="fill",
-                  white_on_black=white_on_black, variation=variation or Variation())  # fmt: skip
+    return Recipe(
+        width=width,
+        spacing=(lo, hi),
+        rule=rule,
+        placement="fill",
+        white_on_black=white_on_black,
+        variation=variation or Variation(),
+    )
 
 
 def _update(h: hashlib._Hash, *parts: object) -> None:
@@ -148,14 +160,23 @@ def rendered_offsets() -> str:
         for dtype in DTYPES:
             for rows in (slice(None), slice(0, 7)):
                 out = np.empty((len(indices[rows]), 28, width), dtype)
-                render(BANK, indices[rows], offsets[rows], np.zeros_like(offsets[rows]), out,
-                       white_on_black=white_on_black)  # fmt: skip
+                render(
+                    BANK,
+                    indices[rows],
+                    offsets[rows],
+                    np.zeros_like(offsets[rows]),
+                    out,
+                    white_on_black=white_on_black,
+                )
                 _update(h, out)
     return h.hexdigest()
 
 
 PLAIN: dict[str, tuple[Callable[[], str], str]] = {
-    "single_images": (single_images, "72ed0a9d5f9449500d23f665fb61f445d23067d4d352b58a69b52d77b660a306"),
+    "single_images": (
+        single_images,
+        "72ed0a9d5f9449500d23f665fb61f445d23067d4d352b58a69b52d77b660a306",
+    ),
     "single_images_with_indices": (
         single_images_with_indices,
         "b4005db2a37fc6ec574f07dcc9eaf00e940f8354efb2223845ad76b4e6a5b822",
@@ -165,8 +186,11 @@ PLAIN: dict[str, tuple[Callable[[], str], str]] = {
         batches_of_chosen_items,
         "f4bd2b8a09029fe17123b5728c36ec22b1bcdf3f940b5a24ce5a5de473abd8a5",
     ),
-    "rendered_offsets": (rendered_offsets, "fe901c867c4e00b06dffff64e0eb449c113f8a135eec670386824dec72342ee1"),
-}  # fmt: skip
+    "rendered_offsets": (
+        rendered_offsets,
+        "fe901c867c4e00b06dffff64e0eb449c113f8a135eec670386824dec72342ee1",
+    ),
+}
 
 
 @pytest.mark.parametrize("name", sorted(PLAIN))
@@ -206,24 +230,39 @@ def test_plain_batches_keep_their_pixels(rule, dtype, white_on_black):
     batch = compose_batch(BANK, recipe(width, 0, 20, rule, white_on_black), digits, 31, dtype=dtype)
     assert digest16(batch.pixels) == PLAIN_BATCHES[(rule, dtype, white_on_black)]
     assert digest16(batch.indices) == "b23f476e7346a634"
-    assert digest16(batch.boxes) == {"uniform": "d6f6985fb9b3e743", "random": "90ea936fdcd741b5"}[rule]
+    assert (
+        digest16(batch.boxes) == {"uniform": "d6f6985fb9b3e743", "random": "90ea936fdcd741b5"}[rule]
+    )
 
 
 # --- varied recipes (pinned in 0.2) ----------------------------------------------------
 
 OVERLAPPING = Variation(
-    height=44, jitter_y=(0, 16), slant=(-20, 20), rotation=(-10, 10), scale=(0.8, 1.2),
-    aspect=(0.9, 1.1), thickness=(-0.5, 1.0),
-)  # fmt: skip
+    height=44,
+    jitter_y=(0, 16),
+    slant=(-20, 20),
+    rotation=(-10, 10),
+    scale=(0.8, 1.2),
+    aspect=(0.9, 1.1),
+    thickness=(-0.5, 1.0),
+)
 EXTREME = Variation(slant=(-45, 45), rotation=(-45, 45), scale=(0.25, 1.4))
 STYLED = [
-    (OVERLAPPING, (300, 6), (6 * 28 - 5 * 6, -8, -4, "random", False, 11, "uint8"),
-     "52b07c6c4f86a22b515b828c6bd10262f104cc09979b8c2984e23ba515ba1902",
-     "57a358af4cccab2fbd07d6d09f335ef9e8b33f738881f9bdd274d06d372fdcf7"),
-    (EXTREME, (200, 4), (4 * 28 + 3 * 5, 0, 10, "uniform", True, 5, "float32"),
-     "844ae035084771d9653a0b278cf0b1c574e788c07796147f4962a40125634467",
-     "7932182f4101eedd5d6d533271a1b6226c93d8fd43ffbb500e5a2d9e6dd55a11"),
-]  # fmt: skip
+    (
+        OVERLAPPING,
+        (300, 6),
+        (6 * 28 - 5 * 6, -8, -4, "random", False, 11, "uint8"),
+        "52b07c6c4f86a22b515b828c6bd10262f104cc09979b8c2984e23ba515ba1902",
+        "57a358af4cccab2fbd07d6d09f335ef9e8b33f738881f9bdd274d06d372fdcf7",
+    ),
+    (
+        EXTREME,
+        (200, 4),
+        (4 * 28 + 3 * 5, 0, 10, "uniform", True, 5, "float32"),
+        "844ae035084771d9653a0b278cf0b1c574e788c07796147f4962a40125634467",
+        "7932182f4101eedd5d6d533271a1b6226c93d8fd43ffbb500e5a2d9e6dd55a11",
+    ),
+]
 
 
 @pytest.mark.parametrize(("variation", "shape", "layout", "pixels", "ink"), STYLED)
@@ -237,13 +276,19 @@ def test_styled_batches_keep_their_pixels_and_ink_boxes(variation, shape, layout
 
 
 NOISY = [
-    (Variation(height=36, noise=9.5, blur=0.6), np.tile(np.arange(6), (50, 1)),
-     (6 * 28 + 5 * 2, 2, 2, "uniform", False, 3, "uint8"),
-     "2ed1c27c109f6b867dd93f8f1c7ab8d3f4181b52e67c0ff0dce62426b8dddb4e"),
-    (Variation(noise=30.0), np.tile(np.arange(4), (20, 1)),
-     (4 * 28, 0, 0, "uniform", True, 8, "float32"),
-     "c33774349953a93bb6d22fb859c1a2b4bb27788610d7fb6029f9fb3bfb138388"),
-]  # fmt: skip
+    (
+        Variation(height=36, noise=9.5, blur=0.6),
+        np.tile(np.arange(6), (50, 1)),
+        (6 * 28 + 5 * 2, 2, 2, "uniform", False, 3, "uint8"),
+        "2ed1c27c109f6b867dd93f8f1c7ab8d3f4181b52e67c0ff0dce62426b8dddb4e",
+    ),
+    (
+        Variation(noise=30.0),
+        np.tile(np.arange(4), (20, 1)),
+        (4 * 28, 0, 0, "uniform", True, 8, "float32"),
+        "c33774349953a93bb6d22fb859c1a2b4bb27788610d7fb6029f9fb3bfb138388",
+    ),
+]
 
 
 @pytest.mark.parametrize(("variation", "digits", "layout", "expected"), NOISY)
@@ -275,10 +320,14 @@ API_CASES = [
     ((0, 1), (0, 10), 66, {"seed": 7}, "c3be8ce645f9fc47"),
     ((3, 1, 4, 1, 5, 9, 2, 6), (0, 40), 400, {"seed": 99, "rule": "random"}, "119eb56545d44424"),
     ((7,), (0, 0), 28, {"seed": 3, "white_on_black": True}, "f5be250ae3c82b46"),
-    ((9, 8, 7, 6, 5), (2, 9), 160,
-     {"seed": 2**63 - 1, "rule": "random", "white_on_black": True, "dtype": np.uint8},
-     "bd9dc37d42060034"),
-]  # fmt: skip
+    (
+        (9, 8, 7, 6, 5),
+        (2, 9),
+        160,
+        {"seed": 2**63 - 1, "rule": "random", "white_on_black": True, "dtype": np.uint8},
+        "bd9dc37d42060034",
+    ),
+]
 
 
 @pytest.mark.parametrize(("digits", "spacing", "width", "options", "expected"), API_CASES)
@@ -313,8 +362,12 @@ def _dataset_items(config: dict) -> Iterator[dict]:
 
     for dtype in ("float32", "uint8"):
         for white_on_black in POLARITIES:
-            ds = SequenceDataset(**config, dtype=dtype, white_on_black=white_on_black,
-                                 **({} if "seed" in config else {"seed": 11}))  # fmt: skip
+            ds = SequenceDataset(
+                **config,
+                dtype=dtype,
+                white_on_black=white_on_black,
+                **({} if "seed" in config else {"seed": 11}),
+            )
             for i in (0, 1, 2, 299, 599, -1):
                 yield ds[i]
             yield ds[0:300]
@@ -340,17 +393,44 @@ def test_dataset_items_keep_their_digest():
 @pytest.mark.parametrize(
     ("fields", "expected"),
     [
-        ({"count": 300, "min_length": 3, "max_length": 6, "spacing": (0, 60), "rule": "random",
-          "seed": 5, "dtype": "uint8"},
-         "07f7098af026c87d a524e4e54bae4342 71113d34c400ece8 84296eef6feae974"),
-        ({"count": 100, "min_length": 4, "max_length": 4, "spacing": (2, 2), "seed": 6,
-          "dtype": "float32", "white_on_black": True},
-         "000e060f58a88b08 0d7e0b175e027127 e6628bb035d925ef 89ad6faae94a4ae9"),
-        ({"count": 500, "min_length": 2, "max_length": 7, "spacing": (0, 140), "rule": "random",
-          "seed": 8, "dtype": "uint8"},
-         "cdf8eb01d0c5d8aa a0c2a824348ba5df 342dbce89ee3850c 8fddfb4136235eb7 aa188d21ccf347d3"),
+        (
+            {
+                "count": 300,
+                "min_length": 3,
+                "max_length": 6,
+                "spacing": (0, 60),
+                "rule": "random",
+                "seed": 5,
+                "dtype": "uint8",
+            },
+            "07f7098af026c87d a524e4e54bae4342 71113d34c400ece8 84296eef6feae974",
+        ),
+        (
+            {
+                "count": 100,
+                "min_length": 4,
+                "max_length": 4,
+                "spacing": (2, 2),
+                "seed": 6,
+                "dtype": "float32",
+                "white_on_black": True,
+            },
+            "000e060f58a88b08 0d7e0b175e027127 e6628bb035d925ef 89ad6faae94a4ae9",
+        ),
+        (
+            {
+                "count": 500,
+                "min_length": 2,
+                "max_length": 7,
+                "spacing": (0, 140),
+                "rule": "random",
+                "seed": 8,
+                "dtype": "uint8",
+            },
+            "cdf8eb01d0c5d8aa a0c2a824348ba5df 342dbce89ee3850c 8fddfb4136235eb7 aa188d21ccf347d3",
+        ),
     ],
-)  # fmt: skip
+)
 def test_dataset_batches_keep_their_digests(fields, expected):
     from mnist_seq_gui.dataset import SequenceDataset
 

@@ -11,7 +11,7 @@ Pillow (import-linter contracts in pyproject.toml hold both rules).
 """
 
 from .bank import DigitBank, bundled_bank, load_bank
-from .compose import (
+from .door import (
     DIGIT_CHARS,
     DTYPES,
     Batch,

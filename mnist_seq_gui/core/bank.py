@@ -276,7 +276,7 @@ class DigitBank:
         key = ("index lists",)
         if key not in self._tables:
             self._tables[key] = tuple(a.tolist() for a in self.index())
-        return self._tables[key]  # type: ignore[no-any-return]
+        return self._tables[key]
 
 
 def _read_set(images_path: Path, labels_path: Path) -> tuple[np.ndarray, np.ndarray, str]:

@@ -174,7 +174,7 @@ def style_codes(
 
 def noise_draws(seed: int, items: np.ndarray, pixels: int) -> np.ndarray:
     """(N, pixels) uint32 draws for each image's noise."""
-    return keyed(seed, items, NOISE, pixels, dtype=np.uint32)  # type: ignore[no-any-return]
+    return keyed(seed, items, NOISE, pixels, dtype=np.uint32)
 
 
 def new_seed(rng: np.random.Generator | None = None) -> int:
@@ -186,4 +186,4 @@ def new_seed(rng: np.random.Generator | None = None) -> int:
 
 def new_seeds(rng: np.random.Generator, count: int) -> list[int]:
     """`count` fresh seeds from `rng`: the same values, in order, as `count` new_seed(rng)."""
-    return rng.integers(0, MAX_SEED, endpoint=True, size=count).tolist()  # type: ignore[no-any-return]
+    return rng.integers(0, MAX_SEED, endpoint=True, size=count).tolist()

@@ -51,7 +51,6 @@ class InputError(MnistSeqError, ValueError):
         self.limits = limits
         self.offers = offers
 
-
     def words(self, names: dict[str, str], value: str | None = None) -> str:
         """This error in a door's own words: the field by the door's name for it (and the
         value as the door shows it); the library's sentence when it names no field."""
@@ -119,9 +118,16 @@ def whole_number(
     else:
         span = f"{low} or more" if high is None else f"{low}..{high:,}"
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise error(field=name, value=value, reason="is not a whole number", suggestion=f"use {span}")
+        raise error(
+            field=name, value=value, reason="is not a whole number", suggestion=f"use {span}"
+        )
     number = int(value)
     if (low is not None and number < low) or (high is not None and number > high):
-        raise error(field=name, value=number, reason="is out of range", suggestion=f"use {span}",
-                    limits=(low, high))  # fmt: skip
+        raise error(
+            field=name,
+            value=number,
+            reason="is out of range",
+            suggestion=f"use {span}",
+            limits=(low, high),
+        )
     return number

@@ -52,7 +52,9 @@ def _digits(n: int) -> str:
     return f"{n} digit" if n == 1 else f"{n} digits"
 
 
-def _refuse(width: int | None, reason: str, suggestion: str, offers: Sequence[int] = ()) -> SpacingError:
+def _refuse(
+    width: int | None, reason: str, suggestion: str, offers: Sequence[int] = ()
+) -> SpacingError:
     return SpacingError(
         field="width", value=width, reason=reason, suggestion=suggestion, offers=tuple(offers)
     )
@@ -76,14 +78,26 @@ def fill_error(n: int, width: int, lo: int, hi: int, rule: str) -> SpacingError 
     offer = " or ".join(map(str, near))
     what = f"{_digits(n)} with spacing {lo}..{hi}"
     if n == 1:
-        return _refuse(width, f"does not fit a single digit, which is {DIGIT_SIZE} px wide",
-                       f"use width {DIGIT_SIZE}", near)  # fmt: skip
+        return _refuse(
+            width,
+            f"does not fit a single digit, which is {DIGIT_SIZE} px wide",
+            f"use width {DIGIT_SIZE}",
+            near,
+        )
     if width < widths[0]:
-        return _refuse(width, f"is too small for {what}: they need at least {widths[0]} px",
-                       f"use width {offer}", near)  # fmt: skip
+        return _refuse(
+            width,
+            f"is too small for {what}: they need at least {widths[0]} px",
+            f"use width {offer}",
+            near,
+        )
     if width > widths[-1]:
-        return _refuse(width, f"is too wide for {what}: at most {widths[-1]} px",
-                       f"use width {offer} or allow more spacing", near)  # fmt: skip
+        return _refuse(
+            width,
+            f"is too wide for {what}: at most {widths[-1]} px",
+            f"use width {offer} or allow more spacing",
+            near,
+        )
     return _refuse(
         width,
         f"has no uniform spacing for {_digits(n)} in {lo}..{hi} "
@@ -116,6 +130,7 @@ def _fill(recipe: Recipe, lengths: range) -> int:
         problem = fill_error(n, width or 0, lo, hi, rule)
         if problem is not None:
             raise problem
+        assert width is not None  # fill_error refuses 0
         return width
     common = common_widths(lengths, lo, hi, rule)
     if width is None and common:
@@ -144,7 +159,9 @@ def _max_spacing_fix(width: int | None, lengths: range, lo: int) -> str:
     longest = lengths[-1]
     narrowest = DIGIT_SIZE * longest + (longest - 1) * lo
     if width is not None and width < narrowest:
-        return f"{longest} digits need width {narrowest} or more; use a wider width or fewer lengths"
+        return (
+            f"{longest} digits need width {narrowest} or more; use a wider width or fewer lengths"
+        )
     target = narrowest if width is None else width
     need = max(-(-(target - DIGIT_SIZE * n) // (n - 1)) for n in lengths if n > 1)
     return f"allow max spacing {need} or more, or fewer lengths"
@@ -156,13 +173,20 @@ def _free(recipe: Recipe, lengths: range) -> int:
     need = free_width(longest, hi)
     what = f"{_digits(longest)} with gaps up to {hi} may span {need:,} px"
     if need > MAX_WIDTH:
-        raise SpacingError(field="spacing", reason=f"{what}, above the {MAX_WIDTH:,} px limit",
-                           suggestion="use fewer digits or less spacing")  # fmt: skip
+        raise SpacingError(
+            field="spacing",
+            reason=f"{what}, above the {MAX_WIDTH:,} px limit",
+            suggestion="use fewer digits or less spacing",
+        )
     if recipe.width is None:
         return need
     if recipe.width < need:
-        raise _refuse(recipe.width, f"cannot hold freely placed digits: {what}",
-                      f"use width {need} or more", (need,))  # fmt: skip
+        raise _refuse(
+            recipe.width,
+            f"cannot hold freely placed digits: {what}",
+            f"use width {need} or more",
+            (need,),
+        )
     return recipe.width
 
 

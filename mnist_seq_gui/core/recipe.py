@@ -166,7 +166,8 @@ def _spec(kind: str, default: Any, **info: Any) -> Any:
     return dataclasses.field(default=default, metadata={"field": entry})
 
 
-_STYLE = {"group": "variation", "error": StyleError, "kind": "range"}
+_NO_VARIATION: list[Variation] = []  # the default variation, shared (made below)
+_STYLE: dict[str, Any] = {"group": "variation", "error": StyleError, "kind": "range"}
 
 
 @dataclass(frozen=True)
@@ -177,48 +178,116 @@ class Variation:
     varies nothing: such recipes keep the original's pixels."""
 
     height: int = _spec(
-        "int", DIGIT_SIZE, low=DIGIT_SIZE, high=MAX_HEIGHT, soft_high=128, unit=" px",
-        label="&Height", flag="--height", group="variation", error=StyleError,
+        "int",
+        DIGIT_SIZE,
+        low=DIGIT_SIZE,
+        high=MAX_HEIGHT,
+        soft_high=128,
+        unit=" px",
+        label="&Height",
+        flag="--height",
+        group="variation",
+        error=StyleError,
         help="canvas height; above 28 px each digit's 28 px cell can move up and down",
-    )  # fmt: skip
+    )
     jitter_y: tuple[int, int] | None = _spec(
-        "int range", None, low=0, high=MAX_HEIGHT - DIGIT_SIZE, unit=" px",
-        label="&Jitter", flag="--jitter-y", group="variation", error=StyleError,
-        none="centred", help="top of each digit's cell, drawn in this range of rows",
-    )  # fmt: skip
+        "int range",
+        None,
+        low=0,
+        high=MAX_HEIGHT - DIGIT_SIZE,
+        unit=" px",
+        label="&Jitter",
+        flag="--jitter-y",
+        group="variation",
+        error=StyleError,
+        none="centred",
+        help="top of each digit's cell, drawn in this range of rows",
+    )
     slant: tuple[float, float] = _spec(
-        default=(0.0, 0.0), low=-45, high=45, step=2, unit="\u00b0", label="S&lant",
-        flag="--slant", help="horizontal shear in degrees; positive leans right", **_STYLE,
-    )  # fmt: skip
+        default=(0.0, 0.0),
+        low=-45,
+        high=45,
+        step=2,
+        unit="\u00b0",
+        label="S&lant",
+        flag="--slant",
+        help="horizontal shear in degrees; positive leans right",
+        **_STYLE,
+    )
     rotation: tuple[float, float] = _spec(
-        default=(0.0, 0.0), low=-45, high=45, step=2, unit="\u00b0", label="R&otation",
-        flag="--rotation", old_flags=("--rotate",), **_STYLE,
+        default=(0.0, 0.0),
+        low=-45,
+        high=45,
+        step=2,
+        unit="\u00b0",
+        label="R&otation",
+        flag="--rotation",
+        old_flags=("--rotate",),
+        **_STYLE,
         help="rotation in degrees; positive turns counter-clockwise",
-    )  # fmt: skip
+    )
     scale: tuple[float, float] = _spec(
-        default=(1.0, 1.0), low=0.25, high=1.4, step=0.05, decimals=2, unit="\u00d7",
-        label="Sc&ale", flag="--scale", help="size factor (ink outside the cell is cut)",
+        default=(1.0, 1.0),
+        low=0.25,
+        high=1.4,
+        step=0.05,
+        decimals=2,
+        unit="\u00d7",
+        label="Sc&ale",
+        flag="--scale",
+        help="size factor (ink outside the cell is cut)",
         **_STYLE,
-    )  # fmt: skip
+    )
     aspect: tuple[float, float] = _spec(
-        default=(1.0, 1.0), low=0.5, high=2.0, step=0.05, decimals=2, unit="\u00d7",
-        label="Aspe&ct", flag="--aspect", help="extra width factor", **_STYLE,
-    )  # fmt: skip
-    thickness: tuple[float, float] = _spec(
-        default=(0.0, 0.0), low=-1.0, high=1.0, step=0.25, decimals=2, label="Thic&kness",
-        flag="--thickness", help="stroke width: -1 one erosion step .. 1 one dilation step",
+        default=(1.0, 1.0),
+        low=0.5,
+        high=2.0,
+        step=0.05,
+        decimals=2,
+        unit="\u00d7",
+        label="Aspe&ct",
+        flag="--aspect",
+        help="extra width factor",
         **_STYLE,
-    )  # fmt: skip
+    )
+    thickness: tuple[float, float] = _spec(
+        default=(0.0, 0.0),
+        low=-1.0,
+        high=1.0,
+        step=0.25,
+        decimals=2,
+        label="Thic&kness",
+        flag="--thickness",
+        help="stroke width: -1 one erosion step .. 1 one dilation step",
+        **_STYLE,
+    )
     noise: float = _spec(
-        "float", 0.0, low=0, high=128, soft_high=64, decimals=1, label="&Noise",
-        flag="--noise", group="variation", error=StyleError,
+        "float",
+        0.0,
+        low=0,
+        high=128,
+        soft_high=64,
+        decimals=1,
+        label="&Noise",
+        flag="--noise",
+        group="variation",
+        error=StyleError,
         help="additive noise per image: standard deviation in grey levels (0..255)",
-    )  # fmt: skip
+    )
     blur: float = _spec(
-        "float", 0.0, low=0, high=4, step=0.1, decimals=1, unit=" px", label="Bl&ur",
-        flag="--blur", group="variation", error=StyleError,
+        "float",
+        0.0,
+        low=0,
+        high=4,
+        step=0.1,
+        decimals=1,
+        unit=" px",
+        label="Bl&ur",
+        flag="--blur",
+        group="variation",
+        error=StyleError,
         help="Gaussian blur per image: sigma in px",
-    )  # fmt: skip
+    )
 
     def __post_init__(self) -> None:
         _check_fields(self)
@@ -233,8 +302,10 @@ class Variation:
     @functools.cached_property
     def is_plain(self) -> bool:
         """True when nothing differs from the original's 28 px row of unchanged digits."""
-        return self.height == DIGIT_SIZE and not self.varies_style and not (
-            self.jitter_y not in (None, (0, 0)) or self.noise or self.blur
+        return (
+            self.height == DIGIT_SIZE
+            and not self.varies_style
+            and not (self.jitter_y not in (None, (0, 0)) or self.noise or self.blur)
         )
 
     def varies(self, name: str) -> bool:
@@ -264,38 +335,70 @@ class Recipe:
     recipe of every door; `recipe.replace(rotation=(-10, 10))` makes a changed copy."""
 
     width: int | None = _spec(
-        "int", None, low=DIGIT_SIZE, high=MAX_WIDTH, soft_high=2000, unit=" px",
-        label="&Width", flag="--width", error=SpacingError,
-        none="the narrowest width that fits", help="image width",
-    )  # fmt: skip
+        "int",
+        None,
+        low=DIGIT_SIZE,
+        high=MAX_WIDTH,
+        soft_high=2000,
+        unit=" px",
+        label="&Width",
+        flag="--width",
+        error=SpacingError,
+        none="the narrowest width that fits",
+        help="image width",
+    )
     spacing: tuple[int, int] = _spec(
-        "int range", (0, 0), low=MIN_SPACING, high=MAX_WIDTH, soft_high=200, unit=" px",
-        label="S&pacing", flag="--spacing", old_keys=("min_spacing", "max_spacing"),
+        "int range",
+        (0, 0),
+        low=MIN_SPACING,
+        high=MAX_WIDTH,
+        soft_high=200,
+        unit=" px",
+        label="S&pacing",
+        flag="--spacing",
+        old_keys=("min_spacing", "max_spacing"),
         error=SpacingError,
         help="gap between neighbouring digits; below 0 they overlap",
-    )  # fmt: skip
+    )
     rule: str = _spec(
-        "choice", "uniform", choices=RULES, label="&Rule", flag="--rule",
-        old_flags=("--mode",), error=SpacingError,
+        "choice",
+        "uniform",
+        choices=RULES,
+        label="&Rule",
+        flag="--rule",
+        old_flags=("--mode",),
+        error=SpacingError,
         help="uniform: every gap equal, the original rule; random: each gap drawn in range",
-    )  # fmt: skip
+    )
     placement: str = _spec(
-        "choice", "auto", choices=PLACEMENTS, label="P&lacement", flag="--placement",
+        "choice",
+        "auto",
+        choices=PLACEMENTS,
+        label="P&lacement",
+        flag="--placement",
         error=SpacingError,
         help="fill: the digits span the width (the original); free: each gap drawn in "
         "range, the sequence anywhere in the width; auto: fill when the width lets every "
         "length fill it, else free",
-    )  # fmt: skip
+    )
     white_on_black: bool = _spec(
-        "flag", False, label="White on black (as MNIST)", flag="--white-on-black",
+        "flag",
+        False,
+        label="White on black (as MNIST)",
+        flag="--white-on-black",
         help="MNIST's own polarity (white digits on black) instead of dark on white",
-    )  # fmt: skip
+    )
     pool: str = _spec(
-        "choice", "all", choices=POOLS, label="&Pool", flag="--pool", error=DataError,
+        "choice",
+        "all",
+        choices=POOLS,
+        label="&Pool",
+        flag="--pool",
+        error=DataError,
         help="draw digits only from the train or the test pool of the source, which share "
         "no image, or from all",
-    )  # fmt: skip
-    variation: Variation = dataclasses.field(default_factory=lambda: NO_VARIATION)
+    )
+    variation: Variation = dataclasses.field(default_factory=lambda: _NO_VARIATION[0])
 
     def __post_init__(self) -> None:
         _check_fields(self)
@@ -303,9 +406,11 @@ class Recipe:
             object.__setattr__(self, "variation", variation_from_dict(self.variation))
         elif not isinstance(self.variation, Variation):
             raise StyleError(
-                field="variation", value=self.variation, reason="is not a Variation",
+                field="variation",
+                value=self.variation,
+                reason="is not a Variation",
                 suggestion="pass Variation(...) or a mapping of its fields",
-            )  # fmt: skip
+            )
 
     @property
     def min_spacing(self) -> int:
@@ -355,7 +460,7 @@ def _check_fields(obj: Any) -> None:
 def _table() -> dict[str, Field]:
     table = {}
     for cls in (Recipe, Variation):
-        for f in dataclasses.fields(cls):  # type: ignore[arg-type]
+        for f in dataclasses.fields(cls):
             if "field" in f.metadata:
                 table[f.name] = dataclasses.replace(f.metadata["field"], name=f.name)
     return table
@@ -366,6 +471,7 @@ VARIATION_FIELDS: tuple[str, ...] = tuple(n for n, f in FIELDS.items() if f.grou
 STYLE_FIELDS: tuple[str, ...] = ("slant", "rotation", "scale", "aspect", "thickness")
 GEOMETRY_FIELDS: tuple[str, ...] = ("slant", "rotation", "scale", "aspect")
 NO_VARIATION = Variation()
+_NO_VARIATION.append(NO_VARIATION)
 DEFAULT = Recipe()
 
 
@@ -419,9 +525,7 @@ def to_text(recipe: Recipe) -> dict[str, str]:
     }
 
 
-def from_text(
-    values: Mapping[str, str], base: Recipe = DEFAULT
-) -> tuple[Recipe, list[InputError]]:
+def from_text(values: Mapping[str, str], base: Recipe = DEFAULT) -> tuple[Recipe, list[InputError]]:
     """A recipe from stored text; a value that cannot be used keeps `base`'s and becomes
     an error in the list (settings say so and go on; an opened file refuses)."""
     changes: dict[str, Any] = {}

@@ -25,9 +25,8 @@ import numpy as np
 
 from .bank import DigitBank
 from .draws import noise_draws
-from .idx import DIGIT_SIZE
 from .recipe import Variation
-from .warp import CELL, PIXELS, Stylist, StyleGrid, plan
+from .warp import CELL, PIXELS, StyleGrid, Stylist, plan
 
 INK_THRESHOLD = 128  # a pixel is ink from half-way between background and full ink
 _TOP_BITS = np.uint32(0x80808080)  # the bits that say "byte >= INK_THRESHOLD"
@@ -99,7 +98,9 @@ def digit_ink_boxes(bank: DigitBank) -> np.ndarray:
     return bank.cached("ink boxes", lambda: ink_boxes(np.ascontiguousarray(bank.images)))
 
 
-def plain_ink_boxes(bank: DigitBank, indices: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+def plain_ink_boxes(
+    bank: DigitBank, indices: np.ndarray, x: np.ndarray, y: np.ndarray
+) -> np.ndarray:
     """(..., 4) ink boxes of unchanged digits `indices` with cells at (x, y); -1 where the
     index is -1 (past a row's length)."""
     boxes = np.take(digit_ink_boxes(bank), indices, axis=0, mode="clip")
@@ -140,7 +141,9 @@ def render(
     styled = grid is not None and codes is not None
     has_finish = finish is not None and (finish[0].noise > 0 or finish[0].blur > 0)
     step = _chunk_items(n, height, width, styled, has_finish)
-    staging = None if out.dtype == np.uint8 else np.empty((min(step, count), height, width), np.uint8)
+    staging = (
+        None if out.dtype == np.uint8 else np.empty((min(step, count), height, width), np.uint8)
+    )
     boxes = np.empty((count, n, 4), dtype=np.int64) if styled else None
     background = 0 if white_on_black else 255
     table = bank.images if styled else bank.output_table(white_on_black)
@@ -151,7 +154,7 @@ def render(
         active = indices[part] >= 0
         for chosen in _passes(active, n, overlap):
             where = np.flatnonzero(chosen)
-            rows, cols = np.divmod(where, n)
+            rows = where // n
             starts = (rows * height + y[part].reshape(-1)[where]) * width
             starts += x[part].reshape(-1)[where]
             sources = indices[part].reshape(-1)[where]
@@ -162,8 +165,9 @@ def render(
             assert grid is not None and codes is not None and boxes is not None
             picked = {name: code[part].reshape(-1)[where] for name, code in codes.items()}
             keys = grid.geometry_keys(picked, where.shape) if grid.changes_geometry else None
-            stylist = Stylist(table.reshape(-1, PIXELS), sources,
-                              grid.thickness_levels(picked, where.shape))  # fmt: skip
+            stylist = Stylist(
+                table.reshape(-1, PIXELS), sources, grid.thickness_levels(picked, where.shape)
+            )
             flat_boxes = boxes[part].reshape(-1, 4)
             for block in plan(keys, grid, len(where)):
                 cells = stylist.style(block)
@@ -196,11 +200,12 @@ def _place(
     canvas: np.ndarray, starts: np.ndarray, cells: np.ndarray, overlap: bool, white_on_black: bool
 ) -> None:
     """Write (G, 28, 28) cells whose top-left pixels are at flat offsets `starts`."""
-    count, height, width = canvas.shape
+    width = canvas.shape[2]
     flat = canvas.reshape(-1)
     # cell_at[p] is the cell whose top-left pixel is flat[p], as 28 rows of 28 pixels.
-    cell_at = np.ndarray((flat.size - (CELL - 1) * (width + 1), CELL), _CELL_ROW, flat, 0,
-                         (1, width))  # fmt: skip
+    cell_at = np.ndarray(
+        (flat.size - (CELL - 1) * (width + 1), CELL), _CELL_ROW, flat, 0, (1, width)
+    )
     if overlap:
         under = cell_at[starts].view(np.uint8).reshape(cells.shape)
         cells = (np.maximum if white_on_black else np.minimum)(under, cells, out=under)

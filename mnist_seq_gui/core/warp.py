@@ -67,8 +67,10 @@ class StyleGrid:
 
     @property
     def changes_geometry(self) -> bool:
-        return any(len(self.values[name]) > 1 or self.values[name][0] != FIELDS[name].default[0]
-                   for name in GEOMETRY_FIELDS)  # fmt: skip
+        return any(
+            len(self.values[name]) > 1 or self.values[name][0] != FIELDS[name].default[0]
+            for name in GEOMETRY_FIELDS
+        )
 
     def geometry_keys(self, codes: dict[str, np.ndarray], shape: tuple[int, ...]) -> np.ndarray:
         """One number per distinct slant/rotation/scale/aspect combination."""
@@ -77,14 +79,16 @@ class StyleGrid:
             key = key * len(self.values[name]) + codes.get(name, 0)
         return key
 
-    def thickness_levels(self, codes: dict[str, np.ndarray], shape: tuple[int, ...]) -> np.ndarray | None:
+    def thickness_levels(
+        self, codes: dict[str, np.ndarray], shape: tuple[int, ...]
+    ) -> np.ndarray | None:
         """Thickness in quarter steps (-4..4), or None where it is 0 everywhere."""
         grid = self.values["thickness"]
         if len(grid) == 1 and grid[0] == 0:
             return None
         code = codes.get("thickness")
         values = np.full(shape, grid[0]) if code is None else grid[code]
-        return np.rint(values * 4).astype(np.int64)  # type: ignore[no-any-return]
+        return np.rint(values * 4).astype(np.int64)
 
     def inverse_matrices(self, keys: np.ndarray) -> np.ndarray:
         """(U, 2, 2) maps from output to source offsets (x, y) about the cell centre.
@@ -203,7 +207,7 @@ def _empty_tables(capacity: int) -> tuple[np.ndarray, ...]:
 
 @functools.lru_cache(maxsize=2)  # the style drawn now and the one before
 def _cache_for(geometry: tuple[tuple[float, float], ...]) -> _MapCache:
-    return _MapCache(_grid(geometry + ((0.0, 0.0),)))
+    return _MapCache(_grid((*geometry, (0.0, 0.0))))
 
 
 def map_cache(grid: StyleGrid) -> _MapCache:

@@ -67,12 +67,18 @@ def build_parser() -> argparse.ArgumentParser:
     add("--count", required=True, help="number of images in the whole data set")
     add("--length", default="5", help="digits per image: a number (5) or a range (3-8)")
     add("--seed", help="0..2^63-1 (default: random, printed and recorded)")
-    add("--format", choices=FORMATS, default="npz",
-        help="npz file, PNG folder, or COCO or YOLO detection set (images + boxes; default npz)")  # fmt: skip
+    add(
+        "--format",
+        choices=FORMATS,
+        default="npz",
+        help="npz file, PNG folder, or COCO or YOLO detection set (images + boxes; default npz)",
+    )
     add("--out", required=True, help="output folder (must be empty unless --overwrite)")
     add("--shard", help="write only part k of n, e.g. 2/4 (needs --seed)")
-    add("--source",
-        help="folder holding one MNIST IDX pair or a training and a test set, or an images file")  # fmt: skip
+    add(
+        "--source",
+        help="folder holding one MNIST IDX pair or a training and a test set, or an images file",
+    )
     add("--dtype", choices=DTYPES, default="uint8", help="pixel type in the npz (default uint8)")
     add("--workers", help=f"processes encoding PNGs (default {usable_cores()})")
     add("--overwrite", action="store_true", help="replace an earlier export in --out")
@@ -91,8 +97,9 @@ def config_from_args(args: argparse.Namespace) -> tuple[DatasetConfig, Shard | N
     if args.seed is None and shard is not None:
         raise UsageError("--shard needs --seed, so that every shard draws from one data set")
     seed = parse_seed(args.seed)
-    config = DatasetConfig(count, lo, hi, seed=seed, dtype=args.dtype, source=args.source,
-                           recipe=recipe)  # fmt: skip
+    config = DatasetConfig(
+        count, lo, hi, seed=seed, dtype=args.dtype, source=args.source, recipe=recipe
+    )
     if shard is not None:
         shard.bounds(count)  # more shards than items fails here, not after loading
     return config, shard

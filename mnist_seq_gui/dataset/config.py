@@ -93,9 +93,14 @@ class DatasetConfig:
             set_(self, "recipe", resolve(made, self.lengths))
         except InputError as exc:
             raise DatasetError(
-                str(exc), field=exc.field, value=exc.value, reason=exc.reason,
-                suggestion=exc.suggestion, limits=exc.limits, offers=exc.offers,
-            ) from None  # fmt: skip
+                str(exc),
+                field=exc.field,
+                value=exc.value,
+                reason=exc.reason,
+                suggestion=exc.suggestion,
+                limits=exc.limits,
+                offers=exc.offers,
+            ) from None
 
     @property
     def lengths(self) -> range:
@@ -113,7 +118,9 @@ class DatasetConfig:
     def replace(self, **changes: Any) -> DatasetConfig:
         """A copy with fields changed (its own, or the recipe's by name)."""
         own = {name: getattr(self, name) for name in _OWN_FIELDS}
-        recipe = self.recipe.replace(**{k: changes.pop(k) for k in list(changes) if k in FIELDS or k == "variation"})
+        recipe = self.recipe.replace(
+            **{k: changes.pop(k) for k in list(changes) if k in FIELDS or k == "variation"}
+        )
         own.update(changes)
         return DatasetConfig(**own, recipe=recipe)
 

@@ -144,7 +144,9 @@ class SequenceDataset:
             if i < 0:
                 i += len(self)
             if not 0 <= i < len(self):
-                raise IndexError(f"index {index} is out of range for a dataset of {len(self):,} items")
+                raise IndexError(
+                    f"index {index} is out of range for a dataset of {len(self):,} items"
+                )
             item = self._item(i)
         else:
             item = self.batch(_as_items(index, len(self)))
@@ -207,8 +209,9 @@ class SequenceDataset:
         items = np.asarray(items, dtype=np.int64).reshape(-1)
         keys = items.astype(np.uint64)
         lengths, drawn = sequences(cfg.seed, keys, cfg.lengths)
-        made = compose_batch(self.bank, cfg.recipe, drawn, cfg.seed, items=keys,
-                             lengths=lengths, dtype=cfg.dtype)  # fmt: skip
+        made = compose_batch(
+            self.bank, cfg.recipe, drawn, cfg.seed, items=keys, lengths=lengths, dtype=cfg.dtype
+        )
         shown = np.arange(cfg.max_length) < lengths[:, None]
         digits = np.where(shown, drawn, BLANK)
         return {

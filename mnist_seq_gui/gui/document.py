@@ -31,8 +31,14 @@ def session_from_file(path: Path) -> Session:
     from ..files import read_saved  # here: Pillow loads only when a file is opened
 
     saved = read_saved(path)
-    return Session(saved.recipe, "".join(map(str, saved.digits)), saved.seed, saved.item,
-                   saved.indices, saved.source)  # fmt: skip
+    return Session(
+        saved.recipe,
+        "".join(map(str, saved.digits)),
+        saved.seed,
+        saved.item,
+        saved.indices,
+        saved.source,
+    )
 
 
 def _pixels_on_disk(path: Path) -> np.ndarray | None:

@@ -84,17 +84,28 @@ class ExportForm(QTabWidget):
         self.seed_edit.textChanged.connect(self.changed)
         self.random_seed_button = QPushButton("Random", self)
         self.random_seed_button.clicked.connect(lambda: self.seed_edit.setText(str(new_seed())))
-        self.format_combo = self._combo({name: FORMAT_TEXT[name] for name in FORMATS},
-                                        "COCO and YOLO write each digit's ink box for detection models")  # fmt: skip
-        self.dtype_combo = self._combo({d: d for d in DTYPES}, "Pixel type in the npz; float32 is exactly uint8 / 255")
-        self.source_edit = self._line("bundled MNIST test set", "A folder holding MNIST IDX files "
-                                      "(one pair, or the official training and test sets: pools train and test)")  # fmt: skip
+        self.format_combo = self._combo(
+            {name: FORMAT_TEXT[name] for name in FORMATS},
+            "COCO and YOLO write each digit's ink box for detection models",
+        )
+        self.dtype_combo = self._combo(
+            {d: d for d in DTYPES}, "Pixel type in the npz; float32 is exactly uint8 / 255"
+        )
+        self.source_edit = self._line(
+            "bundled MNIST test set",
+            "A folder holding MNIST IDX files "
+            "(one pair, or the official training and test sets: pools train and test)",
+        )
         self.out_edit = self._line("an empty folder", "Where the export goes")
         self.overwrite_check = QCheckBox("Replace an earlier export in this folder", self)
         self.overwrite_check.toggled.connect(self.changed)
         self.rows: dict[str, Row] = {}
         for name in FIELDS:
-            row = NumberRow(FIELDS[name], self._edited, allow_none=True) if name == "width" else make_row(name, self._edited)
+            row = (
+                NumberRow(FIELDS[name], self._edited, allow_none=True)
+                if name == "width"
+                else make_row(name, self._edited)
+            )
             self.rows[name] = row
         self.addTab(_scrolled(self._data_set_tab()), "&Data set")
         self.addTab(_scrolled(self._recipe_tab()), "&Recipe")
@@ -125,7 +136,13 @@ class ExportForm(QTabWidget):
 
     def _browse(self, line: QLineEdit, title: str) -> QPushButton:
         button = QPushButton("Browse\u2026", self)
-        button.clicked.connect(lambda: (folder := QFileDialog.getExistingDirectory(self, title)) and line.setText(folder))
+
+        def choose() -> None:
+            folder = QFileDialog.getExistingDirectory(self, title)
+            if folder:
+                line.setText(folder)
+
+        button.clicked.connect(choose)
         return button
 
     def _data_set_tab(self) -> QWidget:
@@ -141,12 +158,28 @@ class ExportForm(QTabWidget):
             form.addRow(text, box)
 
         row("&Images:", self.count_spin, self.count_spin)
-        row("&Length:", self.min_length_spin, self.min_length_spin, QLabel("to"), self.max_length_spin)
+        row(
+            "&Length:",
+            self.min_length_spin,
+            self.min_length_spin,
+            QLabel("to"),
+            self.max_length_spin,
+        )
         row("S&eed:", self.seed_edit, self.seed_edit, self.random_seed_button)
         row("&Format:", self.format_combo, self.format_combo)
         row("Pi&xels:", self.dtype_combo, self.dtype_combo)
-        row("Digits &from:", self.source_edit, self.source_edit, self._browse(self.source_edit, "Folder with MNIST IDX files"))
-        row("&Output folder:", self.out_edit, self.out_edit, self._browse(self.out_edit, "Output folder"))
+        row(
+            "Digits &from:",
+            self.source_edit,
+            self.source_edit,
+            self._browse(self.source_edit, "Folder with MNIST IDX files"),
+        )
+        row(
+            "&Output folder:",
+            self.out_edit,
+            self.out_edit,
+            self._browse(self.out_edit, "Output folder"),
+        )
         form.addRow("", self.overwrite_check)
         return page
 
@@ -154,7 +187,10 @@ class ExportForm(QTabWidget):
         page = Form()
         for row in self.rows.values():
             page.add(row.label, row.buddy, *row.widgets)
-        note = QLabel("Prefilled from the window: with these values, its gallery shows the first images of this export.")
+        note = QLabel(
+            "Prefilled from the window: with these values, its gallery shows the first "
+            "images of this export."
+        )
         note.setWordWrap(True)
         note.setEnabled(False)
         page.add("", None, note)
@@ -204,13 +240,21 @@ class ExportForm(QTabWidget):
         """The form as a DatasetConfig; MnistSeqError (one line) if it cannot work."""
         seed_text = self.seed_edit.text().strip()
         if not seed_text.isdigit() or len(seed_text) > 20:
-            raise InputError(field="seed", value=seed_text, reason="is not a whole number",
-                             suggestion="use 0..9,223,372,036,854,775,807")  # fmt: skip
+            raise InputError(
+                field="seed",
+                value=seed_text,
+                reason="is not a whole number",
+                suggestion="use 0..9,223,372,036,854,775,807",
+            )
         return DatasetConfig(
-            self.count_spin.value(), self.min_length_spin.value(), self.max_length_spin.value(),
-            seed=int(seed_text), dtype=str(self.dtype_combo.currentData()),
-            source=self.source_edit.text().strip() or None, recipe=self._session.recipe,
-        )  # fmt: skip
+            self.count_spin.value(),
+            self.min_length_spin.value(),
+            self.max_length_spin.value(),
+            seed=int(seed_text),
+            dtype=str(self.dtype_combo.currentData()),
+            source=self.source_edit.text().strip() or None,
+            recipe=self._session.recipe,
+        )
 
 
 class ExportDialog(QDialog):
@@ -220,7 +264,9 @@ class ExportDialog(QDialog):
     export_failed = Signal(str)  # one-line reason
     export_cancelled = Signal()
 
-    def __init__(self, parent: QWidget | None = None, defaults: Mapping[str, Any] | None = None) -> None:
+    def __init__(
+        self, parent: QWidget | None = None, defaults: Mapping[str, Any] | None = None
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Export Dataset")
         self._thread: ExportThread | None = None
@@ -234,7 +280,9 @@ class ExportDialog(QDialog):
         self.status_label.setWordWrap(True)
         self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        self.export_button = self.buttons.addButton("Export", QDialogButtonBox.ButtonRole.ActionRole)
+        self.export_button = self.buttons.addButton(
+            "Export", QDialogButtonBox.ButtonRole.ActionRole
+        )
         self.export_button.setDefault(True)
         self.export_button.clicked.connect(self.start_export)
         self.buttons.rejected.connect(self.reject)
@@ -335,7 +383,9 @@ class ExportDialog(QDialog):
         self._outcome = True
         self.last_result = result
         where = result.out_dir / NPZ_NAME if self.fmt == "npz" else result.out_dir
-        self._set_status(f"Wrote {result.items:,} images{WRITTEN.get(self.fmt, '')} to {where}", error=False)
+        self._set_status(
+            f"Wrote {result.items:,} images{WRITTEN.get(self.fmt, '')} to {where}", error=False
+        )
         self.exported.emit(str(where))
 
     def _on_failed(self, message: str) -> None:

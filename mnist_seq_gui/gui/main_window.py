@@ -39,7 +39,15 @@ from .state.edits import Problem, pick_another
 from .state.jobs import BankCache, gallery_key
 from .state.session import Session
 from .status_bar import StatusBar
-from .workers import ComposeFn, GalleryResult, GalleryThread, RenderRequest, RenderResult, RenderThread, compose_session
+from .workers import (
+    ComposeFn,
+    GalleryResult,
+    GalleryThread,
+    RenderRequest,
+    RenderResult,
+    RenderThread,
+    compose_session,
+)
 
 PREFERRED_SIZE = (1100, 700)
 
@@ -75,16 +83,26 @@ class MainWindow(QMainWindow):
         self.document = Document(self, self.model, self.result, self.say, self.show_error)
         self.document.folder = view.save_dir
         self._create_widgets()
-        self.actions_ = create_actions(self, {
-            "open": self.document.open_dialog, "save": self.document.save,
-            "save_as": self.document.save_as, "export": self.export_dataset, "quit": self.close,
-            "copy": self.document.copy_image, "reroll": self.reroll,
-            "zoom_in": self.image_page.zoom_in, "zoom_out": self.image_page.zoom_out,
-            "actual_size": lambda: self.image_page.set_zoom(1),
-            "fit": lambda: self.image_page.set_zoom(FIT), "gallery": self.toggle_gallery,
-            "ink_boxes": self.show_ink_boxes, "about": lambda: about(self),
-            "about_qt": QApplication.aboutQt,
-        })  # fmt: skip
+        self.actions_ = create_actions(
+            self,
+            {
+                "open": self.document.open_dialog,
+                "save": self.document.save,
+                "save_as": self.document.save_as,
+                "export": self.export_dataset,
+                "quit": self.close,
+                "copy": self.document.copy_image,
+                "reroll": self.reroll,
+                "zoom_in": self.image_page.zoom_in,
+                "zoom_out": self.image_page.zoom_out,
+                "actual_size": lambda: self.image_page.set_zoom(1),
+                "fit": lambda: self.image_page.set_zoom(FIT),
+                "gallery": self.toggle_gallery,
+                "ink_boxes": self.show_ink_boxes,
+                "about": lambda: about(self),
+                "about_qt": QApplication.aboutQt,
+            },
+        )
         create_menus(self.menuBar(), self.actions_)
         self.tabs.setCornerWidget(corner_toggle(self.actions_.ink_boxes, "inkBoxesButton"))
         status = StatusBar(self)
@@ -152,7 +170,9 @@ class MainWindow(QMainWindow):
     def _apply_view(self, view: ViewState) -> None:
         screen = self.screen().availableGeometry()
         if view.geometry is None or not self.restoreGeometry(view.geometry):
-            self.resize(min(PREFERRED_SIZE[0], screen.width()), min(PREFERRED_SIZE[1], screen.height()))
+            self.resize(
+                min(PREFERRED_SIZE[0], screen.width()), min(PREFERRED_SIZE[1], screen.height())
+            )
         self.resize(self.size().boundedTo(screen.size()))
         self.image_page.set_zoom(view.zoom)
         self.gallery.count_spin.setValue(view.gallery_count)
@@ -191,7 +211,10 @@ class MainWindow(QMainWindow):
         self._result = result
         comp = result.composition
         name = _index_name(result.session)
-        tips = [f"Digit {d} \u00b7 {name} {i}\nClick to draw another {d}" for d, i in zip(comp.digits, comp.indices)]
+        tips = [
+            f"Digit {d} \u00b7 {name} {i}\nClick to draw another {d}"
+            for d, i in zip(comp.digits, comp.indices)
+        ]
         self.preview.set_image(result.image, comp.boxes, tips, result.ink_boxes)
         self.size_label.setText(f"{result.image.width()} \u00d7 {result.image.height()} px")
         self.time_label.setText(f"{result.elapsed_ms:.1f} ms")
@@ -233,7 +256,9 @@ class MainWindow(QMainWindow):
         digit = comp.digits[position]
         first = int(pool.starts[digit])
         candidates = pool.by_label_order[first : first + int(pool.counts[digit])]
-        made, note = pick_another(session, comp.digits, comp.indices, candidates.tolist(), position, new_seed())
+        made, note = pick_another(
+            session, comp.digits, comp.indices, candidates.tolist(), position, new_seed()
+        )
         if made is not None:
             self.model.reset(made, snap=False)
         self.say(note)
@@ -250,7 +275,9 @@ class MainWindow(QMainWindow):
         )
 
     def choose_source(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Folder with MNIST IDX files", str(self.document.folder))
+        folder = QFileDialog.getExistingDirectory(
+            self, "Folder with MNIST IDX files", str(self.document.folder)
+        )
         if folder:
             self.model.set("source", folder)
 
@@ -272,7 +299,9 @@ class MainWindow(QMainWindow):
             return  # the samples do not depend on the digits typed, the item or picks
         self._gallery_key = key
         self._latest_gallery_id += 1
-        self._gallery_thread.submit(RenderRequest(self._latest_gallery_id, session, self.gallery.count()))
+        self._gallery_thread.submit(
+            RenderRequest(self._latest_gallery_id, session, self.gallery.count())
+        )
 
     def latest_gallery_id(self) -> int:
         return self._latest_gallery_id
@@ -319,7 +348,9 @@ class MainWindow(QMainWindow):
         if gallery is None or not 0 <= index < len(gallery.labels):
             return
         label = gallery.labels[index]
-        self.model.reset(gallery.session.replace(sequence=label, item=index, indices=None), snap=False)
+        self.model.reset(
+            gallery.session.replace(sequence=label, item=index, indices=None), snap=False
+        )
         self.tabs.setCurrentIndex(0)
         self.say(f"Sample {index} ({label}) is now the image")
 
@@ -390,18 +421,23 @@ class MainWindow(QMainWindow):
             return
         dialog = ExportDialog(self, export_defaults(self.model.session()))
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.exported.connect(lambda path: self.statusBar().showMessage(f"Exported to {path}", 8000))
+        dialog.exported.connect(
+            lambda path: self.statusBar().showMessage(f"Exported to {path}", 8000)
+        )
         dialog.destroyed.connect(lambda: setattr(self, "_export_dialog", None))
         self._export_dialog = dialog
         dialog.open()
 
     def view_state(self) -> ViewState:
         return ViewState(
-            zoom=self.preview.zoom(), gallery_count=self.gallery.count(),
-            gallery_shown=self.gallery_visible(), variation_shown=self.panel.variation_shown(),
-            ink_boxes=self.actions_.ink_boxes.isChecked(), save_dir=self.document.folder,
+            zoom=self.preview.zoom(),
+            gallery_count=self.gallery.count(),
+            gallery_shown=self.gallery_visible(),
+            variation_shown=self.panel.variation_shown(),
+            ink_boxes=self.actions_.ink_boxes.isChecked(),
+            save_dir=self.document.folder,
             geometry=self.saveGeometry(),
-        )  # fmt: skip
+        )
 
     def open_file(self, path: str | Path) -> bool:
         return self.document.open_file(path)
@@ -416,4 +452,3 @@ class MainWindow(QMainWindow):
             self._render.stop()
             self._gallery_thread.stop()
         event.accept()
-

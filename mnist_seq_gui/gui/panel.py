@@ -60,12 +60,18 @@ class Form(QWidget):
         at = self.grid.rowCount()
         if label:
             text = QLabel(label)
-            text.setBuddy(buddy)
+            if buddy is not None:
+                text.setBuddy(buddy)
             self.grid.addWidget(text, at, 0)
         box = QHBoxLayout()
         box.setSpacing(6)
         for widget in widgets:
-            box.addWidget(widget, 0 if isinstance(widget, (QPushButton, QAbstractSpinBox)) and len(widgets) > 1 else 1)
+            box.addWidget(
+                widget,
+                0
+                if isinstance(widget, (QPushButton, QAbstractSpinBox)) and len(widgets) > 1
+                else 1,
+            )
         self.grid.addLayout(box, at, 1)
 
 
@@ -88,16 +94,22 @@ class ParametersPanel(QWidget):
         self.sequence_edit.setObjectName("sequenceEdit")
         self.sequence_edit.setPlaceholderText("digits 0-9, e.g. 2024")
         describe(self.sequence_edit, "Sequence", "The digits to draw: 0-9 only")
-        self.seed_spin = large_int_spin("seedSpin", "Seed", "Seed: the same seed gives the same image")
+        self.seed_spin = large_int_spin(
+            "seedSpin", "Seed", "Seed: the same seed gives the same image"
+        )
         self.reroll_button = QPushButton("Reroll")
         self.reroll_button.setObjectName("rerollButton")
         describe(self.reroll_button, "Reroll", "Draw new MNIST samples with a new seed")
         self.item_spin = large_int_spin(
-            "itemSpin", "Sample", "Sample number of the seed: sample i is item i of the data set Export writes"
+            "itemSpin",
+            "Sample",
+            "Sample number of the seed: sample i is item i of the data set Export writes",
         )
         self.source_combo = QComboBox()
         self.source_combo.setObjectName("sourceCombo")
-        self.source_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.source_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
         self.source_combo.setMinimumContentsLength(12)
         describe(self.source_combo, "Digits from", "Where the digit images come from")
         for name in (*LAYOUT_FIELDS, *VARIATION_FIELDS):
@@ -122,11 +134,16 @@ class ParametersPanel(QWidget):
         self.variation.setDuration(120)
         self.variation_form = Form()
         for name in VARIATION_FIELDS:
-            self.variation_form.add(self.rows[name].label, self.rows[name].buddy, *self.rows[name].widgets)
+            self.variation_form.add(
+                self.rows[name].label, self.rows[name].buddy, *self.rows[name].widgets
+            )
         self.clear_button = QPushButton("No variation")
         self.clear_button.setObjectName("noVariationButton")
-        describe(self.clear_button, "No variation",
-                 "Turn every variation off (height, jitter, style, noise, blur); spacing and pool stay")  # fmt: skip
+        describe(
+            self.clear_button,
+            "No variation",
+            "Turn every variation off (height, jitter, style, noise, blur); spacing and pool stay",
+        )
         self.variation_form.add("", None, QWidget(), self.clear_button)
         self.variation.addWidget(self.variation_form)
         self.variation.content().setVisible(False)
@@ -201,11 +218,11 @@ class ParametersPanel(QWidget):
         assert isinstance(jitter, RangeRow)
         jitter.set_top(height - 28)
         for name, row in self.rows.items():
-            value = session.get(name)
-            if name == "jitter_y" and value is None:  # centred: the one-row range it draws
-                value = ((height - 28) // 2,) * 2
-            if value is not None:
-                row.show(value)
+            shown = session.get(name)
+            if name == "jitter_y" and shown is None:  # centred: the one-row range it draws
+                shown = ((height - 28) // 2,) * 2
+            if shown is not None:
+                row.show(shown)
         width = self.rows["width"]
         assert isinstance(width, NumberRow)
         with QSignalBlocker(width.slider):
@@ -237,4 +254,3 @@ class ParametersPanel(QWidget):
     def text_fields(self) -> list[QWidget]:
         """Every line edit and spin box: the window's shortcuts must pass through them."""
         return [*self.findChildren(QLineEdit), *self.findChildren(QAbstractSpinBox)]
-

@@ -17,8 +17,9 @@ def ink_rects(boxes: Iterable[Iterable[int]], left: int, top: int, scale: int) -
     rects = []
     for x0, y0, x1, y1 in boxes:
         if x1 > x0 >= 0 and y1 > y0 >= 0:
-            rects.append(QRect(left + x0 * scale, top + y0 * scale, (x1 - x0) * scale,
-                               (y1 - y0) * scale))  # fmt: skip
+            rects.append(
+                QRect(left + x0 * scale, top + y0 * scale, (x1 - x0) * scale, (y1 - y0) * scale)
+            )
     return rects
 
 

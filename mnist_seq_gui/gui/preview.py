@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtGui import (
+    QAction,
     QBrush,
     QColor,
     QImage,
@@ -24,7 +25,6 @@ from PySide6.QtGui import (
     QPixmap,
     QWheelEvent,
 )
-from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -231,8 +231,9 @@ class ImageCanvas(PointingCanvas):
                 QRect(first, 0, last - first, height),
             )
         if self.show_ink:
-            paint_outlines(painter, ink_rects(self._ink, origin.x(), origin.y(), k), INK_COLOUR,
-                           frame)  # fmt: skip
+            paint_outlines(
+                painter, ink_rects(self._ink, origin.x(), origin.y(), k), INK_COLOUR, frame
+            )
         if 0 <= self.hover < len(self._boxes):
             x0, y0, x1, y1 = self._boxes[self.hover]
             pen = QPen(QColor(0x2A, 0x82, 0xDA), 2 * frame)

@@ -33,8 +33,11 @@ EditFn = Callable[[str, Any], None]
 # How the explorer names each choice of a choice field.
 CHOICES = {
     "rule": {"uniform": "Uniform (equal gaps)", "random": "Random (gaps in range)"},
-    "placement": {"fill": "Fill the width", "free": "Free: anywhere in the width",
-                  "auto": "Auto: fill if it fits, else free"},  # fmt: skip
+    "placement": {
+        "fill": "Fill the width",
+        "free": "Free: anywhere in the width",
+        "auto": "Auto: fill if it fits, else free",
+    },
     "pool": {"all": "All digits", "train": "Train pool only", "test": "Test pool only"},
 }
 
@@ -72,7 +75,11 @@ def spin_box(entry: Field, high: float | None = None) -> QSpinBox | QDoubleSpinB
 
 
 def _value(entry: Field, number: float) -> int | float:
-    return round(number, entry.decimals) if entry.decimals or entry.kind in ("float", "range") else int(number)
+    return (
+        round(number, entry.decimals)
+        if entry.decimals or entry.kind in ("float", "range")
+        else int(number)
+    )
 
 
 class Row:
@@ -106,7 +113,7 @@ class NumberRow(Row):
         self.slider.setPageStep(max(1, round(entry.step * self.scale * 4)))
         self.spin = spin_box(entry)
         if allow_none:
-            self.spin.setMinimum(entry.low - 1)
+            self.spin.setMinimum(int(entry.low) - 1)
             self.spin.setSpecialValueText("auto")
         for widget in (self.slider, self.spin):
             describe(widget, plain(entry.label), entry.help)
@@ -145,8 +152,12 @@ class RangeRow(Row):
         describe(self.low, f"{plain(entry.label)} from", entry.help)
         describe(self.high, f"{plain(entry.label)} to", entry.help)
         name = entry.name
-        self.low.valueChanged.connect(lambda v: edit(name, (_value(entry, v), self._end(self.high))))
-        self.high.valueChanged.connect(lambda v: edit(name, (self._end(self.low), _value(entry, v))))
+        self.low.valueChanged.connect(
+            lambda v: edit(name, (_value(entry, v), self._end(self.high)))
+        )
+        self.high.valueChanged.connect(
+            lambda v: edit(name, (self._end(self.low), _value(entry, v)))
+        )
         self.slider.valueChanged.connect(lambda _v: edit(name, self._slider_value()))
         self.box = QWidget()
         layout = QHBoxLayout(self.box)
@@ -161,9 +172,12 @@ class RangeRow(Row):
         return _value(self.entry, spin.value())  # type: ignore[attr-defined]
 
     def _slider_value(self) -> tuple[Any, Any]:
-        lo, hi = self.slider.value()
+        ends: tuple[Any, ...] = self.slider.value()
+        lo, hi = float(ends[0]), float(ends[-1])
         step = self.entry.step if self.entry.kind == "range" else 1
-        return tuple(_value(self.entry, round(v / step) * step) for v in (lo, hi))  # type: ignore[return-value]
+        return _value(self.entry, round(lo / step) * step), _value(
+            self.entry, round(hi / step) * step
+        )
 
     def set_top(self, top: float) -> None:
         """Let the slider end at `top` (the jitter's room follows the height)."""
@@ -187,7 +201,9 @@ class ChoiceRow(Row):
         for choice in entry.choices:
             self.combo.addItem(CHOICES.get(entry.name, {}).get(choice, choice), choice)
         describe(self.combo, plain(entry.label), entry.help)
-        self.combo.currentIndexChanged.connect(lambda _i: edit(entry.name, str(self.combo.currentData())))
+        self.combo.currentIndexChanged.connect(
+            lambda _i: edit(entry.name, str(self.combo.currentData()))
+        )
         self.widgets, self.buddy = (self.combo,), self.combo
 
     def show(self, value: Any) -> None:
@@ -214,6 +230,10 @@ class FlagRow(Row):
 
 def make_row(name: str, edit: EditFn) -> Row:
     entry = FIELDS[name]
-    kinds: dict[str, type[Row]] = {"choice": ChoiceRow, "flag": FlagRow, "range": RangeRow,
-                                   "int range": RangeRow}  # fmt: skip
+    kinds: dict[str, type[Row]] = {
+        "choice": ChoiceRow,
+        "flag": FlagRow,
+        "range": RangeRow,
+        "int range": RangeRow,
+    }
     return kinds.get(entry.kind, NumberRow)(entry, edit)  # type: ignore[call-arg]

@@ -25,7 +25,9 @@ _GROUP = "params"  # where the session's fields are stored (as in 0.2)
 
 def settings_store() -> QSettings:
     """The explorer's settings (an INI file, so tests can redirect it with QSettings.setPath)."""
-    return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORGANIZATION, APPLICATION)
+    return QSettings(
+        QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORGANIZATION, APPLICATION
+    )
 
 
 @dataclass
@@ -42,11 +44,15 @@ class ViewState:
     notes: tuple[str, ...] = ()
 
 
-def _choice(settings: QSettings, key: str, allowed: Container[int], default: int, notes: list[str]) -> int:
+def _choice(
+    settings: QSettings, key: str, allowed: Container[int], default: int, notes: list[str]
+) -> int:
     raw = str(settings.value(key, default))
     value = int(raw) if len(raw) <= 20 and raw.strip().lstrip("-").isdigit() else None
     if value is None or value not in allowed:
-        notes.append(f"settings: {key.split('/')[-1]} {raw[:40]!r} is not usable; using the default")
+        notes.append(
+            f"settings: {key.split('/')[-1]} {raw[:40]!r} is not usable; using the default"
+        )
         return default
     return value
 

@@ -240,7 +240,12 @@ class ExportThread(QThread):
     cancelled = Signal()
 
     def __init__(
-        self, config: DatasetConfig, out_dir: str, fmt: str, overwrite: bool, parent: QObject | None = None
+        self,
+        config: DatasetConfig,
+        out_dir: str,
+        fmt: str,
+        overwrite: bool,
+        parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("ExportThread")
@@ -253,9 +258,13 @@ class ExportThread(QThread):
     def run(self) -> None:
         try:
             result = export(
-                SequenceDataset(self.config), self.out_dir, self.fmt, overwrite=self.overwrite,
-                progress=self.progressed.emit, cancel=self._stop.is_set,
-            )  # fmt: skip
+                SequenceDataset(self.config),
+                self.out_dir,
+                self.fmt,
+                overwrite=self.overwrite,
+                progress=self.progressed.emit,
+                cancel=self._stop.is_set,
+            )
         except ExportCancelled:
             self.cancelled.emit()
         except MnistSeqError as exc:

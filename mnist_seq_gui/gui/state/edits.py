@@ -101,7 +101,10 @@ def _edit(session: Session, wanted: int, name: str, value: Any) -> Edit:
         room = session.get("height") - DIGIT_SIZE
         if value[1] > room:
             value = (min(value[0], room), room)
-            notes += (f"Jitter: the top end lowered to {room} to stay inside the {room + DIGIT_SIZE} px height",)
+            notes += (
+                f"Jitter: the top end lowered to {room} to stay inside the "
+                f"{room + DIGIT_SIZE} px height",
+            )
         new = session.replace(jitter_y=value)
     else:
         new = session.replace(**{name: value})
@@ -116,7 +119,9 @@ def _sequence(session: Session, wanted: int, text: str) -> Edit:
     cleaned = "".join(ch for ch in text if ch in DIGIT_CHARS)
     notes: tuple[str, ...] = ()
     if cleaned != text:
-        removed = dict.fromkeys("spaces" if ch == " " else repr(ch) for ch in text if ch not in DIGIT_CHARS)
+        removed = dict.fromkeys(
+            "spaces" if ch == " " else repr(ch) for ch in text if ch not in DIGIT_CHARS
+        )
         notes = (f"Sequence: removed {', '.join(removed)}: the sequence takes only digits 0-9",)
     if cleaned == session.sequence:
         return Edit(session, wanted, notes)
@@ -125,13 +130,19 @@ def _sequence(session: Session, wanted: int, text: str) -> Edit:
     widths = width_range(new)
     if n and n != previous and widths is not None:
         lo, hi = session.recipe.spacing
-        gap = round((wanted - DIGIT_SIZE * previous) / (previous - 1)) if previous > 1 else round((lo + hi) / 2)
+        gap = (
+            round((wanted - DIGIT_SIZE * previous) / (previous - 1))
+            if previous > 1
+            else round((lo + hi) / 2)
+        )
         wanted = _nearest(DIGIT_SIZE * n + min(max(gap, lo), hi) * max(n - 1, 0), widths)
         new = new.replace(width=wanted)
     return Edit(new, wanted, notes)
 
 
-def _follow(name: str, old: tuple[Any, Any] | None, new: tuple[Any, Any]) -> tuple[Any, tuple[str, ...]]:
+def _follow(
+    name: str, old: tuple[Any, Any] | None, new: tuple[Any, Any]
+) -> tuple[Any, tuple[str, ...]]:
     """(low, high) with the end the user did not move following the one they did."""
     lo, hi = new
     if lo <= hi:
@@ -190,7 +201,8 @@ def problem(session: Session) -> Problem | None:
         return Problem(
             "height",
             f"A {width:,} \u00d7 {height:,} px image is more than the explorer draws "
-            f"({MAX_IMAGE_PIXELS:,} pixels, as 28 \u00d7 {MAX_WIDTH:,}); lower the height or the width.",
+            f"({MAX_IMAGE_PIXELS:,} pixels, as 28 \u00d7 {MAX_WIDTH:,}); "
+            "lower the height or the width.",
         )
     if session.indices is not None and len(session.indices) != n:
         return Problem("indices", f"{len(session.indices)} MNIST indices are fixed for {n} digits.")
@@ -198,8 +210,12 @@ def problem(session: Session) -> Problem | None:
 
 
 def pick_another(
-    session: Session, digits: Sequence[int], indices: Sequence[int], candidates: Sequence[int],
-    position: int, draw: int,
+    session: Session,
+    digits: Sequence[int],
+    indices: Sequence[int],
+    candidates: Sequence[int],
+    position: int,
+    draw: int,
 ) -> tuple[Session | None, str]:
     """The session with digit `position` drawn from another MNIST image of its pool
     (`candidates`: that digit's images there; `draw`: a random number), and a note."""
@@ -209,6 +225,8 @@ def pick_another(
         return None, f"The {session.recipe.pool} pool has no other {digit} to draw"
     chosen = list(indices)
     chosen[position] = others[draw % len(others)]
-    note = (f"Digit {position + 1} ({digit}) is now MNIST image {chosen[position]}; "
-            "enter the seed again to undo")  # fmt: skip
+    note = (
+        f"Digit {position + 1} ({digit}) is now MNIST image {chosen[position]}; "
+        "enter the seed again to undo"
+    )
     return session.replace(indices=tuple(chosen)), note

@@ -37,8 +37,14 @@ class BankCache:
 
 def compose_session(bank: DigitBank, session: Session) -> Composition:
     """The session's image as uint8; MnistSeqError if it describes none."""
-    return compose(bank, session.recipe, session.digits(), session.seed, item=session.item,
-                   indices=session.indices)  # fmt: skip
+    return compose(
+        bank,
+        session.recipe,
+        session.digits(),
+        session.seed,
+        item=session.item,
+        indices=session.indices,
+    )
 
 
 def gallery_config(session: Session, count: int) -> DatasetConfig:
@@ -49,14 +55,17 @@ def gallery_config(session: Session, count: int) -> DatasetConfig:
             f"the gallery shows data-set samples, which have at most {MAX_LENGTH} digits; "
             f"this sequence has {n}"
         )
-    return DatasetConfig(count, n, n, seed=session.seed, source=session.source,
-                         recipe=session.recipe)  # fmt: skip
+    return DatasetConfig(
+        count, n, n, seed=session.seed, source=session.source, recipe=session.recipe
+    )
 
 
 def gallery_key(session: Session) -> Session:
     """What the gallery depends on: not the digits typed (only their number), the sample
     shown in the main image, or digits picked by hand."""
-    return Session(session.recipe, "0" * len(session.sequence), session.seed, 0, None, session.source)
+    return Session(
+        session.recipe, "0" * len(session.sequence), session.seed, 0, None, session.source
+    )
 
 
 def gallery_batch(bank: DigitBank, session: Session, count: int) -> dict[str, Any]:
@@ -72,8 +81,14 @@ def export_defaults(session: Session, count: int = 10_000) -> dict[str, Any]:
     """The export dialog's first values: this session's recipe, length, seed and digits;
     the explorer's gallery shows items 0..K-1 of exactly this data set."""
     n = len(session.sequence) or 5
-    return {"count": count, "min_length": n, "max_length": n, "seed": session.seed,
-            "source": session.source, "recipe": session.recipe}  # fmt: skip
+    return {
+        "count": count,
+        "min_length": n,
+        "max_length": n,
+        "seed": session.seed,
+        "source": session.source,
+        "recipe": session.recipe,
+    }
 
 
 def describe_config(config: DatasetConfig) -> str:

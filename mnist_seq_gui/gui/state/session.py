@@ -95,8 +95,9 @@ def to_stored(session: Session) -> dict[str, str]:
 
 def _whole(name: str, text: str, high: int) -> int:
     if len(text) > 40 or not text.strip().isdigit():
-        raise InputError(field=name, value=text, reason="is not a whole number",
-                         suggestion=f"use 0..{high:,}")  # fmt: skip
+        raise InputError(
+            field=name, value=text, reason="is not a whole number", suggestion=f"use 0..{high:,}"
+        )
     return whole_number(name, int(text), 0, high)
 
 

@@ -127,8 +127,9 @@ def output_dtype(dtype: object) -> np.dtype:
         known = None
     if known is not None:
         return known
-    raise InputError(field="dtype", value=dtype, reason="is not supported",
-                     suggestion="use uint8 or float32")  # fmt: skip
+    raise InputError(
+        field="dtype", value=dtype, reason="is not supported", suggestion="use uint8 or float32"
+    )
 
 
 def compose(
@@ -149,8 +150,9 @@ def compose(
     """
     row = as_digits(digits)
     if not isinstance(recipe, Recipe):
-        raise InputError(field="recipe", value=recipe, reason="is not a Recipe",
-                         suggestion="pass Recipe(...)")  # fmt: skip
+        raise InputError(
+            field="recipe", value=recipe, reason="is not a Recipe", suggestion="pass Recipe(...)"
+        )
     if not (type(seed) is int and 0 <= seed <= MAX_SEED):
         seed = whole_number("seed", seed, 0, MAX_SEED)
     if not (type(item) is int and 0 <= item < 2**64):
@@ -159,14 +161,28 @@ def compose(
     drawn = resolve(recipe, range(len(row), len(row) + 1))
     if drawn.is_plain and drawn.placement == "fill":
         return _one_plain(bank.pool(drawn.pool), drawn, row, seed, item, fixed, output_dtype(dtype))
-    batch = compose_batch(bank, drawn, [row], seed, items=[item],
-                          indices=None if fixed is None else [fixed], dtype=dtype)  # fmt: skip
+    batch = compose_batch(
+        bank,
+        drawn,
+        [row],
+        seed,
+        items=[item],
+        indices=None if fixed is None else [fixed],
+        dtype=dtype,
+    )
     return Composition(
-        batch.recipe, row, batch.pixels[0],
-        tuple(batch.indices[0].tolist()), tuple(batch.gaps[0].tolist()),
-        tuple(batch.offsets[0].tolist()), tuple(batch.y_offsets[0].tolist()), seed, item,
-        batch.bank, None if batch.ink is None else tuple(map(tuple, batch.ink[0].tolist())),
-    )  # fmt: skip
+        batch.recipe,
+        row,
+        batch.pixels[0],
+        tuple(batch.indices[0].tolist()),
+        tuple(batch.gaps[0].tolist()),
+        tuple(batch.offsets[0].tolist()),
+        tuple(batch.y_offsets[0].tolist()),
+        seed,
+        item,
+        batch.bank,
+        None if batch.ink is None else tuple(map(tuple, batch.ink[0].tolist())),
+    )
 
 
 def _one_plain(
@@ -212,8 +228,9 @@ def _one_plain(
         pixels[:, x : x + DIGIT_SIZE] = table[index]
     if dtype != np.uint8:
         pixels = np.divide(pixels, np.float32(255), dtype=np.float32)
-    return Composition(recipe, digits, pixels, picked, gaps, tuple(edges), (0,) * n, seed,
-                       item, pool)  # fmt: skip
+    return Composition(
+        recipe, digits, pixels, picked, gaps, tuple(edges), (0,) * n, seed, item, pool
+    )
 
 
 def compose_batch(
@@ -240,8 +257,9 @@ def compose_batch(
     all of its lengths (layout.resolve), so that no item depends on the others.
     """
     if not isinstance(recipe, Recipe):
-        raise InputError(field="recipe", value=recipe, reason="is not a Recipe",
-                         suggestion="pass Recipe(...)")  # fmt: skip
+        raise InputError(
+            field="recipe", value=recipe, reason="is not a Recipe", suggestion="pass Recipe(...)"
+        )
     seed = whole_number("seed", seed, 0, MAX_SEED)
     rows = _digit_rows(digits)
     count, n = rows.shape
@@ -275,11 +293,18 @@ def compose_batch(
             picked[part][~active[part]] = -1
         codes = style_codes(seed, its, n, grid.values) if grid is not None else None
         boxes = render(
-            pool, picked[part], x[part], y[part], pixels[part],
-            white_on_black=drawn.white_on_black, overlap=drawn.spacing[0] < 0, grid=grid,
-            codes=codes, finish=(drawn.variation, seed, its) if finish else None,
-        )  # fmt: skip
-        if ink is not None:
+            pool,
+            picked[part],
+            x[part],
+            y[part],
+            pixels[part],
+            white_on_black=drawn.white_on_black,
+            overlap=drawn.spacing[0] < 0,
+            grid=grid,
+            codes=codes,
+            finish=(drawn.variation, seed, its) if finish else None,
+        )
+        if ink is not None and boxes is not None:
             ink[part] = boxes
 
     run_spans(work, count, threads, BLOCK)
@@ -287,9 +312,19 @@ def compose_batch(
         x[~active] = y[~active] = -1
         gaps[~active[:, 1:]] = -1
     return Batch(
-        drawn, pixels, rows, picked, gaps, x, y,
-        np.full(count, n, np.int64) if shown is None else shown, seed, item_numbers, pool, ink,
-    )  # fmt: skip
+        drawn,
+        pixels,
+        rows,
+        picked,
+        gaps,
+        x,
+        y,
+        np.full(count, n, np.int64) if shown is None else shown,
+        seed,
+        item_numbers,
+        pool,
+        ink,
+    )
 
 
 def _pick(
@@ -297,7 +332,7 @@ def _pick(
 ) -> np.ndarray:
     if fixed is not None:
         return fixed
-    return pick(*pool.index(), digits, keyed(seed, items, INDEX, digits.shape[1]))  # type: ignore[no-any-return]
+    return pick(*pool.index(), digits, keyed(seed, items, INDEX, digits.shape[1]))
 
 
 def _gaps(
@@ -316,12 +351,16 @@ def _gaps(
         gaps = np.zeros((len(items), 0), dtype=np.int64)
     elif recipe.rule == "uniform":
         equal = (width - DIGIT_SIZE * shown) // np.maximum(shown - 1, 1)
-        gaps = np.where(np.arange(n - 1) < np.reshape(shown - 1, (-1, 1)), np.reshape(equal, (-1, 1)), 0)
+        gaps = np.where(
+            np.arange(n - 1) < np.reshape(shown - 1, (-1, 1)), np.reshape(equal, (-1, 1)), 0
+        )
         gaps = np.broadcast_to(gaps, (len(items), n - 1))
     else:
         slack = width - DIGIT_SIZE * shown - (shown - 1) * lo
         sizes, orders = keyed(seed, items, GAPS, n - 1), keyed(seed, items, GAP_ORDER, n - 1)
-        gaps = random_gaps(np.broadcast_to(slack, len(items)), shown - 1, hi - lo, sizes, orders, lo)
+        gaps = random_gaps(
+            np.broadcast_to(slack, len(items)), shown - 1, hi - lo, sizes, orders, lo
+        )
     return gaps, left_edges(gaps)
 
 
@@ -332,21 +371,37 @@ def as_digits(digits: Any) -> tuple[int, ...]:
     """A list-like of integers 0..9 ([3, 5, 0], range(8), a numpy array, "350") -> a tuple."""
     if isinstance(digits, str):
         return parse_sequence(digits)
-    if type(digits) in (tuple, list) and digits and all(type(d) is int and 0 <= d <= 9 for d in digits):
+    if (
+        type(digits) in (tuple, list)
+        and digits
+        and all(type(d) is int and 0 <= d <= 9 for d in digits)
+    ):
         return tuple(digits)
     try:
-        values = np.asarray(digits).reshape(-1).tolist() if isinstance(digits, np.ndarray) else list(digits)
+        values = (
+            np.asarray(digits).reshape(-1).tolist()
+            if isinstance(digits, np.ndarray)
+            else list(digits)
+        )
     except TypeError:
-        raise SequenceError(field="digits", value=digits, reason="is not a list of digits",
-                            suggestion="pass e.g. [3, 5, 0]") from None  # fmt: skip
+        raise SequenceError(
+            field="digits",
+            value=digits,
+            reason="is not a list of digits",
+            suggestion="pass e.g. [3, 5, 0]",
+        ) from None
     if not values:
         raise SequenceError("the digit list is empty; pass at least one digit, e.g. [3, 5, 0]")
     out = []
     for position, value in enumerate(values):
         if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-            raise SequenceError(f"digit {value!r} at position {position} is not a number; use integers 0..9")
+            raise SequenceError(
+                f"digit {value!r} at position {position} is not a number; use integers 0..9"
+            )
         if float(value) != int(value) or not 0 <= int(value) <= 9:
-            raise SequenceError(f"digit {value!r} at position {position} is not a digit; use integers 0..9")
+            raise SequenceError(
+                f"digit {value!r} at position {position} is not a digit; use integers 0..9"
+            )
         out.append(int(value))
     return tuple(out)
 
@@ -361,7 +416,9 @@ def parse_sequence(text: str) -> tuple[int, ...]:
     bad = [ch for ch in text if ch not in DIGIT_CHARS]
     if bad:
         listed = ", ".join(repr(ch) for ch in dict.fromkeys(bad[:20]))
-        raise SequenceError(f"sequence {text[:40]!r} holds {listed}; use only the digits 0-9, such as 2024")
+        raise SequenceError(
+            f"sequence {text[:40]!r} holds {listed}; use only the digits 0-9, such as 2024"
+        )
     return tuple(map(int, text))
 
 
@@ -369,14 +426,18 @@ def _digit_rows(digits: ArrayLike) -> np.ndarray:
     rows = np.asarray(digits)
     if rows.ndim != 2 or rows.shape[1] == 0:
         raise SequenceError("batch digits must be a 2-D array: one row of digits per image")
-    if rows.size and (not np.issubdtype(rows.dtype, np.integer) or rows.min() < 0 or rows.max() > 9):
+    if rows.size and (
+        not np.issubdtype(rows.dtype, np.integer) or rows.min() < 0 or rows.max() > 9
+    ):
         raise SequenceError("batch digits must be integers 0..9")
     return rows.astype(np.int64, copy=False)
 
 
 def _items(items: ArrayLike, count: int) -> np.ndarray:
     numbers = np.asarray(items)
-    if numbers.shape != (count,) or not (numbers.size == 0 or np.issubdtype(numbers.dtype, np.integer)):
+    if numbers.shape != (count,) or not (
+        numbers.size == 0 or np.issubdtype(numbers.dtype, np.integer)
+    ):
         raise SequenceError(f"items must be {count} whole numbers, one per row of digits")
     if numbers.size and numbers.dtype.kind == "i" and numbers.min() < 0:
         raise SequenceError("item numbers must be 0 or more")
@@ -393,16 +454,23 @@ def _lengths(lengths: ArrayLike, count: int, n: int) -> np.ndarray | None:
     return None if rows.size == 0 or (rows == n).all() else rows
 
 
-def _fixed_indices(bank: DigitBank, recipe: Recipe, digits: Sequence[int], indices: Iterable[int]) -> list[int]:
+def _fixed_indices(
+    bank: DigitBank, recipe: Recipe, digits: Sequence[int], indices: Iterable[int]
+) -> list[int]:
     """Explicit MNIST indices must exist, show the digit they stand for, and be in the pool."""
-    chosen = [whole_number("MNIST index", i, 0, len(bank) - 1, error=SequenceError) for i in indices]
+    chosen = [
+        whole_number("MNIST index", i, 0, len(bank) - 1, error=SequenceError) for i in indices
+    ]
     if len(chosen) != len(digits):
-        raise SequenceError(f"{len(chosen)} MNIST indices given for {len(digits)} digits; give one per digit")
+        raise SequenceError(
+            f"{len(chosen)} MNIST indices given for {len(digits)} digits; give one per digit"
+        )
     pool = bank.pool(recipe.pool)
     for position, (digit, index) in enumerate(zip(digits, chosen)):
         if bank.labels[index] != digit:
             raise SequenceError(
-                f"MNIST index {index} shows a {bank.labels[index]}, not the {digit} at position {position}"
+                f"MNIST index {index} shows a {bank.labels[index]}, "
+                f"not the {digit} at position {position}"
             )
         pool.check_holds(index)
     return chosen
@@ -412,7 +480,9 @@ def _fixed_rows(pool: DigitBank, rows: np.ndarray, indices: ArrayLike) -> np.nda
     fixed = np.asarray(indices)
     if fixed.shape != rows.shape or not np.issubdtype(fixed.dtype, np.integer):
         raise SequenceError(f"indices must be whole numbers of shape {rows.shape}, one per digit")
-    if fixed.size and (fixed.min() < 0 or fixed.max() >= len(pool) or (pool.labels[fixed] != rows).any()):
+    if fixed.size and (
+        fixed.min() < 0 or fixed.max() >= len(pool) or (pool.labels[fixed] != rows).any()
+    ):
         raise SequenceError("indices must be MNIST images of the digits they stand for")
     return fixed.astype(np.int64, copy=False)
 
