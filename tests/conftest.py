@@ -24,11 +24,6 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QSettings, QThread
 
-# The guard against PySide6 6.12.0 losing references (mnist_seq_gui/gui/_refcount_guard.py)
-# runs before the fixtures below call Qt, as the entry point runs it before Qt starts.
-from mnist_seq_gui.gui._refcount_guard import guard_singletons
-
-guard_singletons()
 from mnist_seq_gui.core import DigitBank, bundled_bank  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
