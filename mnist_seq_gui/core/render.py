@@ -264,7 +264,7 @@ def _rows_table(bank: DigitBank, gap: int, white_on_black: bool) -> np.ndarray:
         table[:, :CELL] = digits
         table[:, CELL:] = 0 if white_on_black else 255
         bank._tables[key] = table
-    return table  # type: ignore[no-any-return]
+    return table
 
 
 def _passes(active: np.ndarray, n: int, overlap: bool) -> Sequence[np.ndarray]:
