@@ -11,17 +11,8 @@ Pillow (import-linter contracts in pyproject.toml hold both rules).
 """
 
 from .bank import DigitBank, bundled_bank, load_bank
-from .door import (
-    DIGIT_CHARS,
-    DTYPES,
-    Batch,
-    Composition,
-    as_digits,
-    compose,
-    compose_batch,
-    output_dtype,
-    parse_sequence,
-)
+from .checks import DIGIT_CHARS, DTYPES, as_digits, output_dtype, parse_sequence
+from .door import Batch, Composition, compose, compose_batch
 from .draws import MAX_SEED, new_seed, new_seeds, sequences
 from .errors import (
     Cancelled,
@@ -58,56 +49,15 @@ from .recipe import (
 from .render import INK_THRESHOLD, usable_cores
 from .warp import prepare_maps
 
+# fmt: off
 __all__ = [
-    "DEFAULT",
-    "DIGIT_CHARS",
-    "DIGIT_SIZE",
-    "DTYPES",
-    "FIELDS",
-    "INK_THRESHOLD",
-    "MAX_HEIGHT",
-    "MAX_SEED",
-    "MAX_WIDTH",
-    "MIN_SPACING",
-    "PLACEMENTS",
-    "POOLS",
-    "RULES",
-    "VARIATION_FIELDS",
-    "Batch",
-    "Cancelled",
-    "Composition",
-    "DataError",
-    "DigitBank",
-    "Field",
-    "InputError",
-    "MnistSeqError",
-    "OutputError",
-    "Recipe",
-    "SequenceError",
-    "SpacingError",
-    "StyleError",
-    "Variation",
-    "as_digits",
-    "bundled_bank",
-    "common_widths",
-    "compose",
-    "compose_batch",
-    "free_width",
-    "from_dict",
-    "from_text",
-    "load_bank",
-    "nearest_valid_widths",
-    "new_seed",
-    "new_seeds",
-    "output_dtype",
-    "parse_sequence",
-    "prepare_maps",
-    "resolve",
-    "sequences",
-    "shown",
-    "to_dict",
-    "to_text",
-    "usable_cores",
-    "valid_widths",
-    "whole_number",
+    "DEFAULT", "DIGIT_CHARS", "DIGIT_SIZE", "DTYPES", "FIELDS", "INK_THRESHOLD", "MAX_HEIGHT",
+    "MAX_SEED", "MAX_WIDTH", "MIN_SPACING", "PLACEMENTS", "POOLS", "RULES", "VARIATION_FIELDS",
+    "Batch", "Cancelled", "Composition", "DataError", "DigitBank", "Field", "InputError",
+    "MnistSeqError", "OutputError", "Recipe", "SequenceError", "SpacingError", "StyleError",
+    "Variation", "as_digits", "bundled_bank", "common_widths", "compose", "compose_batch",
+    "free_width", "from_dict", "from_text", "load_bank", "nearest_valid_widths", "new_seed",
+    "new_seeds", "output_dtype", "parse_sequence", "prepare_maps", "resolve", "sequences",
+    "shown", "to_dict", "to_text", "usable_cores", "valid_widths", "whole_number",
 ]
+# fmt: on

@@ -113,14 +113,6 @@ def find_idx_sets(location: str | os.PathLike) -> dict[str, tuple[Path, Path]]:
     )
 
 
-def find_idx_pair(location: str | os.PathLike) -> tuple[Path, Path]:
-    """The one IDX pair at `location`; a folder with a training and a test set is refused."""
-    sets = find_idx_sets(location)
-    if "" not in sets:
-        raise DataError(f"{location}: holds a training and a test set; pass the images file of one")
-    return sets[""]
-
-
 def split_pools(labels: np.ndarray, test_every: int = 5) -> dict[str, np.ndarray]:
     """The fixed split of one set: within each digit, in file order, every
     `test_every`-th image goes to `test`, the others to `train` (sorted indices)."""
@@ -265,6 +257,10 @@ class DigitBank:
                 f"the data set {self.described} has no images of digit(s) "
                 f"{', '.join(map(str, missing))}; use {where}a data set that holds every digit"
             )
+
+    @functools.cached_property
+    def has_every_digit(self) -> bool:
+        return bool(self.counts.all())
 
     def index(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(order, starts, counts): the label index draws.pick chooses images from."""

@@ -21,6 +21,16 @@ import numpy as np
 from numpy.typing import ArrayLike, DTypeLike
 
 from .bank import DigitBank
+from .checks import (
+    as_digits,
+    digit_rows,
+    fixed_indices,
+    fixed_rows,
+    item_numbers,
+    output_array,
+    output_dtype,
+    row_lengths,
+)
 from .draws import (
     GAP_ORDER,
     GAPS,
@@ -28,7 +38,6 @@ from .draws import (
     MAX_SEED,
     free_gaps,
     free_left,
-    items_array,
     keyed,
     left_edges,
     pick,
@@ -36,19 +45,14 @@ from .draws import (
     style_codes,
     y_offsets,
 )
-from .errors import InputError, SequenceError, whole_number
+from .errors import InputError, whole_number
 from .idx import DIGIT_SIZE
 from .layout import resolve
 from .recipe import Recipe
 from .render import digit_ink_boxes, plain_ink_boxes, render, run_spans
 from .warp import style_grid_of
 
-DTYPES: tuple[str, ...] = ("uint8", "float32")  # output pixel types; float32 is uint8 / 255
 BLOCK = 8192  # items drawn and rendered together on one thread
-_KNOWN_DTYPES: dict[Any, np.dtype] = {
-    **{k: np.dtype(np.uint8) for k in (np.uint8, "uint8", np.dtype(np.uint8))},
-    **{k: np.dtype(np.float32) for k in (np.float32, "float32", np.dtype(np.float32))},
-}
 
 
 @dataclass(frozen=True, eq=False)
@@ -101,35 +105,30 @@ class Composition:
     bank: DigitBank = field(repr=False)
     ink: tuple[tuple[int, int, int, int], ...] | None = field(default=None, repr=False)
 
-    @functools.cached_property
+    @property
     def boxes(self) -> tuple[tuple[int, int, int, int], ...]:
         """Each digit's cell (x0, y0, x1, y1), end-exclusive: pixels[y0:y1, x0:x1]."""
         d = DIGIT_SIZE
         return tuple((x, y, x + d, y + d) for x, y in zip(self.offsets, self.y_offsets))
 
-    @functools.cached_property
+    @property
     def ink_boxes(self) -> tuple[tuple[int, int, int, int], ...]:
         """Each digit's tight ink box (core/render.py, INK_THRESHOLD)."""
         if self.ink is not None:
             return self.ink
-        table = digit_ink_boxes(self.bank)
+        table = _ink_rows(self.bank)
         return tuple(
-            (x + int(b[0]), y + int(b[1]), x + int(b[2]), y + int(b[3]))
-            for b, x, y in zip(table[list(self.indices)], self.offsets, self.y_offsets)
+            (x + b[0], y + b[1], x + b[2], y + b[3])
+            for b, x, y in zip(map(table.__getitem__, self.indices), self.offsets, self.y_offsets)
         )
 
 
-def output_dtype(dtype: object) -> np.dtype:
-    """uint8 or float32 as a numpy dtype; InputError for anything else."""
-    try:
-        known = _KNOWN_DTYPES.get(dtype)
-    except TypeError:  # unhashable
-        known = None
-    if known is not None:
-        return known
-    raise InputError(
-        field="dtype", value=dtype, reason="is not supported", suggestion="use uint8 or float32"
-    )
+def _ink_rows(bank: DigitBank) -> list[list[int]]:
+    """Each unchanged digit's ink box in its cell, as lists (kept with the bank)."""
+    rows = bank._tables.get(("ink rows",))
+    if rows is None:
+        rows = bank._tables[("ink rows",)] = digit_ink_boxes(bank).tolist()
+    return rows
 
 
 def compose(
@@ -157,7 +156,7 @@ def compose(
         seed = whole_number("seed", seed, 0, MAX_SEED)
     if not (type(item) is int and 0 <= item < 2**64):
         item = whole_number("item", item, 0, 2**64 - 1)
-    fixed = None if indices is None else _fixed_indices(bank, recipe, row, indices)
+    fixed = None if indices is None else fixed_indices(bank, recipe, row, indices)
     drawn = resolve(recipe, range(len(row), len(row) + 1))
     if drawn.is_plain and drawn.placement == "fill":
         return _one_plain(bank.pool(drawn.pool), drawn, row, seed, item, fixed, output_dtype(dtype))
@@ -202,7 +201,7 @@ def _one_plain(
     n = len(digits)
     order, starts, counts = pool.index_lists()
     if fixed is None:
-        if not all(counts[d] for d in digits):
+        if not pool.has_every_digit:
             pool.check_available(np.asarray(digits))  # raises, naming every missing digit
         draws = keyed(seed, item, INDEX, n)
         picked = tuple([pick(order, starts, counts, d, u) for d, u in zip(digits, draws)])
@@ -261,20 +260,20 @@ def compose_batch(
             field="recipe", value=recipe, reason="is not a Recipe", suggestion="pass Recipe(...)"
         )
     seed = whole_number("seed", seed, 0, MAX_SEED)
-    rows = _digit_rows(digits)
+    rows = digit_rows(digits)
     count, n = rows.shape
-    item_numbers = np.arange(count, dtype=np.uint64) if items is None else _items(items, count)
-    shown = None if lengths is None else _lengths(lengths, count, n)
+    numbers = np.arange(count, dtype=np.uint64) if items is None else item_numbers(items, count)
+    shown = None if lengths is None else row_lengths(lengths, count, n)
     present = (n, n) if shown is None else (int(shown.min()), int(shown.max()))
     drawn = resolve(recipe, range(present[0], present[1] + 1)) if count else recipe
     pool = bank.pool(drawn.pool)
     active = None if shown is None else np.arange(n) < shown[:, None]
     if not pool.counts.all():  # before any work, naming every missing digit
         pool.check_available(rows if active is None else rows[active])
-    fixed = None if indices is None else _fixed_rows(pool, rows, indices)
+    fixed = None if indices is None else fixed_rows(pool, rows, indices)
     height, width = drawn.variation.height, drawn.width
     assert width is not None  # resolve made it concrete
-    pixels = _output(out, (count, height, width), output_dtype(dtype))
+    pixels = output_array(out, (count, height, width), output_dtype(dtype))
     picked = np.empty((count, n), np.int64)
     gaps = np.empty((count, max(n - 1, 0)), np.int64)
     x = np.empty((count, n), np.int64)
@@ -285,7 +284,7 @@ def compose_batch(
     finish = drawn.variation.noise > 0 or drawn.variation.blur > 0
 
     def work(part: slice) -> None:
-        its, block_rows = item_numbers[part], None if shown is None else shown[part]
+        its, block_rows = numbers[part], None if shown is None else shown[part]
         picked[part] = _pick(pool, rows[part], seed, its, None if fixed is None else fixed[part])
         gaps[part], x[part] = _gaps(drawn, seed, its, n, block_rows)
         y[part] = y_offsets(seed, its, n, drawn.variation.y_range)
@@ -321,7 +320,7 @@ def compose_batch(
         y,
         np.full(count, n, np.int64) if shown is None else shown,
         seed,
-        item_numbers,
+        numbers,
         pool,
         ink,
     )
@@ -362,142 +361,3 @@ def _gaps(
             np.broadcast_to(slack, len(items)), shown - 1, hi - lo, sizes, orders, lo
         )
     return gaps, left_edges(gaps)
-
-
-# --- checks at the door ---------------------------------------------------------------
-
-
-def as_digits(digits: Any) -> tuple[int, ...]:
-    """A list-like of integers 0..9 ([3, 5, 0], range(8), a numpy array, "350") -> a tuple."""
-    if isinstance(digits, str):
-        return parse_sequence(digits)
-    if (
-        type(digits) in (tuple, list)
-        and digits
-        and all(type(d) is int and 0 <= d <= 9 for d in digits)
-    ):
-        return tuple(digits)
-    try:
-        values = (
-            np.asarray(digits).reshape(-1).tolist()
-            if isinstance(digits, np.ndarray)
-            else list(digits)
-        )
-    except TypeError:
-        raise SequenceError(
-            field="digits",
-            value=digits,
-            reason="is not a list of digits",
-            suggestion="pass e.g. [3, 5, 0]",
-        ) from None
-    if not values:
-        raise SequenceError("the digit list is empty; pass at least one digit, e.g. [3, 5, 0]")
-    out = []
-    for position, value in enumerate(values):
-        if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-            raise SequenceError(
-                f"digit {value!r} at position {position} is not a number; use integers 0..9"
-            )
-        if float(value) != int(value) or not 0 <= int(value) <= 9:
-            raise SequenceError(
-                f"digit {value!r} at position {position} is not a digit; use integers 0..9"
-            )
-        out.append(int(value))
-    return tuple(out)
-
-
-DIGIT_CHARS = "0123456789"  # the only characters a typed sequence may hold
-
-
-def parse_sequence(text: str) -> tuple[int, ...]:
-    """'2024' -> (2, 0, 2, 4); only ASCII digits 0-9 are accepted."""
-    if not text:
-        raise SequenceError("the sequence is empty; give digits such as 2024")
-    bad = [ch for ch in text if ch not in DIGIT_CHARS]
-    if bad:
-        listed = ", ".join(repr(ch) for ch in dict.fromkeys(bad[:20]))
-        raise SequenceError(
-            f"sequence {text[:40]!r} holds {listed}; use only the digits 0-9, such as 2024"
-        )
-    return tuple(map(int, text))
-
-
-def _digit_rows(digits: ArrayLike) -> np.ndarray:
-    rows = np.asarray(digits)
-    if rows.ndim != 2 or rows.shape[1] == 0:
-        raise SequenceError("batch digits must be a 2-D array: one row of digits per image")
-    if rows.size and (
-        not np.issubdtype(rows.dtype, np.integer) or rows.min() < 0 or rows.max() > 9
-    ):
-        raise SequenceError("batch digits must be integers 0..9")
-    return rows.astype(np.int64, copy=False)
-
-
-def _items(items: ArrayLike, count: int) -> np.ndarray:
-    numbers = np.asarray(items)
-    if numbers.shape != (count,) or not (
-        numbers.size == 0 or np.issubdtype(numbers.dtype, np.integer)
-    ):
-        raise SequenceError(f"items must be {count} whole numbers, one per row of digits")
-    if numbers.size and numbers.dtype.kind == "i" and numbers.min() < 0:
-        raise SequenceError("item numbers must be 0 or more")
-    return items_array(numbers)
-
-
-def _lengths(lengths: ArrayLike, count: int, n: int) -> np.ndarray | None:
-    rows = np.asarray(lengths)
-    if rows.shape != (count,) or not (rows.size == 0 or np.issubdtype(rows.dtype, np.integer)):
-        raise SequenceError(f"lengths must be {count} whole numbers, one per row of digits")
-    if rows.size and (rows.min() < 1 or rows.max() > n):
-        raise SequenceError(f"lengths must lie in 1..{n}, the number of digits given per row")
-    rows = rows.astype(np.int64, copy=False)
-    return None if rows.size == 0 or (rows == n).all() else rows
-
-
-def _fixed_indices(
-    bank: DigitBank, recipe: Recipe, digits: Sequence[int], indices: Iterable[int]
-) -> list[int]:
-    """Explicit MNIST indices must exist, show the digit they stand for, and be in the pool."""
-    chosen = [
-        whole_number("MNIST index", i, 0, len(bank) - 1, error=SequenceError) for i in indices
-    ]
-    if len(chosen) != len(digits):
-        raise SequenceError(
-            f"{len(chosen)} MNIST indices given for {len(digits)} digits; give one per digit"
-        )
-    pool = bank.pool(recipe.pool)
-    for position, (digit, index) in enumerate(zip(digits, chosen)):
-        if bank.labels[index] != digit:
-            raise SequenceError(
-                f"MNIST index {index} shows a {bank.labels[index]}, "
-                f"not the {digit} at position {position}"
-            )
-        pool.check_holds(index)
-    return chosen
-
-
-def _fixed_rows(pool: DigitBank, rows: np.ndarray, indices: ArrayLike) -> np.ndarray:
-    fixed = np.asarray(indices)
-    if fixed.shape != rows.shape or not np.issubdtype(fixed.dtype, np.integer):
-        raise SequenceError(f"indices must be whole numbers of shape {rows.shape}, one per digit")
-    if fixed.size and (
-        fixed.min() < 0 or fixed.max() >= len(pool) or (pool.labels[fixed] != rows).any()
-    ):
-        raise SequenceError("indices must be MNIST images of the digits they stand for")
-    return fixed.astype(np.int64, copy=False)
-
-
-def _output(out: object, shape: tuple[int, int, int], dtype: np.dtype) -> np.ndarray:
-    """`out` checked as a destination for a batch, or a new array if None."""
-    if out is None:
-        return np.empty(shape, dtype=dtype)
-    if not isinstance(out, np.ndarray):
-        raise InputError(f"out must be a numpy array of shape {shape}, not {type(out).__name__}")
-    if out.shape != shape or out.dtype != dtype:
-        raise InputError(
-            f"out is {out.dtype} of shape {out.shape}; this batch needs {dtype} of shape {shape} "
-            "(pass dtype= to match a uint8 buffer)"
-        )
-    if not (out.flags.c_contiguous and out.flags.writeable):
-        raise InputError("out must be a writeable, C-contiguous array")
-    return out

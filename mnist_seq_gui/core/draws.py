@@ -13,6 +13,7 @@ per-digit style, vertical offsets, noise, freely placed gaps and left edges.
 
 from __future__ import annotations
 
+import functools
 import math
 import secrets
 from typing import Any
@@ -41,6 +42,7 @@ def mix(x: Any) -> Any:
     return x ^ (x >> 31)
 
 
+@functools.lru_cache(maxsize=4096)  # a data set asks for the same seed's keys per item
 def stream_key(seed: int, stream: int) -> int:
     return int(mix((mix(seed) ^ (stream * _GOLDEN)) & _M))
 

@@ -169,18 +169,6 @@ def _check_digit_size(header: IdxHeader) -> None:
         )
 
 
-def read_labels(path: str | os.PathLike) -> np.ndarray:
-    """Labels file -> (N,) uint8."""
-    return read_idx(path, LABELS_MAGIC)
-
-
-def read_images(path: str | os.PathLike) -> np.ndarray:
-    """Images file -> (N, 28, 28) uint8; other digit sizes are refused."""
-    header = read_header(path, IMAGES_MAGIC)
-    _check_digit_size(header)
-    return read_payload(header)
-
-
 def read_pair(
     images_path: str | os.PathLike, labels_path: str | os.PathLike
 ) -> tuple[np.ndarray, np.ndarray]:

@@ -29,7 +29,6 @@ from .config import (
     DatasetError,
     Shard,
 )
-from .detection import export_coco, export_yolo
 from .export import (
     CancelCheck,
     ExportCancelled,
@@ -39,51 +38,21 @@ from .export import (
     Progress,
     run_export,
 )
-from .formats import EXPORTERS, FORMATS, export
+from .formats import EXPORT_FORMATS, FORMATS, export
 from .items import FIELDS, SequenceDataset, bank_fingerprint, label_strings
 from .manifest import MANIFEST_NAME, Manifest, Series
-from .npz import export_npz, load_npz, npz_images
-from .png import export_png, metadata_lines, png_name
+from .npz import load_npz, npz_images
+from .png import metadata_lines, png_name
 from .shards import shard_folder, write_shard
 
+# fmt: off
 __all__ = [
-    "BLANK",
-    "CONFIG_NAME",
-    "DTYPES",
-    "EXPORTERS",
-    "FIELDS",
-    "FORMATS",
-    "MANIFEST_NAME",
-    "MAX_COUNT",
-    "MAX_LENGTH",
-    "METADATA_NAME",
-    "NO_BOX",
-    "NPZ_NAME",
-    "CancelCheck",
-    "DatasetConfig",
-    "DatasetError",
-    "ExportCancelled",
-    "ExportFormat",
-    "ExportJob",
-    "ExportResult",
-    "Manifest",
-    "Progress",
-    "SequenceDataset",
-    "Series",
-    "Shard",
-    "bank_fingerprint",
-    "export",
-    "export_coco",
-    "export_npz",
-    "export_png",
-    "export_yolo",
-    "label_strings",
-    "load_npz",
-    "metadata_lines",
-    "npz_images",
-    "png_name",
-    "prepare_output",
-    "run_export",
-    "shard_folder",
-    "write_shard",
+    "BLANK", "CONFIG_NAME", "DTYPES", "EXPORT_FORMATS", "FIELDS", "FORMATS", "MANIFEST_NAME",
+    "MAX_COUNT", "MAX_LENGTH", "METADATA_NAME", "NO_BOX", "NPZ_NAME", "CancelCheck",
+    "DatasetConfig", "DatasetError", "ExportCancelled", "ExportFormat", "ExportJob",
+    "ExportResult", "Manifest", "Progress", "SequenceDataset", "Series", "Shard",
+    "bank_fingerprint", "export",
+    "label_strings", "load_npz", "metadata_lines", "npz_images", "png_name",
+    "run_export", "shard_folder", "write_shard",
 ]
+# fmt: on

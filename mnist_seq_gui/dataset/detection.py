@@ -2,8 +2,18 @@
 
 Both are export formats on the skeleton of dataset/export.py (staging, swap, manifest,
 clean-up are run_export's). The PNGs are written by the PNG exporter's pipeline (all
-cores) into images/; each chunk's metadata lines are turned into the format's boxes by
-dataset/coco.py or dataset/yolo.py.
+cores) into images/; each chunk's metadata lines become the format's boxes:
+
+COCO: one `annotations.json`: {"info", "licenses", "categories": [{"id": d, "name": "d"}],
+"images": [{"id": item, "file_name": "000042.png", "width", "height"}], "annotations":
+[{"id": item * 64 + slot + 1, "image_id": item, "category_id": digit, "bbox": [x, y, w,
+h], "area", "iscrowd": 0, "mnist_index"}]}, `bbox` each digit's ink box. Ids come from
+item numbers, so the lists of an export's shards, put together in order, are those of
+the unsharded export; `pycocotools.coco.COCO("annotations.json")` loads it.
+
+YOLO: `labels/NNNNNN.txt` with one `class cx cy w h` line per digit (its ink box as
+centre and size over the image's width and height, six decimals: the pixel box comes
+back by rounding for any width up to 100,000) and a `data.yaml` naming the ten classes.
 """
 
 from __future__ import annotations
@@ -11,25 +21,134 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import json
-import os
+import shutil
 import tempfile
 from collections.abc import Callable, Iterator
-from typing import Any
+from pathlib import Path
+from typing import IO, Any
 
-from .coco import ANNOTATIONS_NAME, CocoWriter
-from .config import CONFIG_NAME
+from .. import __version__
+from .config import CONFIG_NAME, MAX_LENGTH
 from .export import (
     CancelCheck,
     ExportJob,
-    ExportResult,
     Progress,
     check_cancel,
-    run_export,
 )
-from .items import SequenceDataset
 from .manifest import Manifest, Series
-from .png import _WORK, PngFormat, image_chunks, png_name
-from .yolo import DATA_NAME, LABELS_FOLDER, data_yaml, write_labels
+from .png import _WORK, PngFormat, image_chunks, png_name, write_file
+
+ANNOTATIONS_NAME = "annotations.json"
+_SEPARATORS = (", ", ": ")
+
+
+def categories() -> list[dict[str, Any]]:
+    """The ten digit classes: id d, name "d"."""
+    return [{"id": d, "name": str(d), "supercategory": "digit"} for d in range(10)]
+
+
+def annotation_id(item: int, slot: int) -> int:
+    """Unique over any export of the data set, sharded or not; never 0."""
+    return item * MAX_LENGTH + slot + 1
+
+
+def chunk_records(
+    records: list[dict[str, Any]], width: int, height: int
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(images, annotations) of a chunk's metadata records (see png.metadata_lines)."""
+    images, annotations = [], []
+    for record in records:
+        item = record["item"]
+        images.append(
+            {"id": item, "file_name": record["file_name"], "width": width, "height": height}
+        )
+        for slot, (digit, (x0, y0, x1, y1)) in enumerate(
+            zip(record["digits"], record["ink_boxes"])
+        ):
+            w, h = x1 - x0, y1 - y0
+            annotations.append(
+                {
+                    "id": annotation_id(item, slot),
+                    "image_id": item,
+                    "category_id": digit,
+                    "bbox": [x0, y0, w, h],
+                    "area": w * h,
+                    "iscrowd": 0,
+                    "mnist_index": record["mnist_indices"][slot],
+                }
+            )
+    return images, annotations
+
+
+class CocoWriter:
+    """Streams annotations.json into `out`: image records straight to it, annotations
+    to `spill` (a scratch file), appended by `finish` (JSON holds the two lists one
+    after the other)."""
+
+    def __init__(
+        self, out: IO[str], spill: IO[str], width: int, height: int, description: str
+    ) -> None:
+        self.out, self.spill = out, spill
+        self.width, self.height = width, height
+        head = {
+            "info": {"description": description, "version": f"mnist-seq {__version__}"},
+            "licenses": [],
+            "categories": categories(),
+        }
+        self.out.write(json.dumps(head, separators=_SEPARATORS)[:-1] + ', "images": [\n')
+        self.first_image = self.first_annotation = True
+
+    def add(self, records: list[dict[str, Any]]) -> None:
+        images, annotations = chunk_records(records, self.width, self.height)
+        for image in images:
+            lead = "" if self.first_image else ",\n"
+            self.out.write(lead + json.dumps(image, separators=_SEPARATORS))
+            self.first_image = False
+        for note in annotations:
+            lead = "" if self.first_annotation else ",\n"
+            self.spill.write(lead + json.dumps(note, separators=_SEPARATORS))
+            self.first_annotation = False
+
+    def finish(self) -> None:
+        self.out.write('\n], "annotations": [\n')
+        self.spill.seek(0)
+        shutil.copyfileobj(self.spill, self.out)
+        self.out.write("\n]}\n")
+
+
+DATA_NAME = "data.yaml"
+LABELS_FOLDER = "labels"
+
+
+def label_text(digits: list[int], boxes: list[list[int]], width: int, height: int) -> str:
+    """The lines of one image's label file."""
+    lines = []
+    for digit, (x0, y0, x1, y1) in zip(digits, boxes):
+        cx, cy = (x0 + x1) / 2 / width, (y0 + y1) / 2 / height
+        w, h = (x1 - x0) / width, (y1 - y0) / height
+        lines.append(f"{digit} {cx:.6f} {cy:.6f} {w:.6f} {h:.6f}\n")
+    return "".join(lines)
+
+
+def write_labels(records: list[dict[str, Any]], folder: Path, width: int, height: int) -> None:
+    """One label file per record (see png.metadata_lines) into `folder`."""
+    for record in records:
+        name = Path(record["file_name"]).with_suffix(".txt").name
+        text = label_text(record["digits"], record["ink_boxes"], width, height)
+        write_file(folder / name, text.encode("ascii"))
+
+
+def data_yaml() -> str:
+    names = ", ".join(f'"{d}"' for d in range(10))
+    return (
+        "# mnist-seq export: YOLO labels (class cx cy w h, normalised) in labels/\n"
+        "path: .\n"
+        "train: images\n"
+        "val: images\n"
+        "nc: 10\n"
+        f"names: [{names}]\n"
+    )
+
 
 IMAGES_FOLDER = "images"
 Records = list[dict[str, Any]]
@@ -122,34 +241,3 @@ class YoloFormat(DetectionFormat):
 
         yield take
         (job.folder / DATA_NAME).write_text(data_yaml(), encoding="utf-8", newline="\n")
-
-
-def export_coco(
-    dataset: SequenceDataset, out_dir: str | os.PathLike, **options: Any
-) -> ExportResult:
-    """images/ + annotations.json (COCO detection, ink boxes) + config.json.
-
-    Options as for export_png: shard, overwrite, workers, progress, cancel.
-    """
-    return _run(CocoFormat, dataset, out_dir, **options)
-
-
-def export_yolo(
-    dataset: SequenceDataset, out_dir: str | os.PathLike, **options: Any
-) -> ExportResult:
-    """images/ + labels/ (YOLO, ink boxes) + data.yaml + config.json.
-
-    Options as for export_png: shard, overwrite, workers, progress, cancel.
-    """
-    return _run(YoloFormat, dataset, out_dir, **options)
-
-
-def _run(
-    fmt: type[DetectionFormat],
-    dataset: SequenceDataset,
-    out_dir: str | os.PathLike,
-    *,
-    workers: int | None = None,
-    **options: Any,
-) -> ExportResult:
-    return run_export(fmt(workers), dataset, out_dir, **options)

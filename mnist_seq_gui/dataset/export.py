@@ -113,7 +113,9 @@ class ExportFormat:
     """
 
     name: ClassVar[str] = ""
-    takes_workers: ClassVar[bool] = False
+
+    def __init__(self, workers: int | None = None) -> None:
+        self.workers = 1  # formats that encode images on many processes take `workers`
 
     def plan(self, job: ExportJob) -> Manifest:
         raise NotImplementedError

@@ -1,38 +1,41 @@
-"""Every export format by name: `export(dataset, out_dir, "png")`."""
+"""Every export format by name, and the one call that writes any of them:
+`export(dataset, out_dir, "png", overwrite=True, progress=..., cancel=...)`."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
-from typing import Any
 
-from .config import DatasetError
-from .detection import export_coco, export_yolo
-from .export import ExportResult
+from .config import DatasetError, Shard
+from .detection import CocoFormat, YoloFormat
+from .export import CancelCheck, ExportFormat, ExportResult, Progress, run_export
 from .items import SequenceDataset
-from .npz import export_npz
-from .png import export_png
+from .npz import NpzFormat
+from .png import PngFormat
 
-# Format name -> (exporter, whether it takes `workers`).
-EXPORTERS: dict[str, tuple[Callable[..., ExportResult], bool]] = {
-    "npz": (export_npz, False),
-    "png": (export_png, True),
-    "coco": (export_coco, True),
-    "yolo": (export_yolo, True),
+EXPORT_FORMATS: dict[str, type[ExportFormat]] = {
+    f.name: f for f in (NpzFormat, PngFormat, CocoFormat, YoloFormat)
 }
-FORMATS: tuple[str, ...] = tuple(EXPORTERS)
+FORMATS: tuple[str, ...] = tuple(EXPORT_FORMATS)
 
 
 def export(
     dataset: SequenceDataset,
     out_dir: str | os.PathLike[str],
     fmt: str = "npz",
-    **options: Any,
+    *,
+    shard: Shard | None = None,
+    overwrite: bool = False,
+    workers: int | None = None,
+    progress: Progress | None = None,
+    cancel: CancelCheck | None = None,
 ) -> ExportResult:
-    """Export `dataset` to `out_dir` in format `fmt` (see FORMATS), with its options."""
-    if fmt not in EXPORTERS:
+    """Write `dataset` (or one `shard` of it) into `out_dir` in format `fmt`: "npz" (one
+    dataset.npz), "png" (a Hugging Face imagefolder), "coco" or "yolo" (detection sets).
+    The folder changes as a transaction (dataset/export.py); `overwrite` replaces an
+    earlier export there; `workers` processes encode PNGs (default: every usable core);
+    `progress(done, total)` is called as items are written; `cancel()` returning True
+    stops the export, which then leaves the folder as it was."""
+    if fmt not in EXPORT_FORMATS:
         raise DatasetError(f"format {fmt!r} is unknown; use {' or '.join(FORMATS)}")
-    exporter, takes_workers = EXPORTERS[fmt]
-    if not takes_workers:
-        options.pop("workers", None)
-    return exporter(dataset, out_dir, **options)
+    return run_export(EXPORT_FORMATS[fmt](workers), dataset, out_dir, shard=shard,
+                      overwrite=overwrite, progress=progress, cancel=cancel)  # fmt: skip

@@ -170,19 +170,16 @@ class SequenceDataset:
         cfg = self.config
         n, digits = sequences(cfg.seed, i, cfg.lengths)
         comp = compose(self.bank, cfg.recipe, digits, cfg.seed, item=i, dtype=cfg.dtype)
-        pad = cfg.max_length - n
+        longest = cfg.max_length
+        pad = [NO_BOX] * (longest - n)
         # One array holds the four padded int64 fields; each field is a view of it:
         # digits, MNIST indices, then the cells' boxes and the ink boxes.
-        packed = [*digits, *([BLANK] * pad), *comp.indices, *([NO_BOX] * pad)]
-        tail = [NO_BOX] * (4 * pad)
-        for box in comp.boxes:
-            packed += box
-        packed += tail
-        for box in comp.ink_boxes:
-            packed += box
-        packed += tail
+        packed = [*digits, *([BLANK] * (longest - n)), *comp.indices, *pad]
+        for kind in (comp.boxes, comp.ink_boxes):
+            for box in kind:
+                packed += box
+            packed += pad * 4
         values = np.array(packed, dtype=np.int64)
-        longest = cfg.max_length
         boxes = values[2 * longest :].reshape(2, longest, 4)
         return {
             "image": comp.pixels,

@@ -23,15 +23,13 @@ from typing import IO, Any
 import numpy as np
 from numpy.lib import format as npy_format
 
-from .config import NPZ_NAME, DatasetError, Shard
+from .config import NPZ_NAME, DatasetError
 from .export import (
     CancelCheck,
     ExportFormat,
     ExportJob,
-    ExportResult,
     Progress,
     check_cancel,
-    run_export,
 )
 from .items import SequenceDataset
 from .manifest import Manifest
@@ -104,27 +102,6 @@ class NpzFormat(ExportFormat):
 
     def write(self, job: ExportJob, progress: Progress | None, cancel: CancelCheck | None) -> None:
         _write_npz(job, job.folder / NPZ_NAME, progress, cancel)
-
-
-def export_npz(
-    dataset: SequenceDataset,
-    out_dir: str | os.PathLike,
-    *,
-    shard: Shard | None = None,
-    overwrite: bool = False,
-    progress: Progress | None = None,
-    cancel: CancelCheck | None = None,
-) -> ExportResult:
-    """Write `out_dir/dataset.npz` in bounded memory; np.load reads it without pickle."""
-    return run_export(
-        NpzFormat(),
-        dataset,
-        out_dir,
-        shard=shard,
-        overwrite=overwrite,
-        progress=progress,
-        cancel=cancel,
-    )
 
 
 def _write_npz(

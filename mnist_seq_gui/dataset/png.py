@@ -25,15 +25,13 @@ import numpy as np
 from ..core import usable_cores, whole_number
 from ..files import encode_png
 from ..stops import deferred, ignore_interrupts
-from .config import CONFIG_NAME, METADATA_NAME, DatasetConfig, DatasetError, Shard
+from .config import CONFIG_NAME, METADATA_NAME, DatasetConfig, DatasetError
 from .export import (
     CancelCheck,
     ExportFormat,
     ExportJob,
-    ExportResult,
     Progress,
     check_cancel,
-    run_export,
 )
 from .items import SequenceDataset
 from .manifest import Manifest, Series
@@ -148,7 +146,6 @@ class PngFormat(ExportFormat):
     """PNGs + metadata.jsonl + config.json, encoded by `workers` processes (default: all)."""
 
     name = "png"
-    takes_workers = True
 
     def __init__(self, workers: int | None = None) -> None:
         self.workers = (
@@ -179,28 +176,6 @@ class PngFormat(ExportFormat):
         check_cancel(cancel)
         config_text = json.dumps(job.describe(), indent=2, sort_keys=True) + "\n"
         (job.folder / CONFIG_NAME).write_text(config_text, encoding="utf-8", newline="\n")
-
-
-def export_png(
-    dataset: SequenceDataset,
-    out_dir: str | os.PathLike,
-    *,
-    shard: Shard | None = None,
-    overwrite: bool = False,
-    workers: int | None = None,
-    progress: Progress | None = None,
-    cancel: CancelCheck | None = None,
-) -> ExportResult:
-    """Write PNGs + metadata.jsonl + config.json with `workers` processes (default: all)."""
-    return run_export(
-        PngFormat(workers),
-        dataset,
-        out_dir,
-        shard=shard,
-        overwrite=overwrite,
-        progress=progress,
-        cancel=cancel,
-    )
 
 
 def image_chunks(job: ExportJob, workers: int, cancel: CancelCheck | None) -> Iterator[str]:

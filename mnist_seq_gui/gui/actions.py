@@ -35,83 +35,35 @@ def _sequences(keys: tuple[Any, ...]) -> list[QKeySequence]:
 
 
 # name: (text, tip, keys, icon, checkable)
+# fmt: off
 ACTIONS = {
-    "open": (
-        "&Open\u2026",
-        "Open a PNG saved by mnist-seq and restore its recipe",
-        _keys(S.Open),
-        "document-open",
-        False,
-    ),
-    "save": (
-        "&Save",
-        "Save the image 1:1 as PNG (with its recipe) to the current file",
-        _keys(S.Save),
-        "document-save",
-        False,
-    ),
-    "save_as": (
-        "Save &As\u2026",
-        "Save the image 1:1 as PNG under a new name",
-        _keys(S.SaveAs),
-        "document-save-as",
-        False,
-    ),
-    "export": (
-        "&Export Dataset\u2026",
-        "Write a training data set (npz, PNG folder, COCO or YOLO) with the current recipe",
-        _keys(None, "Ctrl+E"),
-        "document-export",
-        False,
-    ),
+    "open": ("&Open\u2026", "Open a PNG saved by mnist-seq and restore its recipe",
+             _keys(S.Open), "document-open", False),
+    "save": ("&Save", "Save the image 1:1 as PNG (with its recipe) to the current file",
+             _keys(S.Save), "document-save", False),
+    "save_as": ("Save &As\u2026", "Save the image 1:1 as PNG under a new name",
+                _keys(S.SaveAs), "document-save-as", False),
+    "export": ("&Export Dataset\u2026", "Write a training data set (npz, PNG folder, COCO or "
+               "YOLO) with the current recipe", _keys(None, "Ctrl+E"), "document-export", False),
     "quit": ("&Quit", "Quit the explorer", _keys(S.Quit), "application-exit", False),
-    "copy": (
-        "&Copy Image",
-        "Copy the image 1:1 to the clipboard",
-        _keys(S.Copy),
-        "edit-copy",
-        False,
-    ),
-    "reroll": (
-        "&Reroll",
-        "Draw new MNIST samples with a new seed, keeping every other field",
-        _keys(S.Refresh, "Ctrl+R"),
-        "view-refresh",
-        False,
-    ),
+    "copy": ("&Copy Image", "Copy the image 1:1 to the clipboard", _keys(S.Copy), "edit-copy",
+             False),
+    "reroll": ("&Reroll", "Draw new MNIST samples with a new seed, keeping every other field",
+               _keys(S.Refresh, "Ctrl+R"), "view-refresh", False),
     "zoom_in": ("Zoom &In", "Enlarge the preview", _keys(S.ZoomIn, "Ctrl+="), "zoom-in", False),
     "zoom_out": ("Zoom &Out", "Shrink the preview", _keys(S.ZoomOut), "zoom-out", False),
-    "actual_size": (
-        "&Actual Size",
-        "One screen pixel per image pixel",
-        _keys(None, "Ctrl+1"),
-        "zoom-original",
-        False,
-    ),
-    "fit": (
-        "&Fit to Window",
-        "The largest whole zoom that fits the window",
-        _keys(None, "Ctrl+0"),
-        "zoom-fit-best",
-        True,
-    ),
-    "gallery": (
-        "&Gallery",
-        "Show many samples of the recipe at once (the data set Export writes)",
-        _keys(None, "Ctrl+G"),
-        "view-grid",
-        False,
-    ),
-    "ink_boxes": (
-        "&Ink Boxes",
-        "Outline each digit's ink: the boxes saved with the image and written by Export",
-        _keys(None, "Ctrl+B"),
-        None,
-        True,
-    ),
+    "actual_size": ("&Actual Size", "One screen pixel per image pixel", _keys(None, "Ctrl+1"),
+                    "zoom-original", False),
+    "fit": ("&Fit to Window", "The largest whole zoom that fits the window",
+            _keys(None, "Ctrl+0"), "zoom-fit-best", True),
+    "gallery": ("&Gallery", "Show many samples of the recipe at once (the data set Export "
+                "writes)", _keys(None, "Ctrl+G"), "view-grid", False),
+    "ink_boxes": ("&Ink Boxes", "Outline each digit's ink: the boxes saved with the image and "
+                  "written by Export", _keys(None, "Ctrl+B"), None, True),
     "about": ("&About mnist-seq", "Version, data source and licence", (), None, False),
     "about_qt": ("About &Qt", "The Qt library's about box", (), None, False),
 }
+# fmt: on
 MENUS = {
     "&File": ("open", "save", "save_as", None, "export", None, "quit"),
     "&Edit": ("copy", None, "reroll"),

@@ -30,6 +30,8 @@ from PySide6.QtWidgets import (
 )
 
 from .pointing import INK_COLOUR, PointingCanvas, ink_rects, paint_outlines
+from .state.session import index_name
+from .workers import GalleryResult
 
 MIN_SAMPLES, MAX_SAMPLES = 4, 64
 GAP = 8  # logical pixels between samples and around the grid
@@ -226,6 +228,29 @@ class GalleryView(QWidget):
 
     def count(self) -> int:
         return self.count_spin.value()
+
+    def show_result(self, result: GalleryResult) -> None:
+        """Show the samples of a gallery job, with their tips and a line about them."""
+        name = index_name(result.session, plural=True)
+        tips = [
+            f"Sample {i}: {label}\n{name} {', '.join(map(str, row[row >= 0].tolist()))}"
+            "\nClick to show it in the Image tab"
+            for i, (label, row) in enumerate(zip(result.labels, result.indices))
+        ]
+        note = (
+            f"items 0\u2013{len(result.images) - 1} of the data set Export writes with seed "
+            f"{result.session.seed} \u00b7 {result.elapsed_ms:.1f} ms"
+        )
+        ink = () if result.ink_boxes is None else result.ink_boxes.tolist()
+        self.set_samples(result.images, tips, note, ink)
+
+    @staticmethod
+    def hover_text(result: GalleryResult, index: int) -> str:
+        row = result.indices[index]
+        return (
+            f"Sample {index}: {result.labels[index]}, {index_name(result.session, plural=True)} "
+            f"{', '.join(map(str, row[row >= 0].tolist()))} \u2014 click to show it"
+        )
 
     def set_samples(
         self,

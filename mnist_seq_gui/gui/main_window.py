@@ -37,7 +37,7 @@ from .settings import ViewState, read_session, write_session
 from .shortcuts import ShortcutPassthrough
 from .state.edits import Problem, pick_another
 from .state.jobs import BankCache, gallery_key
-from .state.session import Session
+from .state.session import Session, index_name
 from .status_bar import StatusBar
 from .workers import (
     ComposeFn,
@@ -50,10 +50,6 @@ from .workers import (
 )
 
 PREFERRED_SIZE = (1100, 700)
-
-
-def _index_name(session: Session, plural: bool = False) -> str:
-    return ("MNIST test ind" if session.source is None else "ind") + ("ices" if plural else "ex")
 
 
 class MainWindow(QMainWindow):
@@ -83,33 +79,25 @@ class MainWindow(QMainWindow):
         self.document = Document(self, self.model, self.result, self.say, self.show_error)
         self.document.folder = view.save_dir
         self._create_widgets()
-        self.actions_ = create_actions(
-            self,
-            {
-                "open": self.document.open_dialog,
-                "save": self.document.save,
-                "save_as": self.document.save_as,
-                "export": self.export_dataset,
-                "quit": self.close,
-                "copy": self.document.copy_image,
-                "reroll": self.reroll,
-                "zoom_in": self.image_page.zoom_in,
-                "zoom_out": self.image_page.zoom_out,
-                "actual_size": lambda: self.image_page.set_zoom(1),
-                "fit": lambda: self.image_page.set_zoom(FIT),
-                "gallery": self.toggle_gallery,
-                "ink_boxes": self.show_ink_boxes,
-                "about": lambda: about(self),
-                "about_qt": QApplication.aboutQt,
-            },
-        )
+        # fmt: off
+        self.actions_ = create_actions(self, {
+            "open": self.document.open_dialog, "save": self.document.save,
+            "save_as": self.document.save_as, "export": self.export_dataset, "quit": self.close,
+            "copy": self.document.copy_image, "reroll": self.reroll,
+            "zoom_in": self.image_page.zoom_in, "zoom_out": self.image_page.zoom_out,
+            "actual_size": lambda: self.image_page.set_zoom(1),
+            "fit": lambda: self.image_page.set_zoom(FIT), "gallery": self.toggle_gallery,
+            "ink_boxes": self.show_ink_boxes, "about": lambda: about(self),
+            "about_qt": QApplication.aboutQt,
+        })
+        # fmt: on
         create_menus(self.menuBar(), self.actions_)
         self.tabs.setCornerWidget(corner_toggle(self.actions_.ink_boxes, "inkBoxesButton"))
-        status = StatusBar(self)
-        self.setStatusBar(status)
-        self.size_label = status.add_label("sizeLabel")
-        self.time_label = status.add_label("renderTimeLabel")
-        self.seed_label = status.add_label("seedLabel")
+        self.status = StatusBar(self)
+        self.setStatusBar(self.status)
+        self.size_label = self.status.add_label("sizeLabel")
+        self.time_label = self.status.add_label("renderTimeLabel")
+        self.seed_label = self.status.add_label("seedLabel")
         self.passthrough = ShortcutPassthrough(self.actions(), self.actions_.copy, self)
         self.passthrough.watch(self.panel.text_fields())
         self._connect()
@@ -210,7 +198,7 @@ class MainWindow(QMainWindow):
             return
         self._result = result
         comp = result.composition
-        name = _index_name(result.session)
+        name = index_name(result.session)
         tips = [
             f"Digit {d} \u00b7 {name} {i}\nClick to draw another {d}"
             for d, i in zip(comp.digits, comp.indices)
@@ -266,11 +254,11 @@ class MainWindow(QMainWindow):
     def _digit_hovered(self, position: int) -> None:
         result = self._result
         if result is None or not 0 <= position < len(result.composition.indices):
-            self.statusBar().clearMessage()
+            self.status.say("")
             return
         comp = result.composition
-        self.statusBar().showMessage(
-            f"Digit {position + 1}: {comp.digits[position]}, {_index_name(result.session)} "
+        self.status.say(
+            f"Digit {position + 1}: {comp.digits[position]}, {index_name(result.session)} "
             f"{comp.indices[position]} \u2014 click to draw another sample"
         )
 
@@ -315,18 +303,7 @@ class MainWindow(QMainWindow):
             return
         self._shown_gallery_id = result.request_id
         self._gallery = result
-        name = _index_name(result.session, plural=True)
-        tips = [
-            f"Sample {i}: {label}\n{name} {', '.join(map(str, row[row >= 0].tolist()))}"
-            "\nClick to show it in the Image tab"
-            for i, (label, row) in enumerate(zip(result.labels, result.indices))
-        ]
-        note = (
-            f"items 0\u2013{len(result.images) - 1} of the data set Export writes with seed "
-            f"{result.session.seed} \u00b7 {result.elapsed_ms:.1f} ms"
-        )
-        ink = () if result.ink_boxes is None else result.ink_boxes.tolist()
-        self.gallery.set_samples(result.images, tips, note, ink)
+        self.gallery.show_result(result)
         self._mark_current_sample()
         self.galleryShown.emit(result.request_id)
 
@@ -357,13 +334,9 @@ class MainWindow(QMainWindow):
     def _sample_hovered(self, index: int) -> None:
         gallery = self._gallery
         if gallery is None or not 0 <= index < len(gallery.labels):
-            self.statusBar().clearMessage()
-            return
-        row = gallery.indices[index]
-        self.statusBar().showMessage(
-            f"Sample {index}: {gallery.labels[index]}, {_index_name(gallery.session, plural=True)} "
-            f"{', '.join(map(str, row[row >= 0].tolist()))} \u2014 click to show it"
-        )
+            self.status.say("")
+        else:
+            self.status.say(self.gallery.hover_text(gallery, index))
 
     def show_ink_boxes(self, shown: bool) -> None:
         """Outline each digit's ink in the preview and the gallery."""
@@ -373,7 +346,7 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ messages, state
 
     def say(self, text: str) -> None:
-        self.statusBar().showMessage(text, STATUS_MS)
+        self.status.say(text, STATUS_MS)
 
     def show_error(self, title: str, text: str) -> None:
         """A window-modal warning that does not block the caller (tests, timers)."""
@@ -421,9 +394,7 @@ class MainWindow(QMainWindow):
             return
         dialog = ExportDialog(self, export_defaults(self.model.session()))
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.exported.connect(
-            lambda path: self.statusBar().showMessage(f"Exported to {path}", 8000)
-        )
+        dialog.exported.connect(lambda path: self.status.say(f"Exported to {path}", 8000))
         dialog.destroyed.connect(lambda: setattr(self, "_export_dialog", None))
         self._export_dialog = dialog
         dialog.open()

@@ -129,7 +129,7 @@ class ParametersPanel(QWidget):
         for name in LAYOUT_FIELDS:
             form.add(self.rows[name].label, self.rows[name].buddy, *self.rows[name].widgets)
         form.add("&Digits", self.source_combo, self.source_combo)
-        self.variation = QCollapsible("Variation")
+        self.variation = QCollapsible("Variation", expandedIcon="\u25be", collapsedIcon="\u25b8")
         self.variation.setObjectName("variationSection")
         self.variation.setDuration(120)
         self.variation_form = Form()

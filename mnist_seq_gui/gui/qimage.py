@@ -32,12 +32,3 @@ def qimage_to_grey(image: QImage) -> np.ndarray:
     buffer = np.frombuffer(image.constBits(), dtype=np.uint8, count=image.sizeInBytes())
     rows = buffer.reshape(height, image.bytesPerLine())
     return rows[:, :width].copy()
-
-
-def rgb_array(image: QImage) -> np.ndarray:
-    """Any QImage -> (H, W, 3) uint8 RGB copy; for checking what a widget painted."""
-    image = image.convertToFormat(QImage.Format.Format_RGB888)
-    height, width = image.height(), image.width()
-    buffer = np.frombuffer(image.constBits(), dtype=np.uint8, count=image.sizeInBytes())
-    rows = buffer.reshape(height, image.bytesPerLine())
-    return rows[:, : width * 3].reshape(height, width, 3).copy()

@@ -68,6 +68,12 @@ class Session:
         return dataclasses.replace(self, **changes)
 
 
+def index_name(session: Session, plural: bool = False) -> str:
+    """How the explorer names an MNIST image's number: 'MNIST test index' for the bundled
+    test set, 'index' for another source."""
+    return ("MNIST test ind" if session.source is None else "ind") + ("ices" if plural else "ex")
+
+
 def worded(exc: InputError) -> str:
     """An error as the explorer says it: the field by its label, as a sentence."""
     value = exc.value

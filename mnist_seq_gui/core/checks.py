@@ -1,0 +1,170 @@
+"""What the door checks at the edge: digits, item numbers, lengths, fixed MNIST images,
+output buffers and pixel types. Below the door every value is trusted."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from .bank import DigitBank
+from .draws import items_array
+from .errors import InputError, SequenceError, whole_number
+from .recipe import Recipe
+
+DTYPES: tuple[str, ...] = ("uint8", "float32")  # output pixel types; float32 is uint8 / 255
+_KNOWN_DTYPES: dict[Any, np.dtype] = {
+    **{k: np.dtype(np.uint8) for k in (np.uint8, "uint8", np.dtype(np.uint8))},
+    **{k: np.dtype(np.float32) for k in (np.float32, "float32", np.dtype(np.float32))},
+}
+
+
+def output_dtype(dtype: object) -> np.dtype:
+    """uint8 or float32 as a numpy dtype; InputError for anything else."""
+    try:
+        known = _KNOWN_DTYPES.get(dtype)
+    except TypeError:  # unhashable
+        known = None
+    if known is not None:
+        return known
+    raise InputError(
+        field="dtype", value=dtype, reason="is not supported", suggestion="use uint8 or float32"
+    )
+
+
+def as_digits(digits: Any) -> tuple[int, ...]:
+    """A list-like of integers 0..9 ([3, 5, 0], range(8), a numpy array, "350") -> a tuple."""
+    if isinstance(digits, str):
+        return parse_sequence(digits)
+    if (
+        type(digits) in (tuple, list)
+        and digits
+        and all(type(d) is int and 0 <= d <= 9 for d in digits)
+    ):
+        return tuple(digits)
+    try:
+        values = (
+            np.asarray(digits).reshape(-1).tolist()
+            if isinstance(digits, np.ndarray)
+            else list(digits)
+        )
+    except TypeError:
+        raise SequenceError(
+            field="digits",
+            value=digits,
+            reason="is not a list of digits",
+            suggestion="pass e.g. [3, 5, 0]",
+        ) from None
+    if not values:
+        raise SequenceError("the digit list is empty; pass at least one digit, e.g. [3, 5, 0]")
+    out = []
+    for position, value in enumerate(values):
+        if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+            raise SequenceError(
+                f"digit {value!r} at position {position} is not a number; use integers 0..9"
+            )
+        if float(value) != int(value) or not 0 <= int(value) <= 9:
+            raise SequenceError(
+                f"digit {value!r} at position {position} is not a digit; use integers 0..9"
+            )
+        out.append(int(value))
+    return tuple(out)
+
+
+DIGIT_CHARS = "0123456789"  # the only characters a typed sequence may hold
+
+
+def parse_sequence(text: str) -> tuple[int, ...]:
+    """'2024' -> (2, 0, 2, 4); only ASCII digits 0-9 are accepted."""
+    if not text:
+        raise SequenceError("the sequence is empty; give digits such as 2024")
+    bad = [ch for ch in text if ch not in DIGIT_CHARS]
+    if bad:
+        listed = ", ".join(repr(ch) for ch in dict.fromkeys(bad[:20]))
+        raise SequenceError(
+            f"sequence {text[:40]!r} holds {listed}; use only the digits 0-9, such as 2024"
+        )
+    return tuple(map(int, text))
+
+
+def digit_rows(digits: ArrayLike) -> np.ndarray:
+    rows = np.asarray(digits)
+    if rows.ndim != 2 or rows.shape[1] == 0:
+        raise SequenceError("batch digits must be a 2-D array: one row of digits per image")
+    if rows.size and (
+        not np.issubdtype(rows.dtype, np.integer) or rows.min() < 0 or rows.max() > 9
+    ):
+        raise SequenceError("batch digits must be integers 0..9")
+    return rows.astype(np.int64, copy=False)
+
+
+def item_numbers(items: ArrayLike, count: int) -> np.ndarray:
+    numbers = np.asarray(items)
+    if numbers.shape != (count,) or not (
+        numbers.size == 0 or np.issubdtype(numbers.dtype, np.integer)
+    ):
+        raise SequenceError(f"items must be {count} whole numbers, one per row of digits")
+    if numbers.size and numbers.dtype.kind == "i" and numbers.min() < 0:
+        raise SequenceError("item numbers must be 0 or more")
+    return items_array(numbers)
+
+
+def row_lengths(lengths: ArrayLike, count: int, n: int) -> np.ndarray | None:
+    rows = np.asarray(lengths)
+    if rows.shape != (count,) or not (rows.size == 0 or np.issubdtype(rows.dtype, np.integer)):
+        raise SequenceError(f"lengths must be {count} whole numbers, one per row of digits")
+    if rows.size and (rows.min() < 1 or rows.max() > n):
+        raise SequenceError(f"lengths must lie in 1..{n}, the number of digits given per row")
+    rows = rows.astype(np.int64, copy=False)
+    return None if rows.size == 0 or (rows == n).all() else rows
+
+
+def fixed_indices(
+    bank: DigitBank, recipe: Recipe, digits: Sequence[int], indices: Iterable[int]
+) -> list[int]:
+    """Explicit MNIST indices must exist, show the digit they stand for, and be in the pool."""
+    chosen = [
+        whole_number("MNIST index", i, 0, len(bank) - 1, error=SequenceError) for i in indices
+    ]
+    if len(chosen) != len(digits):
+        raise SequenceError(
+            f"{len(chosen)} MNIST indices given for {len(digits)} digits; give one per digit"
+        )
+    pool = bank.pool(recipe.pool)
+    for position, (digit, index) in enumerate(zip(digits, chosen)):
+        if bank.labels[index] != digit:
+            raise SequenceError(
+                f"MNIST index {index} shows a {bank.labels[index]}, "
+                f"not the {digit} at position {position}"
+            )
+        pool.check_holds(index)
+    return chosen
+
+
+def fixed_rows(pool: DigitBank, rows: np.ndarray, indices: ArrayLike) -> np.ndarray:
+    fixed = np.asarray(indices)
+    if fixed.shape != rows.shape or not np.issubdtype(fixed.dtype, np.integer):
+        raise SequenceError(f"indices must be whole numbers of shape {rows.shape}, one per digit")
+    if fixed.size and (
+        fixed.min() < 0 or fixed.max() >= len(pool) or (pool.labels[fixed] != rows).any()
+    ):
+        raise SequenceError("indices must be MNIST images of the digits they stand for")
+    return fixed.astype(np.int64, copy=False)
+
+
+def output_array(out: object, shape: tuple[int, int, int], dtype: np.dtype) -> np.ndarray:
+    """`out` checked as a destination for a batch, or a new array if None."""
+    if out is None:
+        return np.empty(shape, dtype=dtype)
+    if not isinstance(out, np.ndarray):
+        raise InputError(f"out must be a numpy array of shape {shape}, not {type(out).__name__}")
+    if out.shape != shape or out.dtype != dtype:
+        raise InputError(
+            f"out is {out.dtype} of shape {out.shape}; this batch needs {dtype} of shape {shape} "
+            "(pass dtype= to match a uint8 buffer)"
+        )
+    if not (out.flags.c_contiguous and out.flags.writeable):
+        raise InputError("out must be a writeable, C-contiguous array")
+    return out
