@@ -226,4 +226,4 @@ def bank() -> DigitBank:
 @pytest.fixture
 def mixed_lengths() -> dict[str, Any]:
     """Data-set fields for items of 3..8 digits in one width (random rule, spacing 0..80)."""
-    return {"min_length": 3, "max_length": 8, "rule": "random", "min_spacing": 0, "max_spacing": 80}
+    return {"min_length": 3, "max_length": 8, "rule": "random", "spacing": (0, 80)}
