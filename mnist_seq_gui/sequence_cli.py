@@ -2,7 +2,7 @@
 by cli.py).
 
     mnist-seq 01 0 10 66            -> writes 0-1.png (66 x 28) in the current folder
-    mnist-seq 2024 0 10 160 --rule random --seed 7 --output out/
+    mnist-seq 2024 0 10 130 --rule random --seed 7 --output out/
     mnist-seq --examples            -> the original project's three example images
 
 The digits fill the width under the original's strict rule. Bad input prints one line on
@@ -65,7 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
         ),
         epilog=(
             f"examples: '{PROG} 01 0 10 66' writes 0-1.png; "
-            f"'{PROG} 2024 2 8 140 --rule random --seed 7'. "
+            f"'{PROG} 2024 2 8 130 --rule random --seed 7'. "
             "The uniform rule needs (width - 28 x digits) / (digits - 1) to be a whole number "
             "within the spacing range; the random rule draws each gap within it."
         ),

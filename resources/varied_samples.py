@@ -3,7 +3,7 @@
     python resources/varied_samples.py
 
 The same items as `mnist-seq dataset --count 12 --length 3-7 --spacing -8 8 --rule random
---height 44 --jitter-y 0 16 --slant -20 20 --rotate -10 10 --scale 0.8 1.2 --thickness
+--height 44 --jitter-y 0 16 --slant -20 20 --rotation -10 10 --scale 0.8 1.2 --thickness
 -0.5 1 --pool test --seed 2024`, tiled 2 x 6 with a grey rule between them and shown 2x.
 """
 
@@ -15,7 +15,7 @@ from PIL import Image
 from mnist_seq_gui.dataset import SequenceDataset
 
 ds = SequenceDataset(
-    count=12, min_length=3, max_length=7, min_spacing=-8, max_spacing=8, rule="random",
+    count=12, min_length=3, max_length=7, spacing=(-8, 8), rule="random",
     placement="free", pool="test", seed=2024, dtype="uint8",
     variation={"height": 44, "jitter_y": [0, 16], "slant": [-20, 20], "rotation": [-10, 10],
                "scale": [0.8, 1.2], "thickness": [-0.5, 1]},
