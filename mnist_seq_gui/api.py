@@ -125,14 +125,7 @@ class MNIST_Sequence_API:
         """The recipe of a call: the spacing range and width given, this object's pool,
         the original's strict fill rule, and `fields` (rule, white_on_black, placement,
         pool, variation, ...) by their names. Kept: a loop of calls checks it once."""
-        key: Any = (
-            (spacing_range, image_width, *sorted(fields.items()))
-            if fields
-            else (
-                spacing_range,
-                image_width,
-            )
-        )
+        key: Any = (spacing_range, image_width, *sorted(fields.items()))
         try:
             return self._recipes[key]
         except KeyError:
@@ -173,10 +166,7 @@ class MNIST_Sequence_API:
         Options as for `compose`: seed, dtype, and any recipe field (rule, white_on_black,
         pool, placement, variation: whose height makes the image taller).
         """
-        seed = options.pop("seed", None)
-        dtype = options.pop("dtype", np.float32)
-        recipe = self.recipe(spacing_range, image_width, **options)
-        return compose(self.bank, recipe, digits, self._next_seed(seed), dtype=dtype).pixels
+        return self.compose(digits, spacing_range, image_width, **options).pixels
 
     def save_image(
         self, img: np.ndarray, sequence: Any, directory: str | os.PathLike[str] = "."

@@ -19,9 +19,10 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -201,11 +202,11 @@ class DigitBank:
         """This bank drawing only from pool `name`: train or test; all is the bank as is."""
         if name == "all" or name == self.pool_name:
             return self
-        key = ("pool", name)
-        if key not in self._tables:
-            # Tables of its own: some hold the label index, which differs between pools.
-            self._tables[key] = DigitBank(self.images, self.labels, self.source, self.pools, name)
-        return self._tables[key]
+        # Tables of its own: some hold the label index, which differs between pools.
+        return self.cached(
+            ("pool", name),
+            lambda: DigitBank(self.images, self.labels, self.source, self.pools, name),
+        )
 
     @property
     def described(self) -> str:
@@ -220,12 +221,10 @@ class DigitBank:
 
         Dark on white is 255 - MNIST; float32 output is this table's values / 255.
         """
-        key = ("table", bool(white_on_black))
-        if key not in self._tables:
-            table = self.images if white_on_black else 255 - self.images
-            table.flags.writeable = False
-            self._tables[key] = table
-        return self._tables[key]
+        images = self.images
+        return self.cached(
+            ("table", white_on_black), lambda: images if white_on_black else 255 - images
+        )
 
     def check_holds(self, index: int) -> None:
         """SequenceError unless MNIST index `index` is in this bank's pool."""
@@ -239,14 +238,19 @@ class DigitBank:
                 "use an index of that pool or another pool"
             )
 
-    def cached(self, name: str, make: Callable[[], np.ndarray]) -> np.ndarray:
-        """A read-only table derived from the digits, made on first use and kept."""
-        key = ("derived", name)
-        if key not in self._tables:
-            table = make()
+    def cached(self, key: Hashable, make: Callable[[], Any], replaces: str = "") -> Any:
+        """A table derived from the digits (arrays read-only), made on first use and kept;
+        one made with `replaces` drops the kept tables whose key starts with that name."""
+        try:
+            return self._tables[key]
+        except KeyError:
+            pass
+        for old in [k for k in list(self._tables) if replaces and k[0] == replaces]:
+            self._tables.pop(old, None)
+        table = self._tables[key] = make()
+        if isinstance(table, np.ndarray):
             table.flags.writeable = False
-            self._tables[key] = table
-        return self._tables[key]
+        return table
 
     def check_available(self, digits: np.ndarray) -> None:
         """Raise SequenceError if any requested digit has no images in this bank."""
@@ -269,10 +273,7 @@ class DigitBank:
     def index_lists(self) -> tuple[list[int], list[int], list[int]]:
         """The label index as Python lists: the one-image path picks from these (indexing
         a list with small ints is several times cheaper than an array)."""
-        key = ("index lists",)
-        if key not in self._tables:
-            self._tables[key] = tuple(a.tolist() for a in self.index())
-        return self._tables[key]
+        return self.cached(("index lists",), lambda: tuple(a.tolist() for a in self.index()))
 
 
 def _read_set(images_path: Path, labels_path: Path) -> tuple[np.ndarray, np.ndarray, str]:

@@ -34,6 +34,14 @@ def output_dtype(dtype: object) -> np.dtype:
     )
 
 
+def as_recipe(recipe: Any) -> Recipe:
+    if not isinstance(recipe, Recipe):
+        raise InputError(
+            field="recipe", value=recipe, reason="is not a Recipe", suggestion="pass Recipe(...)"
+        )
+    return recipe
+
+
 def as_digits(digits: Any) -> tuple[int, ...]:
     """A list-like of integers 0..9 ([3, 5, 0], range(8), a numpy array, "350") -> a tuple."""
     if isinstance(digits, str):

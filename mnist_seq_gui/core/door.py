@@ -23,6 +23,7 @@ from numpy.typing import ArrayLike, DTypeLike
 from .bank import DigitBank
 from .checks import (
     as_digits,
+    as_recipe,
     digit_rows,
     fixed_indices,
     fixed_rows,
@@ -45,7 +46,7 @@ from .draws import (
     style_codes,
     y_offsets,
 )
-from .errors import InputError, whole_number
+from .errors import whole_number
 from .idx import DIGIT_SIZE
 from .layout import resolve
 from .recipe import Recipe
@@ -125,10 +126,7 @@ class Composition:
 
 def _ink_rows(bank: DigitBank) -> list[list[int]]:
     """Each unchanged digit's ink box in its cell, as lists (kept with the bank)."""
-    rows = bank._tables.get(("ink rows",))
-    if rows is None:
-        rows = bank._tables[("ink rows",)] = digit_ink_boxes(bank).tolist()
-    return rows
+    return bank.cached(("ink rows",), lambda: digit_ink_boxes(bank).tolist())
 
 
 def compose(
@@ -148,10 +146,7 @@ def compose(
     layout and style stay the item's).
     """
     row = as_digits(digits)
-    if not isinstance(recipe, Recipe):
-        raise InputError(
-            field="recipe", value=recipe, reason="is not a Recipe", suggestion="pass Recipe(...)"
-        )
+    recipe = as_recipe(recipe)
     if not (type(seed) is int and 0 <= seed <= MAX_SEED):
         seed = whole_number("seed", seed, 0, MAX_SEED)
     if not (type(item) is int and 0 <= item < 2**64):
@@ -255,10 +250,7 @@ def compose_batch(
     they are chosen for the lengths present; a data set passes a recipe made concrete for
     all of its lengths (layout.resolve), so that no item depends on the others.
     """
-    if not isinstance(recipe, Recipe):
-        raise InputError(
-            field="recipe", value=recipe, reason="is not a Recipe", suggestion="pass Recipe(...)"
-        )
+    recipe = as_recipe(recipe)
     seed = whole_number("seed", seed, 0, MAX_SEED)
     rows = digit_rows(digits)
     count, n = rows.shape

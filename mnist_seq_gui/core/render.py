@@ -96,7 +96,7 @@ def ink_boxes(cells: np.ndarray) -> np.ndarray:
 
 def digit_ink_boxes(bank: DigitBank) -> np.ndarray:
     """(N, 4) ink box of every unchanged digit of the bank in its cell (kept)."""
-    return bank.cached("ink boxes", lambda: ink_boxes(np.ascontiguousarray(bank.images)))
+    return bank.cached(("ink boxes",), lambda: ink_boxes(np.ascontiguousarray(bank.images)))
 
 
 def plain_ink_boxes(
@@ -254,17 +254,15 @@ def _rows(
 def _rows_table(bank: DigitBank, gap: int, white_on_black: bool) -> np.ndarray:
     """Every digit row followed by `gap` background pixels, (N * 28, 28 + gap) uint8; the
     table of the most recent gap is kept."""
-    key = ("rows", gap, white_on_black)
-    table = bank._tables.get(key)
-    if table is None:
-        for old in [k for k in bank._tables if k[0] == "rows"]:
-            del bank._tables[old]
+
+    def make() -> np.ndarray:
         digits = bank.output_table(white_on_black).reshape(-1, CELL)
         table = np.empty((len(digits), CELL + gap), np.uint8)
         table[:, :CELL] = digits
         table[:, CELL:] = 0 if white_on_black else 255
-        bank._tables[key] = table
-    return table
+        return table
+
+    return bank.cached(("rows", gap, white_on_black), make, replaces="rows")
 
 
 def _passes(active: np.ndarray, n: int, overlap: bool) -> Sequence[np.ndarray]:

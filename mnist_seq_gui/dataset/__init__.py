@@ -2,13 +2,12 @@
 
     config.py   DatasetConfig (everything that decides the pixels), Shard, constants
     items.py    SequenceDataset: item i depends only on (config, i)
-    export.py   the skeleton every format runs in (ExportFormat, run_export): the output
-                folder as a transaction, progress, cancel
+    export.py   what every format runs in (ExportFormat, ExportJob), the target's checks
     transaction.py, manifest.py   staging beside the target, the swap, leftovers
     npz.py      one dataset.npz, streamed
     png.py      a PNG folder (Hugging Face imagefolder), encoded on all cores
-    coco.py, yolo.py   detection annotations per chunk; detection.py their folders
-    formats.py  every format by name
+    detection.py  COCO and YOLO annotations beside the PNGs
+    formats.py  every format by name, and export(): the output folder as a transaction
     shards.py   one shard as a plain function, for engines such as Dask
     cli.py      `mnist-seq dataset`
 
@@ -36,7 +35,6 @@ from .export import (
     ExportJob,
     ExportResult,
     Progress,
-    run_export,
 )
 from .formats import EXPORT_FORMATS, FORMATS, export
 from .items import FIELDS, SequenceDataset, bank_fingerprint, label_strings
@@ -53,6 +51,6 @@ __all__ = [
     "ExportResult", "Manifest", "Progress", "SequenceDataset", "Series", "Shard",
     "bank_fingerprint", "export",
     "label_strings", "load_npz", "metadata_lines", "npz_images", "png_name",
-    "run_export", "shard_folder", "write_shard",
+    "shard_folder", "write_shard",
 ]
 # fmt: on

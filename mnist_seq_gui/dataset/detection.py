@@ -1,7 +1,7 @@
 """Detection exports, COCO and YOLO: PNGs in images/ plus the format's boxes.
 
 Both are export formats on the skeleton of dataset/export.py (staging, swap, manifest,
-clean-up are run_export's). The PNGs are written by the PNG exporter's pipeline (all
+clean-up are export()'s). The PNGs are written by the PNG exporter's pipeline (all
 cores) into images/; each chunk's metadata lines become the format's boxes:
 
 COCO: one `annotations.json`: {"info", "licenses", "categories": [{"id": d, "name": "d"}],

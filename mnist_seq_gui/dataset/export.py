@@ -1,7 +1,7 @@
 """The skeleton every export format runs in: an output folder changed as a transaction.
 
 A format (`ExportFormat`) says which paths it will write (`plan`) and writes them
-(`write`) into the folder it is given; `run_export` does the rest for every format
+(`write`) into the folder it is given; `formats.export` does the rest for every format
 alike: it checks the target and what a previous export left there, stages the export
 beside the target, swaps it in once complete, and on any error, cancel, Ctrl+C or
 SIGTERM removes the staging folder within a bounded time and says what (if anything)
@@ -12,21 +12,17 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
 from .. import __version__
-from ..core import Cancelled, InputError, MnistSeqError, OutputError
+from ..core import Cancelled, OutputError
 from .config import BLANK, NO_BOX, DatasetError, Shard
 from .items import SequenceDataset
 from .manifest import MANIFEST_NAME, Manifest, legacy_manifest, read_manifest
 from .transaction import (
-    FolderTransaction,
-    clean_leftovers,
     collision_message,
-    folder_lock,
     foreign_folder_message,
 )
 
@@ -108,8 +104,8 @@ class ExportFormat:
     `plan(job)` lists every path `write` will create (names and numbered series,
     relative to the export folder); `write(job, progress, cancel)` writes them into
     `job.folder`, calling `check_cancel(cancel)` at least once per chunk of work. The
-    folder handling (staging, swap, clean-up, leftovers) is `run_export`'s, not the
-    format's.
+    folder handling (staging, swap, clean-up, leftovers) is `formats.export`'s, not
+    the format's.
     """
 
     name: ClassVar[str] = ""
@@ -122,60 +118,6 @@ class ExportFormat:
 
     def write(self, job: ExportJob, progress: Progress | None, cancel: CancelCheck | None) -> None:
         raise NotImplementedError
-
-
-def run_export(
-    fmt: ExportFormat,
-    dataset: SequenceDataset,
-    out_dir: str | os.PathLike[str],
-    *,
-    shard: Shard | None = None,
-    overwrite: bool = False,
-    progress: Progress | None = None,
-    cancel: CancelCheck | None = None,
-) -> ExportResult:
-    """Write `dataset` with `fmt` into `out_dir` as one transaction (module docstring)."""
-    out = target_folder(out_dir)
-    job = ExportJob(dataset, out, shard or Shard())
-    plan = fmt.plan(job)
-    transaction = FolderTransaction(out, plan)
-    try:
-        # Leftovers are judged and the staging folder made under one lock, so a second
-        # export into the same folder can never take a live staging folder for a leftover.
-        with folder_lock(out.parent):
-            notes = clean_leftovers(out)
-            job.folder = transaction.begin()
-        transaction.previous = check_target(out, plan, overwrite, cancel)
-        fmt.write(job, progress, cancel)
-        check_cancel(cancel)
-        notes += transaction.commit(cancel)
-    except BaseException as exc:
-        if not transaction.committed:
-            note = transaction.abort()
-            raise _explained(exc, note, out, transaction.left_files) from None
-        if isinstance(exc, KeyboardInterrupt):  # the new export is in place: nothing to undo
-            raise type(exc)(f"the export into {out} is complete") from None
-        raise
-    images = sum(s.stop - s.start for s in plan.series)
-    files = tuple(out / name for name in plan.files)
-    return ExportResult(out, files, job.total, job.start, job.stop, images, tuple(notes))
-
-
-def _explained(exc: BaseException, note: str, out: Path, left: bool) -> BaseException:
-    """The error to raise after a stopped export: the same kind, saying what was left."""
-    if isinstance(exc, InputError) and not left:
-        return exc  # refused before any work: the message says all there is
-    if isinstance(exc, KeyboardInterrupt):  # Ctrl+C, or SIGTERM as the CLI raises it
-        return type(exc)(note)
-    if isinstance(exc, BrokenProcessPool):
-        return ExportCancelled(f"a worker process died (killed, or out of memory); {note}", note)
-    if isinstance(exc, ExportCancelled):
-        return ExportCancelled(f"export cancelled; {note}", note)
-    if isinstance(exc, MnistSeqError):
-        return type(exc)(f"{exc}; {note}")
-    if isinstance(exc, OSError):
-        return OutputError(f"cannot write the export into {out}: {exc.strerror or exc}; {note}")
-    return exc  # a defect: its own traceback says more than any message
 
 
 def target_folder(out_dir: str | os.PathLike[str]) -> Path:

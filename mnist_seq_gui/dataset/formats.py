@@ -4,13 +4,27 @@
 from __future__ import annotations
 
 import os
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
 
+from ..core import InputError, MnistSeqError, OutputError
 from .config import DatasetError, Shard
 from .detection import CocoFormat, YoloFormat
-from .export import CancelCheck, ExportFormat, ExportResult, Progress, run_export
+from .export import (
+    CancelCheck,
+    ExportCancelled,
+    ExportFormat,
+    ExportJob,
+    ExportResult,
+    Progress,
+    check_cancel,
+    check_target,
+    target_folder,
+)
 from .items import SequenceDataset
 from .npz import NpzFormat
 from .png import PngFormat
+from .transaction import FolderTransaction, clean_leftovers, folder_lock
 
 EXPORT_FORMATS: dict[str, type[ExportFormat]] = {
     f.name: f for f in (NpzFormat, PngFormat, CocoFormat, YoloFormat)
@@ -21,7 +35,7 @@ FORMATS: tuple[str, ...] = tuple(EXPORT_FORMATS)
 def export(
     dataset: SequenceDataset,
     out_dir: str | os.PathLike[str],
-    fmt: str = "npz",
+    fmt: str | ExportFormat = "npz",
     *,
     shard: Shard | None = None,
     overwrite: bool = False,
@@ -30,12 +44,52 @@ def export(
     cancel: CancelCheck | None = None,
 ) -> ExportResult:
     """Write `dataset` (or one `shard` of it) into `out_dir` in format `fmt`: "npz" (one
-    dataset.npz), "png" (a Hugging Face imagefolder), "coco" or "yolo" (detection sets).
-    The folder changes as a transaction (dataset/export.py); `overwrite` replaces an
-    earlier export there; `workers` processes encode PNGs (default: every usable core);
-    `progress(done, total)` is called as items are written; `cancel()` returning True
-    stops the export, which then leaves the folder as it was."""
-    if fmt not in EXPORT_FORMATS:
+    dataset.npz), "png" (a Hugging Face imagefolder), "coco" or "yolo" (detection sets),
+    or an ExportFormat of your own. The folder changes as one transaction (export.py):
+    `overwrite` replaces an earlier export there; `workers` processes encode PNGs
+    (default: every usable core); `progress(done, total)` is called as items are written;
+    `cancel()` returning True stops the export, which then leaves the folder as it was."""
+    if isinstance(fmt, str) and fmt not in EXPORT_FORMATS:
         raise DatasetError(f"format {fmt!r} is unknown; use {' or '.join(FORMATS)}")
-    return run_export(EXPORT_FORMATS[fmt](workers), dataset, out_dir, shard=shard,
-                      overwrite=overwrite, progress=progress, cancel=cancel)  # fmt: skip
+    writer = EXPORT_FORMATS[fmt](workers) if isinstance(fmt, str) else fmt
+    out = target_folder(out_dir)
+    job = ExportJob(dataset, out, shard or Shard())
+    plan = writer.plan(job)
+    transaction = FolderTransaction(out, plan)
+    try:
+        # Leftovers are judged and the staging folder made under one lock, so a second
+        # export into the same folder can never take a live staging folder for a leftover.
+        with folder_lock(out.parent):
+            notes = clean_leftovers(out)
+            job.folder = transaction.begin()
+        transaction.previous = check_target(out, plan, overwrite, cancel)
+        writer.write(job, progress, cancel)
+        check_cancel(cancel)
+        notes += transaction.commit(cancel)
+    except BaseException as exc:
+        if not transaction.committed:
+            note = transaction.abort()
+            raise _explained(exc, note, out, transaction.left_files) from None
+        if isinstance(exc, KeyboardInterrupt):  # the new export is in place: nothing to undo
+            raise type(exc)(f"the export into {out} is complete") from None
+        raise
+    images = sum(s.stop - s.start for s in plan.series)
+    files = tuple(out / name for name in plan.files)
+    return ExportResult(out, files, job.total, job.start, job.stop, images, tuple(notes))
+
+
+def _explained(exc: BaseException, note: str, out: Path, left: bool) -> BaseException:
+    """The error to raise after a stopped export: the same kind, saying what was left."""
+    if isinstance(exc, InputError) and not left:
+        return exc  # refused before any work: the message says all there is
+    if isinstance(exc, KeyboardInterrupt):  # Ctrl+C, or SIGTERM as the CLI raises it
+        return type(exc)(note)
+    if isinstance(exc, BrokenProcessPool):
+        return ExportCancelled(f"a worker process died (killed, or out of memory); {note}", note)
+    if isinstance(exc, ExportCancelled):
+        return ExportCancelled(f"export cancelled; {note}", note)
+    if isinstance(exc, MnistSeqError):
+        return type(exc)(f"{exc}; {note}")
+    if isinstance(exc, OSError):
+        return OutputError(f"cannot write the export into {out}: {exc.strerror or exc}; {note}")
+    return exc  # a defect: its own traceback says more than any message

@@ -34,6 +34,7 @@ except ImportError:  # pragma: no cover - not on Windows; staging folders are th
     fcntl = None  # type: ignore[assignment]
 
 from ..core import OutputError
+from ..files import fsync_path
 from ..stops import deferred
 from .config import DatasetError
 from .manifest import (
@@ -76,15 +77,6 @@ def sync_folder_tree(folder: Path) -> None:
         if not (libc is not None and hasattr(libc, "syncfs") and libc.syncfs(fd) == 0):
             os.sync()
         with contextlib.suppress(OSError):  # some file systems cannot fsync a folder
-            os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _fsync_folder(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        with contextlib.suppress(OSError):
             os.fsync(fd)
     finally:
         os.close(fd)
@@ -263,7 +255,7 @@ class FolderTransaction:
         if not self.swapped:
             os.rename(self.staging, self.out)
             self.committed = True
-            _fsync_folder(self.out.parent)
+            _flush_entries(self.out.parent)
             return
         self._carry_over()
         fd = _lock(self.out)  # the previous export stays locked while it is removed
@@ -272,7 +264,7 @@ class FolderTransaction:
         if not _exchange(self.staging, self.out):
             _swap_by_renames(self.staging, self.out)
         self.committed = True
-        _fsync_folder(self.out.parent)
+        _flush_entries(self.out.parent)
         if self.previous is not None and read_manifest(self.staging) is None:
             # An export from before manifests: its folder now says what it holds.
             with contextlib.suppress(OSError):
@@ -318,6 +310,11 @@ class FolderTransaction:
     def _unlock(self) -> None:
         while self._locks:
             os.close(self._locks.pop())
+
+
+def _flush_entries(folder: Path) -> None:
+    with contextlib.suppress(OSError):  # the swap is done: a failed flush cannot undo it
+        fsync_path(folder, folder=True)
 
 
 def _swap_by_renames(staging: Path, out: Path) -> None:

@@ -1,22 +1,11 @@
 """Keep the explorer's memory flat and its pauses short over a long session.
 
-glibc gives each new thread a heap ("arena") of its own, up to eight per core. The
-explorer draws images of ever different sizes on its render threads and the core's
-worker threads, and the freed space in those heaps fragments: in a soak of 10,000 random
-recipe changes resident memory grew about 4 MiB per 2,500 changes, and by 16 to 20 MiB
-over 12,500 changes with two to four arenas. With one arena it stayed within 1 MiB, and
-the gallery drew as fast (the threads seldom allocate at the same time). Fixing the mmap
-threshold at a low value instead also kept memory flat, but made the varied gallery five
-times slower: its temporaries were then mapped and faulted in afresh on every draw.
-
-Page faults are what the varied gallery mostly waits for: its blur and noise work on
-a few float32 and uint64 arrays of 4 to 8 MB per draw, and by default glibc hands memory
-that size back to the system when it is freed (its trim threshold follows the largest
-block freed, times two), so the next draw faults every page in again. On this project's
-2-core test machine, blur and noise of 64 samples took 25 ms that way and 8 ms with the
-freed memory kept in the heap, and bench_gui's varied gallery p99 fell from 44 ms to
-23 to 26 ms. So blocks up to 32 MiB come from the heap, and up to 64 MiB of freed heap
-is kept.
+Render threads draw images of ever different sizes; with glibc's default of a heap per
+thread the freed space fragments and resident memory creeps up, and freed blocks of a
+few MB go back to the system, so the next draw faults every page in again (the varied
+gallery mostly waits for that). One shared heap, blocks up to 32 MiB from it and 64 MiB
+of freed heap kept fix both (measured on the 2-core test machine: flat memory over
+12,500 recipe changes; varied gallery p99 44 ms before, 23 to 26 ms after).
 """
 
 from __future__ import annotations
@@ -53,12 +42,8 @@ def tune_malloc() -> bool:
 
 
 def freeze_start_up_objects() -> None:
-    """Leave the objects alive once the window is up (Qt's wrappers, modules, the digit
-    bank's tables: about 46,000) out of later garbage collections.
-
-    Python's full collections walk every tracked object while holding the GIL; with
-    these in the walk, one in about ten gallery rerolls waited 20 to 30 ms for it (worst
-    of 200: 33 ms, 10 ms with them frozen). They live as long as the window anyway.
-    """
+    """Leave the objects alive once the window is up (Qt's wrappers, modules, the bank's
+    tables) out of later full garbage collections, which walk them holding the GIL and
+    so stalled gallery rerolls (bench_gui.py)."""
     gc.collect()
     gc.freeze()
