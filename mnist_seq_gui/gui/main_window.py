@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QRect, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -158,9 +158,10 @@ class MainWindow(QMainWindow):
     def _apply_view(self, view: ViewState) -> None:
         screen = self.screen().availableGeometry()
         if view.geometry is None or not self.restoreGeometry(view.geometry):
-            self.resize(
-                min(PREFERRED_SIZE[0], screen.width()), min(PREFERRED_SIZE[1], screen.height())
-            )
+            self.resize(*PREFERRED_SIZE)
+            if not screen.contains(QRect(screen.topLeft(), self.size())):
+                # A small screen: maximised, the window manager fits the frame in too.
+                self.setWindowState(Qt.WindowState.WindowMaximized)
         self.resize(self.size().boundedTo(screen.size()))
         self.image_page.set_zoom(view.zoom)
         self.gallery.count_spin.setValue(view.gallery_count)

@@ -1,7 +1,7 @@
 """The control of each recipe field, made from its entry in the field table.
 
-A number is a slider and a spin box in step; a range is a two-handled slider (superqt)
-and two spin boxes, low and high; a choice is a combo box; a flag a check box. Each
+A number is a slider and a spin box in step; a range is two spin boxes, low and high,
+over a two-handled slider (superqt); a choice is a combo box; a flag a check box. Each
 row sends (field, value) through `edit` and shows a value without sending it back.
 Spin boxes apply a number when it is entered (Return, Tab, arrows), never on each
 keystroke, so typing "20" never passes through 2; sliders end at the field's usual
@@ -19,7 +19,8 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDoubleSpinBox,
-    QHBoxLayout,
+    QGridLayout,
+    QLabel,
     QSizePolicy,
     QSlider,
     QSpinBox,
@@ -136,7 +137,7 @@ class NumberRow(Row):
 
 
 class RangeRow(Row):
-    """A two-handled slider between two spin boxes; an edit sends both ends."""
+    """Two spin boxes over a two-handled slider; an edit sends both ends."""
 
     def __init__(self, entry: Field, edit: EditFn) -> None:
         super().__init__(entry)
@@ -159,13 +160,14 @@ class RangeRow(Row):
             lambda v: edit(name, (self._end(self.low), _value(entry, v)))
         )
         self.slider.valueChanged.connect(lambda _v: edit(name, self._slider_value()))
-        self.box = QWidget()
-        layout = QHBoxLayout(self.box)
+        self.box = QWidget()  # the two ends side by side, the slider under them at full width
+        layout = QGridLayout(self.box)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
-        layout.addWidget(self.low)
-        layout.addWidget(self.slider, 1)
-        layout.addWidget(self.high)
+        layout.addWidget(self.low, 0, 0)
+        layout.addWidget(QLabel("to"), 0, 1)
+        layout.addWidget(self.high, 0, 2)
+        layout.addWidget(self.slider, 1, 0, 1, 3)
         self.widgets, self.buddy = (self.box,), self.low
 
     def _end(self, spin: QAbstractSpinBox) -> int | float:
