@@ -202,6 +202,8 @@ class DigitBank:
         """This bank drawing only from pool `name`: train or test; all is the bank as is."""
         if name == "all" or name == self.pool_name:
             return self
+        if name not in (self.pools or {}):
+            raise DataError(f"pool {name!r} is unknown; use all, train or test")
         # Tables of its own: some hold the label index, which differs between pools.
         return self.cached(
             ("pool", name),
@@ -226,15 +228,17 @@ class DigitBank:
             ("table", white_on_black), lambda: images if white_on_black else 255 - images
         )
 
-    def check_holds(self, index: int) -> None:
-        """SequenceError unless MNIST index `index` is in this bank's pool."""
+    def check_holds(self, indices: Any) -> None:
+        """SequenceError unless every MNIST index in `indices` is in this bank's pool."""
         if self.pool_name == "all" or self.pools is None:
             return
-        members = self.pools[self.pool_name]
-        at = int(np.searchsorted(members, index))
-        if at == len(members) or int(members[at]) != index:
+        members, wanted = self.pools[self.pool_name], np.asarray(indices).reshape(-1)
+        outside = wanted[
+            members[np.searchsorted(members, wanted).clip(0, len(members) - 1)] != wanted
+        ]
+        if outside.size:
             raise SequenceError(
-                f"MNIST index {index} is not in the {self.pool_name} pool; "
+                f"MNIST index {outside[0]} is not in the {self.pool_name} pool; "
                 "use an index of that pool or another pool"
             )
 

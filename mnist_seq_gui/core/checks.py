@@ -11,7 +11,7 @@ from numpy.typing import ArrayLike
 
 from .bank import DigitBank
 from .draws import items_array
-from .errors import InputError, SequenceError, whole_number
+from .errors import InputError, SequenceError, shown, whole_number
 from .recipe import Recipe
 
 DTYPES: tuple[str, ...] = ("uint8", "float32")  # output pixel types; float32 is uint8 / 255
@@ -30,7 +30,12 @@ def output_dtype(dtype: object) -> np.dtype:
     if known is not None:
         return known
     raise InputError(
-        field="dtype", value=dtype, reason="is not supported", suggestion="use uint8 or float32"
+        f"dtype {shown(dtype) if dtype is not None else None} is not supported; "
+        "use uint8 or float32",
+        field="dtype",
+        value=dtype,
+        reason="is not supported",
+        suggestion="use uint8 or float32",
     )
 
 
@@ -73,7 +78,7 @@ def as_digits(digits: Any) -> tuple[int, ...]:
             raise SequenceError(
                 f"digit {value!r} at position {position} is not a number; use integers 0..9"
             )
-        if float(value) != int(value) or not 0 <= int(value) <= 9:
+        if not (0 <= value <= 9 and float(value) == int(value)):  # NaN fails the range
             raise SequenceError(
                 f"digit {value!r} at position {position} is not a digit; use integers 0..9"
             )
@@ -97,8 +102,20 @@ def parse_sequence(text: str) -> tuple[int, ...]:
     return tuple(map(int, text))
 
 
+def _array(values: ArrayLike, problem: str) -> np.ndarray:
+    """`values` as an array; numbers above int64 stay whole (uint64), ragged lists refused."""
+    try:
+        array = np.asarray(values)
+        if array.dtype.kind == "f" and isinstance(values, (list, tuple)):
+            if all(type(v) is int for v in values):  # whole numbers past 2**63 - 1
+                array = np.asarray(values, dtype=np.uint64)
+    except (ValueError, TypeError, OverflowError):
+        raise SequenceError(problem) from None
+    return array
+
+
 def digit_rows(digits: ArrayLike) -> np.ndarray:
-    rows = np.asarray(digits)
+    rows = _array(digits, "batch digits must be a 2-D array: one row of digits per image")
     if rows.ndim != 2 or rows.shape[1] == 0:
         raise SequenceError("batch digits must be a 2-D array: one row of digits per image")
     if rows.size and (
@@ -109,11 +126,12 @@ def digit_rows(digits: ArrayLike) -> np.ndarray:
 
 
 def item_numbers(items: ArrayLike, count: int) -> np.ndarray:
-    numbers = np.asarray(items)
+    problem = f"items must be {count} whole numbers, one per row of digits"
+    numbers = _array(items, problem)
     if numbers.shape != (count,) or not (
         numbers.size == 0 or np.issubdtype(numbers.dtype, np.integer)
     ):
-        raise SequenceError(f"items must be {count} whole numbers, one per row of digits")
+        raise SequenceError(problem)
     if numbers.size and numbers.dtype.kind == "i" and numbers.min() < 0:
         raise SequenceError("item numbers must be 0 or more")
     return items_array(numbers)
@@ -140,14 +158,13 @@ def fixed_indices(
         raise SequenceError(
             f"{len(chosen)} MNIST indices given for {len(digits)} digits; give one per digit"
         )
-    pool = bank.pool(recipe.pool)
     for position, (digit, index) in enumerate(zip(digits, chosen)):
         if bank.labels[index] != digit:
             raise SequenceError(
                 f"MNIST index {index} shows a {bank.labels[index]}, "
                 f"not the {digit} at position {position}"
             )
-        pool.check_holds(index)
+    bank.pool(recipe.pool).check_holds(chosen)
     return chosen
 
 
@@ -159,6 +176,7 @@ def fixed_rows(pool: DigitBank, rows: np.ndarray, indices: ArrayLike) -> np.ndar
         fixed.min() < 0 or fixed.max() >= len(pool) or (pool.labels[fixed] != rows).any()
     ):
         raise SequenceError("indices must be MNIST images of the digits they stand for")
+    pool.check_holds(fixed)
     return fixed.astype(np.int64, copy=False)
 
 

@@ -252,12 +252,14 @@ def compose_batch(
     """
     recipe = as_recipe(recipe)
     seed = whole_number("seed", seed, 0, MAX_SEED)
+    if threads is not None:
+        threads = whole_number("threads", threads, 1, 4096)
     rows = digit_rows(digits)
     count, n = rows.shape
     numbers = np.arange(count, dtype=np.uint64) if items is None else item_numbers(items, count)
     shown = None if lengths is None else row_lengths(lengths, count, n)
-    present = (n, n) if shown is None else (int(shown.min()), int(shown.max()))
-    drawn = resolve(recipe, range(present[0], present[1] + 1)) if count else recipe
+    present = (n, n) if shown is None or not count else (int(shown.min()), int(shown.max()))
+    drawn = resolve(recipe, range(present[0], present[1] + 1))
     pool = bank.pool(drawn.pool)
     active = None if shown is None else np.arange(n) < shown[:, None]
     if not pool.counts.all():  # before any work, naming every missing digit

@@ -118,8 +118,13 @@ def whole_number(
     else:
         span = f"{low} or more" if high is None else f"{low}..{high:,}"
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        said = f"{name} {'None' if value is None else shown(value)} is not a whole number"
         raise error(
-            field=name, value=value, reason="is not a whole number", suggestion=f"use {span}"
+            f"{said}; use {span}",
+            field=name,
+            value=value,
+            reason="is not a whole number",
+            suggestion=f"use {span}",
         )
     number = int(value)
     if (low is not None and number < low) or (high is not None and number > high):

@@ -145,13 +145,19 @@ def _fill(recipe: Recipe, lengths: range) -> int:
     near = nearest_valid_widths(width or 0, common) if common else []
     if near:
         fix = "use width " + " or ".join(map(str, near))
-    elif rule == "uniform":
+    elif rule == "uniform" and _fills(width, common_widths(lengths, lo, hi, "random")):
         fix = "use the random rule, whose gaps need not be equal"
     elif lengths[0] > 1:
-        fix = _max_spacing_fix(width, lengths, lo)
+        fix = ("use the random rule and " if rule == "uniform" else "") + _max_spacing_fix(
+            width, lengths, lo
+        )
     else:
         fix = f"a single digit fits only width {DIGIT_SIZE}; use lengths of 2 or more"
     raise _refuse(width, f"{reason} with spacing {lo}..{hi}", fix, near)
+
+
+def _fills(width: int | None, common: list[int]) -> bool:
+    return bool(common) if width is None else width in common
 
 
 def _max_spacing_fix(width: int | None, lengths: range, lo: int) -> str:

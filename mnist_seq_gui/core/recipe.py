@@ -46,14 +46,14 @@ class Variation:
     # fmt: off
     height: int = _spec(
         "int", DIGIT_SIZE, low=DIGIT_SIZE, high=MAX_HEIGHT, soft_high=128, unit=" px",
-        label="&Height", flag="--height", **_VARIED,
+        label="Heigh&t", flag="--height", **_VARIED,
         help="canvas height; above 28 px each digit's 28 px cell can move up and down")
     jitter_y: tuple[int, int] | None = _spec(
         "int range", None, low=0, high=MAX_HEIGHT - DIGIT_SIZE, unit=" px", none="centred",
         label="&Jitter", flag="--jitter-y", **_VARIED,
         help="top of each digit's cell, drawn in this range of rows")
     slant: tuple[float, float] = _spec(
-        "range", (0.0, 0.0), low=-45, high=45, step=2, unit="\u00b0", label="S&lant",
+        "range", (0.0, 0.0), low=-45, high=45, step=2, unit="\u00b0", label="Sl&ant",
         flag="--slant", **_VARIED, help="horizontal shear in degrees; positive leans right")
     rotation: tuple[float, float] = _spec(
         "range", (0.0, 0.0), low=-45, high=45, step=2, unit="\u00b0", label="R&otation",
@@ -61,11 +61,11 @@ class Variation:
         help="rotation in degrees; positive turns counter-clockwise")
     scale: tuple[float, float] = _spec(
         "range", (1.0, 1.0), low=0.25, high=1.4, step=0.05, decimals=2, unit="\u00d7",
-        label="Sc&ale", flag="--scale", **_VARIED,
+        label="Scale", flag="--scale", **_VARIED,
         help="size factor (ink outside the cell is cut)")
     aspect: tuple[float, float] = _spec(
         "range", (1.0, 1.0), low=0.5, high=2.0, step=0.05, decimals=2, unit="\u00d7",
-        label="Aspe&ct", flag="--aspect", **_VARIED, help="extra width factor")
+        label="Aspect", flag="--aspect", **_VARIED, help="extra width factor")
     thickness: tuple[float, float] = _spec(
         "range", (0.0, 0.0), low=-1.0, high=1.0, step=0.25, decimals=2, label="Thic&kness",
         flag="--thickness", **_VARIED,
@@ -131,7 +131,7 @@ class Recipe:
         error=SpacingError, help="image width")
     spacing: tuple[int, int] = _spec(
         "int range", (0, 0), low=MIN_SPACING, high=MAX_WIDTH, soft_high=200, unit=" px",
-        label="S&pacing", flag="--spacing", old_keys=("min_spacing", "max_spacing"),
+        label="Spa&cing", flag="--spacing", old_keys=("min_spacing", "max_spacing"),
         error=SpacingError, help="gap between neighbouring digits; below 0 they overlap")
     rule: str = _spec(
         "choice", "uniform", choices=RULES, label="&Rule", flag="--rule",
@@ -192,6 +192,11 @@ class Recipe:
                 for end, key in enumerate(entry.old_keys):
                     ends[end] = changes.pop(key, ends[end])
                 changes[name] = tuple(ends)
+        unknown = sorted(str(k) for k in changes if k not in FIELDS and k != "variation")
+        if unknown:
+            raise InputError(
+                f"unknown recipe field(s): {', '.join(unknown)}; use {', '.join(FIELDS)}"
+            )
         varied = {k: changes.pop(k) for k in list(changes) if k in VARIATION_FIELDS}
         if varied:
             changes["variation"] = dataclasses.replace(self.variation, **varied)
@@ -261,10 +266,6 @@ def variation_from_dict(values: Mapping[str, Any]) -> Variation:
 def from_dict(data: Mapping[str, Any]) -> Recipe:
     """Inverse of to_dict; also reads the older layouts (min/max spacing, no placement)."""
     values = dict(data)
-    known = {*FIELDS, "variation", *(k for f in FIELDS.values() for k in f.old_keys)}
-    unknown = sorted(str(k) for k in values if k not in known)
-    if unknown:
-        raise InputError(f"unknown recipe field(s): {', '.join(unknown)}")
     variation = variation_from_dict(values.pop("variation", None) or {})
     return Recipe(variation=variation).replace(**values)
 
@@ -298,4 +299,8 @@ def from_text(values: Mapping[str, str], base: Recipe = DEFAULT) -> tuple[Recipe
         return base.replace(**changes), problems
     except InputError as exc:  # fields fine alone, not together: jitter beyond the height
         problems.append(exc)
-        return base.replace(**{**changes, "jitter_y": None}), problems
+        kept = base.variation.jitter_y  # the base's jitter where it fits, else centred
+        room = changes.get("height", base.variation.height) - DIGIT_SIZE
+        return base.replace(
+            **{**changes, "jitter_y": kept if kept and kept[1] <= room else None}
+        ), problems

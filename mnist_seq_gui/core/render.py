@@ -153,7 +153,8 @@ def render(
         part = slice(start, min(start + step, count))
         canvas = out[part] if staging is None else staging[: part.stop - start]
         active = indices[part] >= 0
-        gap = None if styled or overlap else _equal_gap(x[part], y[part], active, width)
+        rowlike = not (styled or overlap) and height == CELL
+        gap = _equal_gap(x[part], active, width) if rowlike else None
         if gap is not None:
             rows = _rows(bank, indices[part], gap, white_on_black, width, scratch)
             if staging is not None and not has_finish:
@@ -198,9 +199,9 @@ def render(
     return boxes
 
 
-def _equal_gap(x: np.ndarray, y: np.ndarray, active: np.ndarray, width: int) -> int | None:
-    """The gap when every image of a chunk has its digits at the same, equally spaced
-    offsets, from the left edge to the right, in a 28 px row; else None."""
+def _equal_gap(x: np.ndarray, active: np.ndarray, width: int) -> int | None:
+    """The gap when every image of a chunk (a 28 px row) has its digits at the same,
+    equally spaced offsets, from the left edge to the right; else None."""
     first = x[0]
     steps = np.diff(first)
     gap = int(steps[0]) - CELL if len(steps) else 0
@@ -210,7 +211,6 @@ def _equal_gap(x: np.ndarray, y: np.ndarray, active: np.ndarray, width: int) -> 
         and first[-1] + CELL == width
         and (steps == CELL + gap).all()
         and active.all()
-        and not y.any()
         and (x == first).all()
     ):
         return None

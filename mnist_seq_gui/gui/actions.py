@@ -58,7 +58,7 @@ ACTIONS = {
             _keys(None, "Ctrl+0"), "zoom-fit-best", True),
     "gallery": ("&Gallery", "Show many samples of the recipe at once (the data set Export "
                 "writes)", _keys(None, "Ctrl+G"), "view-grid", False),
-    "ink_boxes": ("&Ink Boxes", "Outline each digit's ink: the boxes saved with the image and "
+    "ink_boxes": ("Ink &Boxes", "Outline each digit's ink: the boxes saved with the image and "
                   "written by Export", _keys(None, "Ctrl+B"), None, True),
     "about": ("&About mnist-seq", "Version, data source and licence", (), None, False),
     "about_qt": ("About &Qt", "The Qt library's about box", (), None, False),

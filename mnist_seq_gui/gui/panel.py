@@ -123,8 +123,8 @@ class ParametersPanel(QWidget):
         width.slider.valueChanged.connect(self._on_width_slider)
 
         form = Form()
-        form.add("&Sequence", self.sequence_edit, self.sequence_edit)
-        form.add("S&eed", self.seed_spin, self.seed_spin, self.reroll_button)
+        form.add("Se&quence", self.sequence_edit, self.sequence_edit)
+        form.add("&Seed", self.seed_spin, self.seed_spin, self.reroll_button)
         form.add("Sa&mple", self.item_spin, self.item_spin)
         for name in LAYOUT_FIELDS:
             form.add(self.rows[name].label, self.rows[name].buddy, *self.rows[name].widgets)
