@@ -106,9 +106,9 @@ def _array(values: ArrayLike, problem: str) -> np.ndarray:
     """`values` as an array; numbers above int64 stay whole (uint64), ragged lists refused."""
     try:
         array = np.asarray(values)
-        if array.dtype.kind == "f" and isinstance(values, (list, tuple)):
-            if all(type(v) is int for v in values):  # whole numbers past 2**63 - 1
-                array = np.asarray(values, dtype=np.uint64)
+        whole = isinstance(values, (list, tuple)) and all(type(v) is int for v in values)
+        if array.dtype.kind == "f" and whole:  # whole numbers past 2**63 - 1
+            array = np.asarray(values, dtype=np.uint64)
     except (ValueError, TypeError, OverflowError):
         raise SequenceError(problem) from None
     return array

@@ -6,8 +6,9 @@
 The baseline is the original code re-created call for call (tests/benchmarks/original.py:
 float32 images made once at load, per-label Python lists, `random.choice`, `np.hstack`
 of the image so far with a float32 ones gap and the next digit). All figures are for
-5-digit sequences, width 160, spacing 0..10. Every run of every row is interleaved
-with the others (best of 5), so a busy moment on a shared machine hits them alike.
+5-digit sequences, width 160, spacing 0..10, filling the width (the original's strict
+rule). Every run of every row is interleaved with the others (best of 5), so a busy
+moment on a shared machine hits them alike.
 
 One image per call: the original's generate_image_sequence (float32) is the baseline;
 its API call (which adds * 255 -> uint8) is listed too. Ours get a fresh seed per call.
@@ -17,14 +18,16 @@ image, a list, np.array at the end: its API call for uint8, its sequence call fo
 float32), and against the fill bound: an array of the same shape and dtype, allocated
 fresh as the batch's is, filled with a constant by as many threads as the batch uses.
 With `out=` the batch reuses a buffer, and its bound fills a reused buffer.
-Targets: api.generate_mnist_sequence >= 1.5x the original; every batch >= 20x the
-original's loop and >= 40% of its fresh-array fill bound.
+
+Targets (the Keep list of "One recipe, one door"): api.generate_mnist_sequence >= 1.0x
+the original's one call per image; every uint8 batch (equal and random gaps) >= 20x the
+original's loop. Printed for information only (retired targets): the random-gap batch's
+share of its fill bound, and float32 batches against the float32 loop.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import platform
 import random
 import sys
@@ -40,10 +43,18 @@ from original import OriginalAPI  # noqa: E402
 from report import best_rates, load_note, print_targets  # noqa: E402
 
 from mnist_seq_gui.api import MNIST_Sequence_API  # noqa: E402
-from mnist_seq_gui.core import SequenceSpec, bundled_bank, compose, compose_batch  # noqa: E402
+from mnist_seq_gui.core import (  # noqa: E402
+    Recipe,
+    bundled_bank,
+    compose,
+    compose_batch,
+    usable_cores,
+)
 
 LENGTH, WIDTH, SPACING = 5, 160, (0, 10)
+RECIPE = Recipe(width=WIDTH, spacing=SPACING, placement="fill")  # the original's rule
 REPEATS = 5
+WIDE = 52  # name column
 
 
 def threaded_fill(out: np.ndarray, threads: int) -> None:
@@ -55,21 +66,17 @@ def threaded_fill(out: np.ndarray, threads: int) -> None:
             pass
 
 
-def usable_cores() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-
-
-def single_image_rows(n_calls: int, bank, original: OriginalAPI) -> list[tuple]:
+def single_image_rows(n_calls: int, bank, original: OriginalAPI):
     rng = random.Random(0)
     sequences = [[rng.randrange(10) for _ in range(LENGTH)] for _ in range(n_calls)]
     api = MNIST_Sequence_API(seed=0)
     seeds = [rng.randrange(2**63) for _ in range(n_calls)]
-    specs = [SequenceSpec(tuple(s), WIDTH, *SPACING) for s in sequences]
     lo, hi = SPACING
     seq = original.sequence_object
-    # Build the glyph tables outside the timings, as the original's load is.
-    compose(bank, specs[0], 0)
-    compose(bank, specs[0], 0, dtype=np.uint8)
+    # Pixel tables built outside the timings, as the original's load is.
+    for dtype in ("uint8", "float32"):
+        compose(bank, RECIPE, sequences[0], 0, dtype=dtype)
+    api.generate_mnist_sequence(sequences[0], SPACING, WIDTH)
 
     def run(fn):
         def calls():
@@ -83,8 +90,8 @@ def single_image_rows(n_calls: int, bank, original: OriginalAPI) -> list[tuple]:
         "orig_api": run(lambda i: original.generate_mnist_sequence(sequences[i], SPACING, WIDTH)),
         "api": run(lambda i: api.generate_mnist_sequence(sequences[i], SPACING, WIDTH)),
         "api_compose": run(lambda i: api.compose(sequences[i], SPACING, WIDTH)),
-        "compose": run(lambda i: compose(bank, specs[i], seeds[i])),
-        "compose_u8": run(lambda i: compose(bank, specs[i], seeds[i], dtype=np.uint8)),
+        "compose": run(lambda i: compose(bank, RECIPE, sequences[i], seeds[i], dtype="float32")),
+        "compose_u8": run(lambda i: compose(bank, RECIPE, sequences[i], seeds[i])),
     }
     random.seed(0)
     rates = best_rates(fns, n_calls, REPEATS)
@@ -98,9 +105,9 @@ def single_image_rows(n_calls: int, bank, original: OriginalAPI) -> list[tuple]:
         "compose_u8": "ours: core compose (uint8)",
     }
     rows = [(names[k], rates[k], rates[k] / base, "") for k in fns]
-    target = rates["api"] / base
+    ratio = rates["api"] / base
     return rows, [
-        ("api.generate_mnist_sequence vs original", f"{target:.2f}x", ">= 1.5x", target >= 1.5)
+        ("api.generate_mnist_sequence vs original", f"{ratio:.2f}x", ">= 1.0x", ratio >= 1)
     ]
 
 
@@ -110,15 +117,17 @@ def batch_rows(n_batch: int, n_loop: int, threads: int, bank, original: Original
     loop_digits = digits[:n_loop].tolist()
     lo, hi = SPACING
     seq = original.sequence_object
-    compose_batch(bank, digits[:600], WIDTH, lo, hi, dtype=np.uint8)  # tables built untimed
+    recipes = {rule: RECIPE.replace(rule=rule) for rule in ("uniform", "random")}
+    for recipe in recipes.values():  # tables built untimed
+        for dtype in ("uint8", "float32"):
+            compose_batch(bank, recipe, digits[:600], dtype=dtype)
     api = MNIST_Sequence_API(seed=0)
-    rows, targets = [], []
-    for dtype in (np.uint8, np.float32):
-        name = np.dtype(dtype).name
+    rows, targets, info = [], [], []
+    for dtype in ("uint8", "float32"):
         reused = np.empty((n_batch, 28, WIDTH), dtype)
         reused.fill(0)  # faulted in once, before any timing
 
-        if dtype == np.uint8:
+        if dtype == "uint8":
 
             def loop():
                 np.array([original.generate_mnist_sequence(d, SPACING, WIDTH) for d in loop_digits])
@@ -129,7 +138,7 @@ def batch_rows(n_batch: int, n_loop: int, threads: int, bank, original: Original
 
         def batch(rule, out=None, dtype=dtype):
             return lambda: compose_batch(
-                bank, digits, WIDTH, lo, hi, rule, seed=1, dtype=dtype, out=out, threads=threads
+                bank, recipes[rule], digits, 1, dtype=dtype, out=out, threads=threads
             )
 
         fns = {
@@ -144,68 +153,50 @@ def batch_rows(n_batch: int, n_loop: int, threads: int, bank, original: Original
             "random_out": batch("random", reused),
         }
         counts = dict.fromkeys(fns, n_batch) | {"loop": n_loop}
-        if dtype == np.uint8:  # the whole generate_data calls, each drawing its digits
+        if dtype == "uint8":  # the whole generate_data calls, each drawing its digits
             fns["orig_data"] = lambda: original.generate_data(n_loop, LENGTH, SPACING, WIDTH)
             fns["data"] = lambda: api.generate_data(
-                n_batch, LENGTH, SPACING, WIDTH, seed=1, dtype=np.uint8
+                n_batch, LENGTH, SPACING, WIDTH, seed=1, dtype="uint8"
             )
             counts |= {"orig_data": n_loop, "data": n_batch}
         rates = best_rates(fns, counts, REPEATS)
-        base, fill, fill_out = rates["loop"], rates["fill"], rates["fill_out"]
-        loop_name = "API call" if dtype == np.uint8 else "sequence call"
-        rows += [
-            (f"original loop, {loop_name} per image ({name})", base, 1.0, ""),
-            (f"fill bound, fresh array ({name})", fill, fill / base, ""),
-            (
-                f"ours: batch, equal gaps ({name})",
-                rates["uniform"],
-                rates["uniform"] / base,
-                f"{rates['uniform'] / fill:.0%}",
-            ),
-            (
-                f"ours: batch, random gaps ({name})",
-                rates["random"],
-                rates["random"] / base,
-                f"{rates['random'] / fill:.0%}",
-            ),
-            (f"fill bound, reused array ({name})", fill_out, fill_out / base, ""),
-            (
-                f"ours: batch, equal gaps, out= ({name})",
-                rates["uniform_out"],
-                rates["uniform_out"] / base,
-                f"{rates['uniform_out'] / fill_out:.0%}",
-            ),
-            (
-                f"ours: batch, random gaps, out= ({name})",
-                rates["random_out"],
-                rates["random_out"] / base,
-                f"{rates['random_out'] / fill_out:.0%}",
-            ),
-        ]
-        for rule, label in (("uniform", "equal gaps"), ("random", "random gaps")):
-            of_fill, times = rates[rule] / fill, rates[rule] / base
-            targets.append(
-                (
-                    f"batch {name}, {label}: of fill bound",
-                    f"{of_fill:.0%}",
-                    ">= 40%",
-                    of_fill >= 0.4,
+        base = rates["loop"]
+        loop_name = "API call" if dtype == "uint8" else "sequence call"
+        rows.append((f"original loop, {loop_name} per image ({dtype})", base, 1.0, ""))
+        for suffix, bound in (("", "fresh array"), ("_out", "reused array")):
+            fill = rates["fill" + suffix]
+            rows.append((f"fill bound, {bound} ({dtype})", fill, fill / base, ""))
+            for rule, label in (("uniform", "equal gaps"), ("random", "random gaps")):
+                rate = rates[rule + suffix]
+                out = ", out=" if suffix else ""
+                rows.append(
+                    (
+                        f"ours: batch, {label}{out} ({dtype})",
+                        rate,
+                        rate / base,
+                        f"{rate / fill:.0%}",
+                    )
                 )
-            )
-            targets.append(
-                (f"batch {name}, {label}: vs original loop", f"{times:.1f}x", ">= 20x", times >= 20)
-            )
-        if dtype == np.uint8:
-            rows += [
-                ("original generate_data (uint8)", rates["orig_data"], 1.0, ""),
-                (
-                    "ours: api.generate_data (uint8)",
-                    rates["data"],
-                    rates["data"] / rates["orig_data"],
-                    "",
-                ),
-            ]
-    return rows, targets
+        for rule, label in (("uniform", "equal gaps"), ("random", "random gaps")):
+            times = rates[rule] / base
+            if dtype == "uint8":
+                targets.append(
+                    (
+                        f"batch uint8, {label}: vs original loop",
+                        f"{times:.1f}x",
+                        ">= 20x",
+                        times >= 20,
+                    )
+                )
+            else:
+                info.append((f"batch float32, {label}: vs float32 loop", f"{times:.1f}x", ">= 20x"))
+        if dtype == "uint8":
+            share = rates["random"] / rates["fill"]
+            info.append(("batch uint8, random gaps: of fill bound", f"{share:.0%}", ">= 40%"))
+            rows.append(("original generate_data (uint8)", rates["orig_data"], 1.0, ""))
+            data = rates["data"]
+            rows.append(("ours: api.generate_data (uint8)", data, data / rates["orig_data"], ""))
+    return rows, targets, info
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -234,23 +225,30 @@ def main(argv: list[str] | None = None) -> int:
         flush=True,
     )
     print(f"at start: {load_note()}", flush=True)
-    single, single_targets, batch, batch_targets = [], [], [], []
+    single, targets, batch, info = [], [], [], []
     if args.part in ("all", "single"):
-        single, single_targets = single_image_rows(n_single, bank, original)
+        single, targets = single_image_rows(n_single, bank, original)
     if args.part in ("all", "batch"):
-        batch, batch_targets = batch_rows(n_batch, n_loop, args.threads, bank, original)
+        batch, batch_targets, info = batch_rows(n_batch, n_loop, args.threads, bank, original)
+        targets += batch_targets
 
-    print(f"\none image per call, {n_single:,} calls")
-    print(f"{'path':52} {'images/s':>11} {'x original':>11}")
-    for name, rate, ratio, _ in single:
-        print(f"{name:52} {rate:11,.0f} {ratio:10.2f}x")
-    print(f"\nbatches of {n_batch:,} (original loop timed on {n_loop:,} images)")
-    print(f"{'path':52} {'images/s':>11} {'x original':>11} {'of fill':>8}")
-    for name, rate, ratio, of_fill in batch:
-        print(f"{name:52} {rate:11,.0f} {ratio:10.1f}x {of_fill:>8}")
+    if single:
+        print(f"\none image per call, {n_single:,} calls")
+        print(f"{'path':{WIDE}} {'images/s':>11} {'x original':>11}")
+        for name, rate, ratio, _ in single:
+            print(f"{name:{WIDE}} {rate:11,.0f} {ratio:10.2f}x")
+    if batch:
+        print(f"\nbatches of {n_batch:,} (original loop timed on {n_loop:,} images)")
+        print(f"{'path':{WIDE}} {'images/s':>11} {'x original':>11} {'of fill':>8}")
+        for name, rate, ratio, of_fill in batch:
+            print(f"{name:{WIDE}} {rate:11,.0f} {ratio:10.1f}x {of_fill:>8}")
+        print(
+            f"\nfor information (retired targets, not checked)\n{'figure':{WIDE}} {'measured':>10}"
+        )
+        for name, measured, former in info:
+            print(f"{name:{WIDE}} {measured:>10}  (former target {former})")
     print(f"at end: {load_note()}")
-    print_targets(single_targets + batch_targets, 52)
-    return 0
+    return 0 if print_targets(targets, WIDE) else 1
 
 
 if __name__ == "__main__":

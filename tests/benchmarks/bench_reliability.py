@@ -8,7 +8,9 @@ for a few seconds and is then stopped: peak memory is the largest sum of residen
 memory over the whole process tree, sampled every 20 ms from /proc; stop latency is the
 time from the signal to the command's exit (its staging folder removed). A 10^4-item
 export stopped the same way is the reference printed beside the huge ones.
-Targets (issue 10): peak memory <= 250 MB at any count; stop <= 2 s at 10^7 items.
+Targets: peak memory <= 250 MB at any count; stop <= 2 s at 10^7 items; a stopped
+export leaves nothing behind (no staging folder, no output folder). Exit status 1 when
+a target is missed.
 """
 
 from __future__ import annotations
@@ -23,6 +25,9 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from report import load_note, print_targets  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 MB = 1 << 20
@@ -87,14 +92,18 @@ def run(fmt: str, count: int, seconds: float, how: signal.Signals, folder: Path)
     }
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="2 s runs instead of 4 s")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     seconds = 2.0 if args.quick else 4.0
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     print(f"# {platform.python_implementation()} {platform.python_version()}, {cpus} cores")
     print(f"# each export runs {seconds:.0f} s, then is stopped; PNG uses all cores")
+    print(f"# at start: {load_note()}", flush=True)
+    peaks: list[float] = []
+    stops: list[float] = []
+    dirty: list[str] = []
     folder = Path(tempfile.mkdtemp(prefix="bench-reliability-"))
     try:
         print("\n## peak memory (whole process tree), stopped with SIGINT")
@@ -108,8 +117,12 @@ def main() -> None:
                     clean = "nothing" if not r["left"] and not r["out_exists"] else "FILES"
                 print(
                     f"{fmt:6} {count:>13,} {r['peak_mb']:8.1f} {r['latency']:7.2f}  "
-                    f"{r['status']:4}  {clean}"
+                    f"{r['status']:4}  {clean}",
+                    flush=True,
                 )
+                peaks.append(r["peak_mb"])
+                if clean == "FILES":
+                    dirty.append(f"{fmt} {count:,}")
         print("\n## stop latency at 10^7 items (signal -> exit, staging removed)")
         print(f"{'format':6} {'signal':8} {'stop s':>7} {'peak MB':>8}  exit  says")
         for fmt in ("npz", "png"):
@@ -117,11 +130,23 @@ def main() -> None:
                 r = run(fmt, 10**7, seconds, how, folder)
                 print(
                     f"{fmt:6} {how.name:8} {r['latency']:7.2f} {r['peak_mb']:8.1f}  "
-                    f"{r['status']:4}  {r['said'][:70]}"
+                    f"{r['status']:4}  {r['said'][:70]}",
+                    flush=True,
                 )
+                peaks.append(r["peak_mb"])
+                stops.append(r["latency"])
+                if r["left"] or r["out_exists"]:
+                    dirty.append(f"{fmt} {how.name}")
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+    print(f"# at end: {load_note()}")
+    targets = [
+        ("peak memory, any count", f"{max(peaks):.0f} MB", "<= 250 MB", max(peaks) <= 250),
+        ("stop at 10^7 items (slowest)", f"{max(stops):.2f} s", "<= 2 s", max(stops) <= 2),
+        ("stopped exports leave nothing", ", ".join(dirty) or "nothing", "nothing", not dirty),
+    ]
+    return 0 if print_targets(targets, 32) else 1
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
