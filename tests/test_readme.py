@@ -52,7 +52,7 @@ def test_every_python_block_runs_in_order(tmp_path, monkeypatch):
     pytest.importorskip("torch")
     pytest.importorskip("dask")
     monkeypatch.chdir(tmp_path)
-    namespace: dict[str, object] = {"__name__": "__readme__"}
+    namespace: dict[str, object] = {"__name__": "__main__"}  # as pasted, or run as a script
     used: set[str] = set()
     for number, body in enumerate(blocks("python"), 1):
         code = compile(scaled(body, PYTHON_SCALE, used), f"README.md python block {number}", "exec")

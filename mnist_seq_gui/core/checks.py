@@ -30,11 +30,10 @@ def output_dtype(dtype: object) -> np.dtype:
     if known is not None:
         return known
     raise InputError(
-        f"dtype {shown(dtype) if dtype is not None else None} is not supported; "
-        "use uint8 or float32",
+        f"dtype {shown(dtype)} is not supported; use uint8 or float32",
         field="dtype",
         value=dtype,
-        reason="is not supported",
+        reason=f"{'None ' if dtype is None else ''}is not supported",
         suggestion="use uint8 or float32",
     )
 

@@ -57,7 +57,8 @@ class InputError(MnistSeqError, ValueError):
         if self.field is None or self.field not in names:
             return str(self)
         shown_value = shown(self.value) if value is None else value
-        subject = names[self.field] + ("" if self.value is None else f" {shown_value}")
+        # Without a value the reason is a sentence of its own: the field heads it.
+        subject = names[self.field] + (":" if self.value is None else f" {shown_value}")
         return f"{subject} {self.reason}" + (f"; {self.suggestion}" if self.suggestion else "")
 
 
@@ -118,12 +119,11 @@ def whole_number(
     else:
         span = f"{low} or more" if high is None else f"{low}..{high:,}"
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        said = f"{name} {'None' if value is None else shown(value)} is not a whole number"
         raise error(
-            f"{said}; use {span}",
+            f"{name} {shown(value)} is not a whole number; use {span}",
             field=name,
             value=value,
-            reason="is not a whole number",
+            reason=f"{'None ' if value is None else ''}is not a whole number",
             suggestion=f"use {span}",
         )
     number = int(value)

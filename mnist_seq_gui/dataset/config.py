@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..core import (
@@ -58,7 +58,8 @@ class DatasetConfig:
     dtype: str
     source: str | None
     source_sha256: str | None
-    recipe: Recipe
+    recipe: Recipe  # as drawn: width and placement concrete
+    given: Recipe = field(repr=False, compare=False)  # as given: replace() starts from it
 
     def __init__(
         self,
@@ -79,28 +80,25 @@ class DatasetConfig:
         set_(self, "max_length", _whole("length", max_length, 1, MAX_LENGTH))
         if self.min_length > self.max_length:
             raise DatasetError(
-                f"length range {self.min_length}-{self.max_length} is reversed; "
-                f"write {self.max_length}-{self.min_length}"
+                field="length",
+                value=f"{self.min_length}-{self.max_length}",
+                reason="is reversed",
+                suggestion=f"write {self.max_length}-{self.min_length}",
             )
         set_(self, "seed", _whole("seed", seed, 0, MAX_SEED))
         if dtype not in DTYPES:
-            raise DatasetError(f"dtype {dtype!r} is not supported; use {' or '.join(DTYPES)}")
+            raise DatasetError(
+                field="dtype",
+                value=dtype,
+                reason="is not supported",
+                suggestion="use uint8 or float32",
+            )
         set_(self, "dtype", dtype)
         set_(self, "source", None if source is None else str(source))
         set_(self, "source_sha256", source_sha256)
-        try:
-            made = (recipe or DEFAULT).replace(**fields) if fields else recipe or DEFAULT
-            set_(self, "recipe", resolve(made, self.lengths))
-        except InputError as exc:
-            raise DatasetError(
-                str(exc),
-                field=exc.field,
-                value=exc.value,
-                reason=exc.reason,
-                suggestion=exc.suggestion,
-                limits=exc.limits,
-                offers=exc.offers,
-            ) from None
+        given = _as_dataset_error((recipe or DEFAULT).replace, **fields)
+        set_(self, "given", given)
+        set_(self, "recipe", _as_dataset_error(resolve, given, self.lengths))
 
     @property
     def lengths(self) -> range:
@@ -118,11 +116,8 @@ class DatasetConfig:
     def replace(self, **changes: Any) -> DatasetConfig:
         """A copy with fields changed (its own, or the recipe's by name)."""
         own = {name: getattr(self, name) for name in _OWN_FIELDS}
-        recipe = self.recipe.replace(
-            **{k: changes.pop(k) for k in list(changes) if k in FIELDS or k == "variation"}
-        )
-        own.update(changes)
-        return DatasetConfig(**own, recipe=recipe)
+        recipe = {k: changes.pop(k) for k in list(changes) if k in FIELDS or k == "variation"}
+        return DatasetConfig(**{**own, **changes}, recipe=self.given, **recipe)
 
     def to_dict(self) -> dict[str, Any]:
         return {**{name: getattr(self, name) for name in _OWN_FIELDS}, **to_dict(self.recipe)}
@@ -139,19 +134,37 @@ class DatasetConfig:
         rest = {k: v for k, v in data.items() if k not in _OWN_FIELDS}
         if "count" not in own:
             raise DatasetError("the dataset config has no count")
-        try:
-            recipe = from_dict(rest)
-        except InputError as exc:
-            raise DatasetError(str(exc)) from None
-        return cls(**own, recipe=recipe)
+        return cls(**own, recipe=_as_dataset_error(from_dict, rest))
 
     @classmethod
     def from_json(cls, text: str) -> DatasetConfig:
-        return cls.from_dict(json.loads(text))
+        try:
+            data = json.loads(text)
+        except (ValueError, RecursionError) as exc:
+            raise DatasetError(f"the dataset config is not valid JSON ({exc})") from None
+        return cls.from_dict(data)
 
 
 def _whole(name: str, value: Any, low: int, high: int) -> int:
     return whole_number(name, value, low, high, error=DatasetError)
+
+
+def _as_dataset_error(make: Callable[..., Recipe], *args: Any, **kwargs: Any) -> Recipe:
+    """make(...), its InputError raised again as a DatasetError with the same fields."""
+    try:
+        return make(*args, **kwargs)
+    except DatasetError:
+        raise
+    except InputError as exc:
+        raise DatasetError(
+            str(exc),
+            field=exc.field,
+            value=exc.value,
+            reason=exc.reason,
+            suggestion=exc.suggestion,
+            limits=exc.limits,
+            offers=exc.offers,
+        ) from None
 
 
 @dataclass(frozen=True)

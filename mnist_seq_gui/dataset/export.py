@@ -135,7 +135,9 @@ def target_folder(out_dir: str | os.PathLike[str]) -> Path:
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise OutputError(f"cannot create output folder {given}: {exc.strerror or exc}") from None
+        blocking = next((p for p in out.parents if p.exists() and not p.is_dir()), None)
+        reason = f"{blocking} is a file, not a folder" if blocking else exc.strerror or exc
+        raise OutputError(f"cannot create output folder {given}: {reason}") from None
     return out
 
 
