@@ -26,6 +26,7 @@ from .core import (
     MAX_SEED,
     Composition,
     InputError,
+    MnistSeqError,
     Recipe,
     SequenceError,
     SpacingError,
@@ -139,7 +140,7 @@ class MNIST_Sequence_API:
                 f"spacing_range {spacing_range!r} is not a (min, max) pair; pass e.g. (0, 10)"
             ) from None
         options = {"pool": self.pool, "placement": "fill", **fields}
-        made = Recipe(width=image_width, spacing=(lo, hi), **options)
+        made = Recipe().replace(width=image_width, spacing=(lo, hi), **options)
         if key is not None and len(self._recipes) < _KEPT_RECIPES:
             self._recipes[key] = made
         return made
@@ -156,7 +157,13 @@ class MNIST_Sequence_API:
     ) -> Composition:
         """Like generate_mnist_sequence, returning the pixels with their metadata."""
         recipe = self.recipe(spacing_range, image_width, **fields)
-        return compose(self.bank, recipe, digits, self._next_seed(seed), dtype=dtype)
+        drawn = self._next_seed(seed)
+        try:
+            return compose(self.bank, recipe, digits, drawn, dtype=dtype)
+        except MnistSeqError:
+            if seed is None:  # a refused call uses up no seed: later calls stay as they were
+                self._seeds.append(drawn)
+            raise
 
     def generate_mnist_sequence(
         self, digits: Any, spacing_range: tuple[int, int], image_width: int, **options: Any

@@ -16,7 +16,7 @@ import signal
 import sys
 from collections.abc import Callable
 
-from .stops import exit_status, noted
+from .stops import interrupt, noted, said, status_of
 
 PROG = "mnist-seq"
 
@@ -34,15 +34,13 @@ def main(argv: list[str] | None = None) -> int:
             argv = argv[1:]
         else:
             from .sequence_cli import main as command
-    if stops:
-        said = "terminated" if signal.SIGTERM in stops else "interrupted"
-        print(f"{prog}: {said}; nothing was written", file=sys.stderr)
-        return exit_status(signal.SIGTERM if signal.SIGTERM in stops else signal.SIGINT)
     try:
+        if stops:
+            raise interrupt(signal.SIGTERM if signal.SIGTERM in stops else signal.SIGINT)
         return command(argv)  # which handles its own stops from here on
-    except KeyboardInterrupt:  # in the instants just outside the command's own handling
-        print(f"{prog}: interrupted", file=sys.stderr)
-        return exit_status(signal.SIGINT)
+    except KeyboardInterrupt as exc:  # while loading, or just outside the command's handling
+        print(f"{prog}: {said(exc)}" + ("; nothing was written" if stops else ""), file=sys.stderr)
+        return status_of(exc)
 
 
 if __name__ == "__main__":

@@ -318,6 +318,8 @@ def _older_text(text: dict[str, str]) -> dict[str, str]:
         for name, value in fields.items():
             if name not in FIELDS or not isinstance(value, (int, float, list)):
                 raise InputError(f"its variation field {shown(name)} is not one of ours")
+            if isinstance(value, list) and len(value) != 2:
+                raise InputError(f"its variation field {name} is not a (low, high) range")
             values[name] = FIELDS[name].to_text(tuple(value) if isinstance(value, list) else value)
     return values
 
@@ -349,6 +351,8 @@ def read_saved(path: str | os.PathLike[str]) -> SavedImage:
         indices = tuple(_whole(i, "MNIST index", 2**32) for i in text["mnist_indices"].split(","))
         seed = _whole(text["seed"], "seed", MAX_SEED)
         item = _whole(text.get("item", "0"), "item", 2**64 - 1)
+        if len(indices) != len(digits):
+            raise InputError(f"{len(indices)} MNIST indices for {len(digits)} digits")
     except InputError as exc:
         raise InputError(f"{path}: its saved parameters are damaged ({exc})") from None
     source = text.get("source")

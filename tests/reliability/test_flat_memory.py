@@ -1,0 +1,48 @@
+"""Memory stays flat at any count: tasks are made lazily, nothing is sized by --count.
+
+Ten billion items, stopped after a few thousand: the exporting process stays as small
+as for a thousand. (Timing is the benchmark's job: tests/benchmarks/bench_reliability.py.)
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from ._helpers import measured_script, run_measured
+
+MB = 1 << 20
+
+SCRIPT = """
+import sys
+from mnist_seq_gui.dataset import ExportCancelled, SequenceDataset, export
+done = []
+def progress(n, total):
+    done.append(n)
+dataset = SequenceDataset(count={count}, seed=1, dtype="uint8", min_length=3, max_length=6,
+                          rule="random", spacing=(0, 50))
+try:
+    export(dataset, sys.argv[1], "{fmt}", progress=progress,
+           cancel=lambda: bool(done) and done[-1] >= {stop_at}, **{options})
+except ExportCancelled as exc:
+    print("stopped at", done[-1], "-", exc, file=sys.stderr)
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("fmt", "options", "stop_at"),
+    [("png", {"workers": 2}, 3_000), ("png", {"workers": 1}, 1_000), ("npz", {}, 50_000)],
+)
+def test_peak_memory_does_not_grow_with_the_count(tmp_path, fmt, options, stop_at):
+    peaks = {}
+    for count in (100_000, 10**10):
+        body = SCRIPT.format(count=count, fmt=fmt, stop_at=stop_at, options=options)
+        args = [*measured_script(body), str(tmp_path / f"out-{count}")]
+        result = run_measured(args, cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+        assert "was not changed" in result.stderr or "nothing was written" in result.stderr
+        assert not (tmp_path / f"out-{count}").exists()
+        peaks[count] = result.peak_rss
+    # The same few thousand items were written either way; 10^10 costs no more memory.
+    assert peaks[10**10] < peaks[100_000] + 16 * MB, peaks
+    assert peaks[10**10] < 250 * MB, peaks
