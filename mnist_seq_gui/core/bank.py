@@ -8,9 +8,8 @@ an MNIST image:
   any pair of sets named ...train... and ...test... / t10k...) is one bank of both
   sets, training images first: pool `train` is the training set, `test` the test set.
 - a single IDX pair (the bundled 10,000 MNIST test digits included) is split by a
-  fixed rule: within each digit, in file order, every fifth image (the 5th, 10th, 15th,
-  ...) is in `test` and the others in `train`. That is 20% of each digit (rounded
-  down) in `test`, the same on every machine.
+  fixed rule (split_pools): within each digit, in file order, every fifth image is in
+  `test` and the others in `train`, the same on every machine.
 
 `all` is the whole bank. MNIST indices are always positions in the whole bank.
 """
@@ -48,8 +47,7 @@ def bundled_data_dir() -> Path:
 def _pair_prefix(name: str, kind: str) -> str | None:
     """'train-images-idx3-ubyte.gz' -> 'train-' for kind 'images'; None if not that kind."""
     marker = {"images": "images-idx3", "labels": "labels-idx1"}[kind]
-    lowered = name.lower()
-    pos = lowered.find(marker)
+    pos = name.lower().find(marker)
     return None if pos < 0 else name[:pos]
 
 
@@ -134,9 +132,8 @@ class DigitBank:
     `by_label_order[starts[d] : starts[d] + counts[d]]` (the original's label hash map,
     as two arrays so that a whole batch is sampled with one gather).
 
-    `pools` maps "train" and "test" to sorted indices (default: the fixed split of
-    split_pools). `pool(name)` is the same bank drawing only from that pool; its
-    indices, images and labels stay those of the whole bank.
+    `pools` maps "train" and "test" to sorted indices (default: split_pools); `pool(name)`
+    is the same bank drawing only from that pool (indices stay those of the whole bank).
     """
 
     images: np.ndarray  # (N, 28, 28) uint8
@@ -150,52 +147,34 @@ class DigitBank:
     _tables: dict = field(init=False, repr=False, default_factory=dict)
 
     def __post_init__(self) -> None:
-        images = np.ascontiguousarray(self.images, dtype=np.uint8)
-        labels = np.ascontiguousarray(self.labels, dtype=np.uint8)
-        images.flags.writeable = False
-        labels.flags.writeable = False
+        images, labels = _read_only(self.images), _read_only(self.labels)
         pools = split_pools(labels) if self.pools is None else dict(self.pools)
-        if self.pool_name == "all":
-            order = np.argsort(labels, kind="stable").astype(np.int64)
-        else:
-            members = pools[self.pool_name]
-            order = members[np.argsort(labels[members], kind="stable")].astype(np.int64)
+        members = np.arange(len(labels)) if self.pool_name == "all" else pools[self.pool_name]
+        order = members[np.argsort(labels[members], kind="stable")].astype(np.int64)
         counts = np.bincount(labels[order], minlength=10).astype(np.int64)
         starts = np.concatenate(([0], np.cumsum(counts)[:-1])).astype(np.int64)
-        for name, value in (
-            ("images", images),
-            ("labels", labels),
-            ("pools", pools),
-            ("by_label_order", order),
-            ("starts", starts),
-            ("counts", counts),
-        ):
+        names = ("images", "labels", "pools", "by_label_order", "starts", "counts")
+        for name, value in zip(names, (images, labels, pools, order, starts, counts)):
             object.__setattr__(self, name, value)
 
     @classmethod
     def from_idx(cls, location: str | os.PathLike) -> DigitBank:
-        """Load a bank from a folder holding one IDX pair or a training and a test set,
-        or from an images file.
-
-        EMNIST files (named emnist-...) store each image transposed; they are turned
-        to MNIST's orientation so that their digits read upright.
+        """The bank of the IDX pairs at `location` (find_idx_sets). EMNIST files (named
+        emnist-...) store each image transposed; they are turned so their digits read upright.
         """
-        sets = find_idx_sets(location)
-        loaded = {role: _read_set(*pair) for role, pair in sets.items()}
+        loaded = {role: _read_set(*pair) for role, pair in find_idx_sets(location).items()}
         if "" in loaded:
             images, labels, source = loaded[""]
             return cls(images, labels, source=source)
         (train_images, train_labels, train_source) = loaded["train"]
         (test_images, test_labels, test_source) = loaded["test"]
+        labels = np.concatenate((train_labels, test_labels))
         n_train = len(train_labels)
         return cls(
             np.concatenate((train_images, test_images)),
-            np.concatenate((train_labels, test_labels)),
+            labels,
             source=f"{train_source} + {test_source}",
-            pools={
-                "train": np.arange(n_train),
-                "test": np.arange(n_train, n_train + len(test_labels)),
-            },
+            pools={"train": np.arange(n_train), "test": np.arange(n_train, len(labels))},
         )
 
     def pool(self, name: str) -> DigitBank:
@@ -219,10 +198,7 @@ class DigitBank:
         return len(self.labels)
 
     def output_table(self, white_on_black: bool) -> np.ndarray:
-        """All digits in output polarity as uint8 (built on first use and kept).
-
-        Dark on white is 255 - MNIST; float32 output is this table's values / 255.
-        """
+        """All digits in output polarity as uint8 (255 - MNIST for dark on white), kept."""
         images = self.images
         return self.cached(
             ("table", white_on_black), lambda: images if white_on_black else 255 - images
@@ -245,10 +221,9 @@ class DigitBank:
     def cached(self, key: Hashable, make: Callable[[], Any], replaces: str = "") -> Any:
         """A table derived from the digits (arrays read-only), made on first use and kept;
         one made with `replaces` drops the kept tables whose key starts with that name."""
-        try:
-            return self._tables[key]
-        except KeyError:
-            pass
+        kept = self._tables.get(key)
+        if kept is not None:
+            return kept
         for old in [k for k in list(self._tables) if replaces and k[0] == replaces]:
             self._tables.pop(old, None)
         table = self._tables[key] = make()
@@ -278,6 +253,15 @@ class DigitBank:
         """The label index as Python lists: the one-image path picks from these (indexing
         a list with small ints is several times cheaper than an array)."""
         return self.cached(("index lists",), lambda: tuple(a.tolist() for a in self.index()))
+
+
+def _read_only(values: np.ndarray) -> np.ndarray:
+    """uint8 values as a read-only array; a caller's writeable array stays writeable."""
+    array = np.ascontiguousarray(values, dtype=np.uint8)
+    if array.flags.writeable:
+        array = array.view()
+        array.flags.writeable = False
+    return array
 
 
 def _read_set(images_path: Path, labels_path: Path) -> tuple[np.ndarray, np.ndarray, str]:

@@ -10,25 +10,22 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from .bank import DigitBank
-from .draws import items_array
 from .errors import InputError, SequenceError, shown, whole_number
 from .recipe import Recipe
 
 DTYPES: tuple[str, ...] = ("uint8", "float32")  # output pixel types; float32 is uint8 / 255
+DIGIT_CHARS = "0123456789"  # the only characters a typed sequence may hold
 _KNOWN_DTYPES: dict[Any, np.dtype] = {
-    **{k: np.dtype(np.uint8) for k in (np.uint8, "uint8", np.dtype(np.uint8))},
-    **{k: np.dtype(np.float32) for k in (np.float32, "float32", np.dtype(np.float32))},
+    k: np.dtype(t) for t in (np.uint8, np.float32) for k in (t, t.__name__, np.dtype(t))
 }
 
 
 def output_dtype(dtype: object) -> np.dtype:
     """uint8 or float32 as a numpy dtype; InputError for anything else."""
     try:
-        known = _KNOWN_DTYPES.get(dtype)
-    except TypeError:  # unhashable
-        known = None
-    if known is not None:
-        return known
+        return _KNOWN_DTYPES[dtype]
+    except (KeyError, TypeError):  # TypeError: unhashable
+        pass
     raise InputError(
         f"dtype {shown(dtype)} is not supported; use uint8 or float32",
         field="dtype",
@@ -64,6 +61,7 @@ def as_digits(digits: Any) -> tuple[int, ...]:
         )
     except TypeError:
         raise SequenceError(
+            f"digits {shown(digits)} is not a list of digits; pass e.g. [3, 5, 0]",
             field="digits",
             value=digits,
             reason="is not a list of digits",
@@ -75,17 +73,14 @@ def as_digits(digits: Any) -> tuple[int, ...]:
     for position, value in enumerate(values):
         if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
             raise SequenceError(
-                f"digit {value!r} at position {position} is not a number; use integers 0..9"
+                f"digit {shown(value)} at position {position} is not a number; use integers 0..9"
             )
         if not (0 <= value <= 9 and float(value) == int(value)):  # NaN fails the range
             raise SequenceError(
-                f"digit {value!r} at position {position} is not a digit; use integers 0..9"
+                f"digit {shown(value)} at position {position} is not a digit; use integers 0..9"
             )
         out.append(int(value))
     return tuple(out)
-
-
-DIGIT_CHARS = "0123456789"  # the only characters a typed sequence may hold
 
 
 def parse_sequence(text: str) -> tuple[int, ...]:
@@ -133,11 +128,11 @@ def item_numbers(items: ArrayLike, count: int) -> np.ndarray:
         raise SequenceError(problem)
     if numbers.size and numbers.dtype.kind == "i" and numbers.min() < 0:
         raise SequenceError("item numbers must be 0 or more")
-    return items_array(numbers)
+    return np.asarray(numbers, dtype=np.uint64)
 
 
 def row_lengths(lengths: ArrayLike, count: int, n: int) -> np.ndarray | None:
-    rows = np.asarray(lengths)
+    rows = _array(lengths, f"lengths must be {count} whole numbers, one per row of digits")
     if rows.shape != (count,) or not (rows.size == 0 or np.issubdtype(rows.dtype, np.integer)):
         raise SequenceError(f"lengths must be {count} whole numbers, one per row of digits")
     if rows.size and (rows.min() < 1 or rows.max() > n):
@@ -168,7 +163,7 @@ def fixed_indices(
 
 
 def fixed_rows(pool: DigitBank, rows: np.ndarray, indices: ArrayLike) -> np.ndarray:
-    fixed = np.asarray(indices)
+    fixed = _array(indices, f"indices must be whole numbers of shape {rows.shape}, one per digit")
     if fixed.shape != rows.shape or not np.issubdtype(fixed.dtype, np.integer):
         raise SequenceError(f"indices must be whole numbers of shape {rows.shape}, one per digit")
     if fixed.size and (

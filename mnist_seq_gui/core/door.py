@@ -6,8 +6,6 @@ makes the recipe concrete for the lengths drawn (core/layout.py), draws everythi
 the metadata that describes them. `compose(...)` is a batch of one, returned as a
 `Composition`. Row r depends only on the recipe, the seed and its item number, so item 0
 of a batch equals `compose` with the same seed, and any slice can be made alone.
-
-Below this door every value is trusted: nothing is checked twice.
 """
 
 from __future__ import annotations
@@ -117,16 +115,11 @@ class Composition:
         """Each digit's tight ink box (core/render.py, INK_THRESHOLD)."""
         if self.ink is not None:
             return self.ink
-        table = _ink_rows(self.bank)
+        table = self.bank.cached(("ink rows",), lambda: digit_ink_boxes(self.bank).tolist())
         return tuple(
             (x + b[0], y + b[1], x + b[2], y + b[3])
             for b, x, y in zip(map(table.__getitem__, self.indices), self.offsets, self.y_offsets)
         )
-
-
-def _ink_rows(bank: DigitBank) -> list[list[int]]:
-    """Each unchanged digit's ink box in its cell, as lists (kept with the bank)."""
-    return bank.cached(("ink rows",), lambda: digit_ink_boxes(bank).tolist())
 
 
 def compose(
@@ -189,10 +182,8 @@ def _one_plain(
     dtype: np.dtype,
 ) -> Composition:
     """One plain image (no variation, no overlap, filling the width) on Python ints, with
-    the very draws a batch makes. A speed branch for one image: a batch of one costs about
-    130 us, this 10 us, and tests/benchmarks/bench_core.py's target (the API's
-    generate_mnist_sequence >= 1.0x the original, 21 us here) and bench_loader.py's
-    (ds[i] >= 0.5x an MNIST-style item) need it."""
+    the very draws a batch makes: a speed branch, as a batch of one costs over ten times
+    as much (the targets of tests/benchmarks/bench_core.py and bench_loader.py need it)."""
     n = len(digits)
     order, starts, counts = pool.index_lists()
     if fixed is None:
@@ -242,9 +233,8 @@ def compose_batch(
 ) -> Batch:
     """N images at once: row r shows digits[r] (its first lengths[r] when `lengths` is
     given, so items of many lengths are made in one pass) as item items[r] (default r)
-    of `seed`. `indices` (N, n) fixes the MNIST images. `out` is filled instead of a new
-    array (a pipeline can reuse one buffer); `threads` caps the threads (default: every
-    core the process may use). Per-digit arrays hold -1 past a row's length.
+    of `seed`. `indices` (N, n) fixes the MNIST images. `out` (a buffer to reuse) is
+    filled instead of a new array; `threads` caps the threads (default: usable_cores()).
 
     With `lengths` and a recipe whose width or placement is left to choose (None, auto),
     they are chosen for the lengths present; a data set passes a recipe made concrete for
@@ -279,7 +269,10 @@ def compose_batch(
 
     def work(part: slice) -> None:
         its, block_rows = numbers[part], None if shown is None else shown[part]
-        picked[part] = _pick(pool, rows[part], seed, its, None if fixed is None else fixed[part])
+        if fixed is None:
+            picked[part] = pick(*pool.index(), rows[part], keyed(seed, its, INDEX, n))
+        else:
+            picked[part] = fixed[part]
         gaps[part], x[part] = _gaps(drawn, seed, its, n, block_rows)
         y[part] = y_offsets(seed, its, n, drawn.variation.y_range)
         if active is not None:
@@ -318,14 +311,6 @@ def compose_batch(
         pool,
         ink,
     )
-
-
-def _pick(
-    pool: DigitBank, digits: np.ndarray, seed: int, items: np.ndarray, fixed: np.ndarray | None
-) -> np.ndarray:
-    if fixed is not None:
-        return fixed
-    return pick(*pool.index(), digits, keyed(seed, items, INDEX, digits.shape[1]))
 
 
 def _gaps(

@@ -6,9 +6,7 @@ item and the slot. Each draw below is written once, in arithmetic that works the
 Python ints (one item: `keyed` returns a list) and on numpy arrays (a batch: `keyed`
 returns an (N, count) array): the one-image path calls the very functions a batch does.
 
-Draws and their streams (independent, so that adding a kind of draw never shifts another):
-MNIST image per digit, random gaps and their order, data-set digits and lengths,
-per-digit style, vertical offsets, noise, freely placed gaps and left edges.
+Each kind of draw has a stream of its own (below), so that adding one never shifts another.
 """
 
 from __future__ import annotations
@@ -63,10 +61,6 @@ def keyed(seed: int, items: Any, stream: int, count: int, dtype: Any = np.int64)
 
 def _steps(count: int) -> list[int]:
     return [(slot * _SLOT) & _M for slot in range(1, count + 1)]
-
-
-def items_array(items: Any) -> np.ndarray:
-    return np.asarray(items, dtype=np.uint64).reshape(-1)
 
 
 def below(draws: Any, high: Any) -> Any:

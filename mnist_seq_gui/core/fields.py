@@ -1,5 +1,4 @@
-"""One recipe field: how a value is checked, shown, stored as text and typed on a command
-line. The recipe's table (core/recipe.py) is made of these."""
+"""Field: one recipe field. The recipe's table (core/recipe.py) is made of these."""
 
 from __future__ import annotations
 

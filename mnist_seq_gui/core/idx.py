@@ -58,19 +58,16 @@ class IdxHeader:
         return 4 + 4 * len(self.dims)
 
 
-def _kind(magic: int) -> str:
-    return "labels" if magic == LABELS_MAGIC else "images"
-
-
 def _parse_header(path: Path, stream: io.BufferedIOBase, expected_magic: int) -> tuple[int, ...]:
     head = stream.read(4)
     if len(head) < 4:
         raise DataError(f"{path}: file is empty or truncated before the IDX header")
     (magic,) = struct.unpack(">I", head)
     if magic != expected_magic:
+        kind = "labels" if expected_magic == LABELS_MAGIC else "images"
         raise DataError(
             f"{path}: magic number {magic} is not {expected_magic}, "
-            f"so this is not an IDX {_kind(expected_magic)} file"
+            f"so this is not an IDX {kind} file"
         )
     ndim = magic & 0xFF
     dims_bytes = stream.read(4 * ndim)
@@ -160,24 +157,17 @@ def read_idx(path: str | os.PathLike, expected_magic: int) -> np.ndarray:
     return read_payload(read_header(path, expected_magic))
 
 
-def _check_digit_size(header: IdxHeader) -> None:
-    if header.dims[1:] != (DIGIT_SIZE, DIGIT_SIZE):
-        rows, cols = header.dims[1:]
-        raise DataError(
-            f"{header.path}: images are {rows}x{cols}, "
-            f"but digits must be {DIGIT_SIZE}x{DIGIT_SIZE} as in MNIST"
-        )
-
-
 def read_pair(
     images_path: str | os.PathLike, labels_path: str | os.PathLike
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Read an images file and its labels; check they match and labels are digits.
-
-    Both headers are checked, and their counts compared, before either payload is read.
-    """
+    """Read 28 x 28 images and their labels; check they match and labels are digits."""
     images_header = read_header(images_path, IMAGES_MAGIC)
-    _check_digit_size(images_header)
+    if images_header.dims[1:] != (DIGIT_SIZE, DIGIT_SIZE):
+        rows, cols = images_header.dims[1:]
+        raise DataError(
+            f"{images_header.path}: images are {rows}x{cols}, "
+            f"but digits must be {DIGIT_SIZE}x{DIGIT_SIZE} as in MNIST"
+        )
     labels_header = read_header(labels_path, LABELS_MAGIC)
     if images_header.count != labels_header.count:
         raise DataError(

@@ -52,9 +52,7 @@ def _digits(n: int) -> str:
     return f"{n} digit" if n == 1 else f"{n} digits"
 
 
-def _refuse(
-    width: int | None, reason: str, suggestion: str, offers: Sequence[int] = ()
-) -> SpacingError:
+def _refuse(width: int | None, reason: str, suggestion: str, offers: Sequence[int]) -> SpacingError:
     return SpacingError(
         field="width", value=width, reason=reason, suggestion=suggestion, offers=tuple(offers)
     )
@@ -78,33 +76,21 @@ def fill_error(n: int, width: int, lo: int, hi: int, rule: str) -> SpacingError 
     offer = " or ".join(map(str, near))
     what = f"{_digits(n)} with spacing {lo}..{hi}"
     if n == 1:
-        return _refuse(
-            width,
-            f"does not fit a single digit, which is {DIGIT_SIZE} px wide",
-            f"use width {DIGIT_SIZE}",
-            near,
+        reason = f"does not fit a single digit, which is {DIGIT_SIZE} px wide"
+        fix = f"use width {DIGIT_SIZE}"
+    elif width < widths[0]:
+        reason = f"is too small for {what}: they need at least {widths[0]} px"
+        fix = f"use width {offer}"
+    elif width > widths[-1]:
+        reason = f"is too wide for {what}: at most {widths[-1]} px"
+        fix = f"use width {offer} or allow more spacing"
+    else:
+        reason = (
+            f"has no uniform spacing for {_digits(n)} in {lo}..{hi} "
+            f"({width - DIGIT_SIZE * n} px over {n - 1} gaps is not whole)"
         )
-    if width < widths[0]:
-        return _refuse(
-            width,
-            f"is too small for {what}: they need at least {widths[0]} px",
-            f"use width {offer}",
-            near,
-        )
-    if width > widths[-1]:
-        return _refuse(
-            width,
-            f"is too wide for {what}: at most {widths[-1]} px",
-            f"use width {offer} or allow more spacing",
-            near,
-        )
-    return _refuse(
-        width,
-        f"has no uniform spacing for {_digits(n)} in {lo}..{hi} "
-        f"({width - DIGIT_SIZE * n} px over {n - 1} gaps is not whole)",
-        f"nearest valid widths: {offer}, or use the random rule",
-        near,
-    )
+        fix = f"nearest valid widths: {offer}, or use the random rule"
+    return _refuse(width, reason, fix, near)
 
 
 def common_widths(lengths: range, lo: int, hi: int, rule: str) -> list[int]:

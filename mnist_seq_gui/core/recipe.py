@@ -5,11 +5,10 @@ the item number: width, spacing range and rule, placement, polarity, pool and, i
 `variation`, canvas height, vertical jitter, per-digit style, noise and blur. It is
 frozen and checked when it is made, so code that holds one trusts it.
 
-Each field is declared once, below, with what every door needs: kind, default, limits,
-step, unit, label, help, command-line flag and old spellings. The command line's
-options, the explorer's rows, the settings, the PNG text chunks and config.json are
-made from this table (`FIELDS`) and its codec (`to_dict`/`from_dict`, `to_text`/
-`from_text`), never written beside it.
+Each field is declared once, below, as a Field (core/fields.py) with what every door
+needs. The command line's options, the explorer's rows, the settings, the PNG text
+chunks and config.json are made from this table (`FIELDS`) and its codec (`to_dict`/
+`from_dict`, `to_text`/`from_text`), never written beside it.
 """
 
 from __future__ import annotations
@@ -30,18 +29,13 @@ MAX_HEIGHT = 1024
 RULES: tuple[str, ...] = ("uniform", "random")
 PLACEMENTS: tuple[str, ...] = ("auto", "fill", "free")
 POOLS: tuple[str, ...] = ("all", "train", "test")
-
-
-_NO_VARIATION: list[Variation] = []  # the default variation, shared (made below)
 _VARIED: dict[str, Any] = {"group": "variation", "error": StyleError}
 
 
 @dataclass(frozen=True)
 class Variation:
-    """What a recipe varies besides spacing: canvas height, each digit's vertical place
-    (`jitter_y`), per-digit slant, rotation, scale, aspect and stroke thickness (ranges
-    each digit draws its own value from) and per-image noise and blur. The default
-    varies nothing: such recipes keep the original's pixels."""
+    """What a recipe varies besides spacing (see the module docstring); each digit draws
+    its own style from the ranges. The default varies nothing: the original's pixels."""
 
     # fmt: off
     height: int = _spec(
@@ -107,10 +101,6 @@ class Variation:
         return any(self.varies(name) for name in STYLE_FIELDS)
 
     @property
-    def changes_geometry(self) -> bool:
-        return any(self.varies(name) for name in GEOMETRY_FIELDS)
-
-    @property
     def y_range(self) -> tuple[int, int]:
         """Where the digits' cells may start vertically (centred when jitter_y is None)."""
         if self.jitter_y is None:
@@ -151,7 +141,7 @@ class Recipe:
         help="draw digits only from the train or the test pool of the source, which share "
         "no image, or from all")
     # fmt: on
-    variation: Variation = dataclasses.field(default_factory=lambda: _NO_VARIATION[0])
+    variation: Variation = dataclasses.field(default_factory=lambda: NO_VARIATION)
 
     def __post_init__(self) -> None:
         _check_fields(self)
@@ -215,21 +205,16 @@ def _check_fields(obj: Any) -> None:
             object.__setattr__(obj, f.name, entry.check(getattr(obj, f.name)))
 
 
-def _table() -> dict[str, Field]:
-    table = {}
-    for cls in (Recipe, Variation):
-        for f in dataclasses.fields(cls):
-            if "field" in f.metadata:
-                table[f.name] = dataclasses.replace(f.metadata["field"], name=f.name)
-    return table
-
-
-FIELDS: dict[str, Field] = _table()
+FIELDS: dict[str, Field] = {
+    f.name: dataclasses.replace(f.metadata["field"], name=f.name)
+    for cls in (Recipe, Variation)
+    for f in dataclasses.fields(cls)
+    if "field" in f.metadata
+}
 VARIATION_FIELDS: tuple[str, ...] = tuple(n for n, f in FIELDS.items() if f.group == "variation")
 STYLE_FIELDS: tuple[str, ...] = ("slant", "rotation", "scale", "aspect", "thickness")
 GEOMETRY_FIELDS: tuple[str, ...] = ("slant", "rotation", "scale", "aspect")
-NO_VARIATION = Variation()
-_NO_VARIATION.append(NO_VARIATION)
+NO_VARIATION: Variation = Variation()  # the default variation, shared
 DEFAULT = Recipe()
 
 

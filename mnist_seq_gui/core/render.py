@@ -1,13 +1,10 @@
 """The renderer: digits placed as 28 x 28 cells in an H x W canvas, styled or not,
 overlapping or not, then blurred and noised; uint8, or float32 = uint8 / 255.
 
-Images are made in chunks small enough to stay in cache (about 1 MiB of pixels; styled
-digits in chunks of up to 16,384, sorted by style so that digits of one style share a
-sampling map, core/warp.py). A chunk is filled with the background, then every digit's
-cell is written through a strided view in which each byte offset is the corner of a
-28 x 28 cell (one scatter, whatever the positions; a cell row of 28 pixels moves as one
-void item). Overlapping neighbours (negative gaps, half a digit at most) are written in
-two passes, even and odd slots, combining with what is there so both strokes stay
+Images are made in chunks that stay in cache; styled digits are sorted by style so that
+digits of one style share a sampling map (core/warp.py). A chunk is filled with the
+background, then every digit's cell is written by one scatter (_place); overlapping
+neighbours in two passes (_passes), combining with what is there so both strokes stay
 visible: the darker pixel wins on white, the brighter on black.
 
 Ink boxes: a digit's tight box of pixels at INK_THRESHOLD or more (MNIST's polarity),
@@ -36,6 +33,8 @@ _MAX_ROW_GAP = 36  # equal gaps up to this are written as rows (a table of rows 
 _STYLED_CHUNK_DIGITS = 16_384  # digits sorted by style together (larger groups share maps)
 _FINISH_BYTES = 64 << 20  # working memory of blur and noise (about 16 bytes per pixel)
 _MIN_ITEMS_PER_THREAD = 512  # below this, another thread costs more than it saves
+_BYTE_SUM_SD = math.sqrt(4 * (256**2 - 1) / 12)  # of the sum of a uint32's four bytes
+_LOW_BYTES = np.uint32(0x00FF00FF)
 
 
 def usable_cores() -> int:
@@ -62,8 +61,7 @@ def run_spans(work: Callable[[slice], object], count: int, threads: int | None, 
         run(0)
         return
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        for _ in pool.map(run, range(0, count, per)):
-            pass
+        list(pool.map(run, range(0, count, per)))  # consumed, so that errors are raised
 
 
 def ink_boxes(cells: np.ndarray) -> np.ndarray:
@@ -239,9 +237,7 @@ def _rows(
 ) -> np.ndarray:
     """Equal gaps: every pixel row of an image is the n digits' rows, each followed by the
     gap, so one gather from a table of (digit row + gap) writes every pixel once, with no
-    fill and no scatter. A speed branch for the pixels only: uint8 batches with equal
-    gaps reach 20x the original's loop with it (tests/benchmarks/bench_core.py), and
-    fall short without it (the fill of fresh memory and the scatter cost a fifth more)."""
+    fill and no scatter: a speed branch that bench_core.py's target for uint8 batches needs."""
     count, n = indices.shape
     table = _rows_table(bank, gap, white_on_black)
     which = _buffer(scratch, "which", (count, CELL, n), np.intp)
@@ -280,7 +276,7 @@ def _place(
     """Write (G, 28, 28) cells whose top-left pixels are at flat offsets `starts`."""
     width = canvas.shape[2]
     flat = canvas.reshape(-1)
-    # cell_at[p] is the cell whose top-left pixel is flat[p], as 28 rows of 28 pixels.
+    # cell_at[p] is the cell whose top-left pixel is flat[p], as 28 rows of one void item.
     cell_at = np.ndarray(
         (flat.size - (CELL - 1) * (width + 1), CELL), _CELL_ROW, flat, 0, (1, width)
     )
@@ -300,19 +296,14 @@ def _finish(
     if variation.noise > 0:
         height, width = images.shape[1:]
         draws = noise_draws(seed, items, height * width)
-        # The sum of a draw's four bytes is close to normal (mean 510, sd 147.8): one
-        # draw per pixel, no transcendental functions, the same on every platform. The
-        # bytes are summed in 16-bit lanes (the same integers as a sum of four).
+        # A draw's four bytes, summed in 16-bit lanes, are close to normal (mean 510): one
+        # draw per pixel, no transcendental functions, the same on every platform.
         pairs = (draws & _LOW_BYTES) + ((draws >> np.uint32(8)) & _LOW_BYTES)
         total = (pairs & np.uint32(0xFFFF)) + (pairs >> np.uint32(16))
         unit = (total.astype(np.float32) - np.float32(510.0)) / np.float32(_BYTE_SUM_SD)
         work += unit.reshape(images.shape) * np.float32(variation.noise)
     np.clip(np.rint(work), 0, 255, out=work)
     images[...] = work
-
-
-_BYTE_SUM_SD = math.sqrt(4 * (256**2 - 1) / 12)
-_LOW_BYTES = np.uint32(0x00FF00FF)
 
 
 def _blur(images: np.ndarray, sigma: float, background: float) -> np.ndarray:

@@ -50,10 +50,7 @@ _BLOCK = 256  # digits per step: the step's buffers (about 3.5 MB) stay in L2 an
 _SMALL_GROUP = 24  # groups smaller than this use per-digit maps instead
 _MAX_MAPS = 4096  # 12.5 kB each: at most about 50 MB of maps per style grid
 _KEYS_PER_LOOKUP = 1024
-# Maps made per step: their temporaries (a few dozen arrays of 784 values per map) stay
-# in cache; 64 at a time made them twice as fast as 1,024 at once, and five times as
-# fast when those temporaries would be fresh memory.
-_MAPS_PER_STEP = 64
+_MAPS_PER_STEP = 64  # maps made per step: few enough that their temporaries stay in cache
 
 
 @dataclass(frozen=True, eq=False)
@@ -102,10 +99,10 @@ class StyleGrid:
             size = len(self.values[name])
             codes[name] = rest % size
             rest //= size
-        degrees = {name: self.values[name] for name in ("slant", "rotation")}
-        t = _table(degrees["slant"], lambda d: math.tan(math.radians(d)))[codes["slant"]]
-        c = _table(degrees["rotation"], lambda d: math.cos(math.radians(d)))[codes["rotation"]]
-        s = _table(degrees["rotation"], lambda d: math.sin(math.radians(d)))[codes["rotation"]]
+        slant, rotation = self.values["slant"], self.values["rotation"]
+        t = np.array([math.tan(math.radians(d)) for d in slant])[codes["slant"]]
+        c = np.array([math.cos(math.radians(d)) for d in rotation])[codes["rotation"]]
+        s = np.array([math.sin(math.radians(d)) for d in rotation])[codes["rotation"]]
         sy = self.values["scale"][codes["scale"]]
         sx = sy * self.values["aspect"][codes["aspect"]]
         inverse = np.empty((len(t), 2, 2))
@@ -114,10 +111,6 @@ class StyleGrid:
         inverse[:, 1, 0] = s / sy
         inverse[:, 1, 1] = c / sy
         return inverse
-
-
-def _table(values: np.ndarray, fn: Callable[[float], float]) -> np.ndarray:
-    return np.array([fn(float(v)) for v in values])
 
 
 @functools.lru_cache(maxsize=8)
@@ -176,9 +169,8 @@ class _MapCache:
 
     def _reset(self) -> None:
         self.rows: dict[int, int] = {}
-        # Room for every map at once, never grown: untouched pages of np.empty take no
-        # memory, and growing by copying stalled a draw for tens of ms at each doubling.
-        self.tables = _empty_tables(_MAX_MAPS)
+        # Room for every map, never grown (a copy would stall a draw): untouched pages cost nothing.
+        self.tables = tuple(np.empty((_MAX_MAPS, PIXELS), t) for t in (np.intp, np.uint64))
 
     def lookup(self, keys: np.ndarray) -> tuple[np.ndarray, tuple[np.ndarray, ...]]:
         """Rows of `keys` (at most _KEYS_PER_LOOKUP distinct) and the tables they index."""
@@ -201,10 +193,6 @@ class _MapCache:
             return rows, self.tables
 
 
-def _empty_tables(capacity: int) -> tuple[np.ndarray, ...]:
-    return tuple(np.empty((capacity, PIXELS), t) for t in (np.intp, np.uint64))
-
-
 @functools.lru_cache(maxsize=2)  # the style drawn now and the one before
 def _cache_for(geometry: tuple[tuple[float, float], ...]) -> _MapCache:
     return _MapCache(_grid((*geometry, (0.0, 0.0))))
@@ -215,12 +203,10 @@ def map_cache(grid: StyleGrid) -> _MapCache:
 
 
 def prepare_maps(variation: Variation, stop: Callable[[], bool] | None = None) -> bool:
-    """Make every sampling map of `style`'s grid that is not made yet, _MAPS_PER_STEP at
-    a time (1 to 3 ms a step), asking `stop()` between steps; True once all are made (or
-    none is needed), False if stopped or if the grid holds more than _MAX_MAPS of them.
-
-    For interactive tools, in idle time: batches of a style whose maps are all made
-    never wait for a map (the first draws of a new style otherwise make hundreds).
+    """Make the sampling maps of `variation`'s style grid not made yet, _MAPS_PER_STEP at
+    a time (a few ms), asking `stop()` between steps; True once all are made (or none is
+    needed), False if stopped or if the grid holds more than _MAX_MAPS of them. For idle
+    time in interactive tools: the first draws of a new style would otherwise make hundreds.
     """
     grid = style_grid_of(variation)
     if not grid.changes_geometry:
