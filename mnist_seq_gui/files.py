@@ -25,6 +25,7 @@ from PIL import Image, PngImagePlugin
 
 from .core import (
     FIELDS,
+    MAX_ITEM,
     MAX_SEED,
     Composition,
     InputError,
@@ -350,7 +351,7 @@ def read_saved(path: str | os.PathLike[str]) -> SavedImage:
         digits = parse_sequence(text["sequence"])
         indices = tuple(_whole(i, "MNIST index", 2**32) for i in text["mnist_indices"].split(","))
         seed = _whole(text["seed"], "seed", MAX_SEED)
-        item = _whole(text.get("item", "0"), "item", 2**64 - 1)
+        item = _whole(text.get("item", "0"), "item", MAX_ITEM)
         if len(indices) != len(digits):
             raise InputError(f"{len(indices)} MNIST indices for {len(digits)} digits")
     except InputError as exc:

@@ -24,7 +24,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QSettings, QThread
 
-from mnist_seq_gui.core import DigitBank, bundled_bank  # noqa: E402
+from mnist_seq_gui.core import DigitBank, bundled_bank
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 

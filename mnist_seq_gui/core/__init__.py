@@ -13,7 +13,7 @@ Pillow (import-linter contracts in pyproject.toml hold both rules).
 from .bank import DigitBank, bundled_bank, load_bank
 from .checks import DIGIT_CHARS, DTYPES, as_digits, output_dtype, parse_sequence
 from .door import Batch, Composition, compose, compose_batch
-from .draws import MAX_SEED, new_seed, new_seeds, sequences
+from .draws import MAX_ITEM, MAX_SEED, new_seed, new_seeds, sequences
 from .errors import (
     Cancelled,
     DataError,
@@ -52,7 +52,8 @@ from .warp import prepare_maps
 # fmt: off
 __all__ = [
     "DEFAULT", "DIGIT_CHARS", "DIGIT_SIZE", "DTYPES", "FIELDS", "INK_THRESHOLD", "MAX_HEIGHT",
-    "MAX_SEED", "MAX_WIDTH", "MIN_SPACING", "PLACEMENTS", "POOLS", "RULES", "VARIATION_FIELDS",
+    "MAX_ITEM", "MAX_SEED", "MAX_WIDTH", "MIN_SPACING", "PLACEMENTS", "POOLS", "RULES",
+    "VARIATION_FIELDS",
     "Batch", "Cancelled", "Composition", "DataError", "DigitBank", "Field", "InputError",
     "MnistSeqError", "OutputError", "Recipe", "SequenceError", "SpacingError", "StyleError",
     "Variation", "as_digits", "bundled_bank", "common_widths", "compose", "compose_batch",

@@ -34,6 +34,7 @@ from .draws import (
     GAP_ORDER,
     GAPS,
     INDEX,
+    MAX_ITEM,
     MAX_SEED,
     free_gaps,
     free_left,
@@ -142,8 +143,8 @@ def compose(
     recipe = as_recipe(recipe)
     if not (type(seed) is int and 0 <= seed <= MAX_SEED):
         seed = whole_number("seed", seed, 0, MAX_SEED)
-    if not (type(item) is int and 0 <= item < 2**64):
-        item = whole_number("item", item, 0, 2**64 - 1)
+    if not (type(item) is int and 0 <= item <= MAX_ITEM):
+        item = whole_number("item", item, 0, MAX_ITEM)
     fixed = None if indices is None else fixed_indices(bank, recipe, row, indices)
     drawn = resolve(recipe, range(len(row), len(row) + 1))
     if drawn.is_plain and drawn.placement == "fill":

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 MAX_SEED = 2**63 - 1
+MAX_ITEM = 2**64 - 1  # item numbers are uint64
 _M = (1 << 64) - 1
 _GOLDEN = 0x9E3779B97F4A7C15
 _SLOT = 0xD1B54A32D192ED03

@@ -96,11 +96,8 @@ def create_actions(parent: QWidget, slots: Mapping[str, Callable[..., object]]) 
         action.setStatusTip(tip)
         action.setToolTip(tip)
         action.setCheckable(checkable)
-        if name in slots:
-            if checkable:
-                action.toggled.connect(slots[name])
-            else:
-                action.triggered.connect(slots[name])
+        if name in slots:  # a checkable action's slot takes its state, as it changes
+            (action.toggled if checkable else action.triggered).connect(slots[name])
         parent.addAction(action)
         made[name] = action
     return Actions(made)

@@ -142,9 +142,9 @@ def run(argv: Sequence[str], file: str | None) -> int:
                 window.close()  # never refused: it saves the session and joins every thread
                 app.quit()
 
+        notifier = QSocketNotifier(waker.fileno(), QSocketNotifier.Type.Read, window)
+        notifier.activated.connect(woken)
         try:
-            notifier = QSocketNotifier(waker.fileno(), QSocketNotifier.Type.Read, window)
-            notifier.activated.connect(woken)
             window.show()
             if file:
                 window.open_file(file)
@@ -154,6 +154,7 @@ def run(argv: Sequence[str], file: str | None) -> int:
         finally:
             # Also after an exception: Qt aborts the process if a running QThread is destroyed.
             window.close()
+            notifier.setEnabled(False)  # before the waker's socket closes
     finally:
         waker.close()
 

@@ -183,11 +183,11 @@ class ExportForm(QTabWidget):
 
     def _edited(self, name: str, value: object) -> None:
         # The window's own rules (a range's other end follows), on a session of our own.
-        n = self.max_length_spin.value()
-        session = self._session.replace(sequence="0" * n)
-        self._session = edit(session, session.recipe.width or 0, name, value).session
         if name == "width":  # as typed, "auto" included: the export chooses then
             self._session = self._session.replace(width=value)
+        else:
+            session = self._session.replace(sequence="0" * self.max_length_spin.value())
+            self._session = edit(session, session.recipe.width or 0, name, value).session
         self._show_recipe()
         self.changed.emit()
 

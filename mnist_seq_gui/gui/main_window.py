@@ -86,7 +86,7 @@ class MainWindow(QMainWindow):
             "copy": self.document.copy_image, "reroll": self.reroll,
             "zoom_in": self.image_page.zoom_in, "zoom_out": self.image_page.zoom_out,
             "actual_size": lambda: self.image_page.set_zoom(1),
-            "fit": lambda: self.image_page.set_zoom(FIT), "gallery": self.toggle_gallery,
+            "fit": self.fit_to_window, "gallery": self.toggle_gallery,
             "ink_boxes": self.show_ink_boxes, "about": lambda: about(self),
             "about_qt": QApplication.aboutQt,
         })
@@ -369,6 +369,13 @@ class MainWindow(QMainWindow):
         self.actions_.zoom_in.setEnabled(has_image and zoom < ZOOM_STEPS[-1])
         self.actions_.zoom_out.setEnabled(has_image and zoom > ZOOM_STEPS[0])
         self.actions_.fit.setChecked(self.preview.zoom() == FIT)
+
+    def fit_to_window(self, checked: bool) -> None:
+        """Fit when checked; unchecked by hand, the check mark goes back to what is shown."""
+        if checked:
+            self.image_page.set_zoom(FIT)
+        else:
+            self.update_actions()
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 from superqt import QCollapsible, QLargeIntSpinBox
 
-from ..core import MAX_SEED, VARIATION_FIELDS
+from ..core import MAX_ITEM, MAX_SEED, VARIATION_FIELDS
 from .rows import NumberRow, RangeRow, Row, describe, make_row
 from .state.session import Session
 
@@ -35,11 +35,11 @@ _CHOOSE = "__choose__"
 LAYOUT_FIELDS = ("width", "spacing", "rule", "placement", "white_on_black", "pool")
 
 
-def large_int_spin(name: str, label: str, tip: str) -> QLargeIntSpinBox:
-    """A spin box for 64-bit numbers (seeds), applying a number when it is entered."""
+def large_int_spin(name: str, label: str, tip: str, high: int = MAX_SEED) -> QLargeIntSpinBox:
+    """A spin box for 64-bit numbers (seeds, items), applying a number when it is entered."""
     spin = QLargeIntSpinBox()
     spin.setObjectName(name)
-    spin.setRange(0, MAX_SEED)
+    spin.setRange(0, high)
     spin.setKeyboardTracking(False)
     describe(spin, label, tip)
     return spin
@@ -104,6 +104,7 @@ class ParametersPanel(QWidget):
             "itemSpin",
             "Sample",
             "Sample number of the seed: sample i is item i of the data set Export writes",
+            MAX_ITEM,
         )
         self.source_combo = QComboBox()
         self.source_combo.setObjectName("sourceCombo")

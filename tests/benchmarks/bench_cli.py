@@ -83,6 +83,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.quick:
         args.runs = 2
+    print(f"at start: {load_note()}", flush=True)
     scratch = Path(tempfile.mkdtemp(prefix="bench-cli-"))
     try:
         launcher = scratch / "launch.py"

@@ -22,6 +22,8 @@ from ...core import (
     DIGIT_CHARS,
     DIGIT_SIZE,
     FIELDS,
+    MAX_ITEM,
+    MAX_SEED,
     MAX_WIDTH,
     VARIATION_FIELDS,
     InputError,
@@ -30,6 +32,7 @@ from ...core import (
     nearest_valid_widths,
     resolve,
     valid_widths,
+    whole_number,
 )
 from .session import NAMES, Session, worded
 
@@ -89,11 +92,13 @@ def _edit(session: Session, wanted: int, name: str, value: Any) -> Edit:
         return _sequence(session, wanted, str(value))
     if name == "width":
         return Edit(session.replace(width=int(value)), int(value))
+    if name in ("seed", "item"):
+        value = whole_number(name, value, 0, MAX_SEED if name == "seed" else MAX_ITEM)
     if name in ("seed", "pool", "source"):
         return Edit(session.replace(**{name: value}, indices=None), wanted)
     notes: tuple[str, ...] = ()
     if name in FIELDS and FIELDS[name].is_range and value is not None:
-        value, notes = _follow(name, session.get(name), value)
+        value, notes = _follow(name, session.get(name), _pair(name, value))
     if name == "height":
         value, notes = int(value), _jitter_notes(session, int(value))
         new = session.replace(height=value, jitter_y=_jitter_within(session.get("jitter_y"), value))
@@ -138,6 +143,19 @@ def _sequence(session: Session, wanted: int, text: str) -> Edit:
         wanted = _nearest(DIGIT_SIZE * n + min(max(gap, lo), hi) * max(n - 1, 0), widths)
         new = new.replace(width=wanted)
     return Edit(new, wanted, notes)
+
+
+def _pair(name: str, value: Any) -> tuple[Any, Any]:
+    """A range's two ends checked by the field (in either order: one follows the other)."""
+    entry = FIELDS[name]
+    try:
+        ordered = tuple(sorted(value))
+    except TypeError:
+        ordered = ()
+    if len(ordered) != 2:
+        raise entry.refuse(value, "is not a range", "give its low and high ends")
+    low, high = entry.check(ordered)
+    return (low, high) if ordered == tuple(value) else (high, low)
 
 
 def _follow(

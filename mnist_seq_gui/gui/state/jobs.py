@@ -95,7 +95,8 @@ def describe_config(config: DatasetConfig) -> str:
     """What an export will write, in a sentence or two."""
     text = (
         f"{config.count:,} images of {config.width} \u00d7 {config.height} px, "
-        f"{config.min_length}\u2013{config.max_length} digits"
+        + (f"{config.min_length}\u2013" if config.min_length < config.max_length else "")
+        + f"{config.max_length} digits"
     )
     if config.recipe.pool == "all":
         return (
@@ -107,6 +108,8 @@ def describe_config(config: DatasetConfig) -> str:
 
 def folder_problem(out: Path, overwrite: bool) -> str | None:
     """What stops an export into `out`, in the dialog's words, or None."""
+    if "\0" in str(out):
+        return "A folder name cannot hold a NUL character; choose another folder."
     try:
         if out.exists() and not out.is_dir():
             return f"{out} is a file; choose a folder."

@@ -16,6 +16,7 @@ from typing import Any
 from ...core import (
     DIGIT_CHARS,
     FIELDS,
+    MAX_ITEM,
     MAX_SEED,
     InputError,
     Recipe,
@@ -77,7 +78,8 @@ def index_name(session: Session, plural: bool = False) -> str:
 def worded(exc: InputError) -> str:
     """An error as the explorer says it: the field by its label, as a sentence."""
     value = exc.value
-    if isinstance(value, tuple) and exc.field in FIELDS:
+    numbers = isinstance(value, tuple) and len(value) == 2
+    if numbers and all(isinstance(v, (int, float)) for v in value) and exc.field in FIELDS:
         unit = FIELDS[exc.field].unit
         text: str | None = f"{value[0]:g}..{value[1]:g}{unit}"
     else:
@@ -113,7 +115,7 @@ def _own(name: str, text: str) -> Any:
             raise InputError(field=name, value=text, reason="is not a sequence of digits 0-9")
         return text
     if name in ("seed", "item"):
-        return _whole(name, text, MAX_SEED)
+        return _whole(name, text, MAX_SEED if name == "seed" else MAX_ITEM)
     if name == "indices":
         if not text:
             return None
