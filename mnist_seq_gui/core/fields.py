@@ -130,7 +130,10 @@ class Field:
 
     def _parse_number(self, text: str) -> Any:
         whole = self.kind in ("int", "int range")
-        if len(text) <= _MAX_TEXT:
+        plain = text.isascii() and "_" not in text  # int() takes "1_000", other scripts
+        if plain and len(text) > _MAX_TEXT and text.lstrip("+-").isdigit():
+            raise self.refuse(text, "is far out of range", f"use {self.span()}")
+        if plain and len(text) <= _MAX_TEXT:
             try:
                 return int(text, 10) if whole else float(text)
             except ValueError:
