@@ -155,7 +155,7 @@ def test_the_bundled_source_is_recorded_by_name_and_read_back_as_none(tmp_path, 
 )
 def test_a_png_saved_by_0_1_0_reopens_to_its_recipe(name, recipe, digits, seed, indices):
     # 0.1.0 wrote min_spacing/max_spacing and polarity, and no placement: the strict rule.
-    # (That the recipe gives the file's pixels is pinned in tests/test_pinned.py.)
+    # (That the recipe gives the file's pixels is pinned in tests/pinned/.)
     saved = read_saved(V010 / name)
     assert (saved.recipe, saved.digits, saved.seed, saved.item) == (recipe, digits, seed, 0)
     assert saved.indices == indices

@@ -1,15 +1,12 @@
 """Detection exports, COCO and YOLO: PNGs in images/ plus the format's boxes.
 
-Both are export formats on the skeleton of dataset/export.py (staging, swap, manifest,
-clean-up are export()'s). The PNGs are written by the PNG exporter's pipeline (all
-cores) into images/; each chunk's metadata lines become the format's boxes:
+The PNGs go through the PNG exporter's pipeline (all cores) into images/; each chunk's
+metadata lines become the format's boxes:
 
-COCO: one `annotations.json`: {"info", "licenses", "categories": [{"id": d, "name": "d"}],
-"images": [{"id": item, "file_name": "000042.png", "width", "height"}], "annotations":
-[{"id": item * 64 + slot + 1, "image_id": item, "category_id": digit, "bbox": [x, y, w,
-h], "area", "iscrowd": 0, "mnist_index"}]}, `bbox` each digit's ink box. Ids come from
-item numbers, so the lists of an export's shards, put together in order, are those of
-the unsharded export; `pycocotools.coco.COCO("annotations.json")` loads it.
+COCO: one `annotations.json` (`pycocotools.coco.COCO` loads it): an image per item and
+an annotation per digit, `bbox` its ink box. Ids come from item numbers (an image's is
+its item's), so the lists of an export's shards, put together in order, are those of the
+unsharded export.
 
 YOLO: `labels/NNNNNN.txt` with one `class cx cy w h` line per digit (its ink box as
 centre and size over the image's width and height, six decimals: the pixel box comes
@@ -39,45 +36,12 @@ from .manifest import Manifest, Series
 from .png import _WORK, PngFormat, image_chunks, png_name, write_file
 
 ANNOTATIONS_NAME = "annotations.json"
+DATA_NAME = "data.yaml"
+IMAGES_FOLDER = "images"
+LABELS_FOLDER = "labels"
 _SEPARATORS = (", ", ": ")
-
-
-def categories() -> list[dict[str, Any]]:
-    """The ten digit classes: id d, name "d"."""
-    return [{"id": d, "name": str(d), "supercategory": "digit"} for d in range(10)]
-
-
-def annotation_id(item: int, slot: int) -> int:
-    """Unique over any export of the data set, sharded or not; never 0."""
-    return item * MAX_LENGTH + slot + 1
-
-
-def chunk_records(
-    records: list[dict[str, Any]], width: int, height: int
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """(images, annotations) of a chunk's metadata records (see png.metadata_lines)."""
-    images, annotations = [], []
-    for record in records:
-        item = record["item"]
-        images.append(
-            {"id": item, "file_name": record["file_name"], "width": width, "height": height}
-        )
-        for slot, (digit, (x0, y0, x1, y1)) in enumerate(
-            zip(record["digits"], record["ink_boxes"])
-        ):
-            w, h = x1 - x0, y1 - y0
-            annotations.append(
-                {
-                    "id": annotation_id(item, slot),
-                    "image_id": item,
-                    "category_id": digit,
-                    "bbox": [x0, y0, w, h],
-                    "area": w * h,
-                    "iscrowd": 0,
-                    "mnist_index": record["mnist_indices"][slot],
-                }
-            )
-    return images, annotations
+Records = list[dict[str, Any]]  # a chunk's metadata records (see png.metadata_lines)
+Take = Callable[[Records], None]
 
 
 class CocoWriter:
@@ -93,21 +57,39 @@ class CocoWriter:
         head = {
             "info": {"description": description, "version": f"mnist-seq {__version__}"},
             "licenses": [],
-            "categories": categories(),
+            "categories": [{"id": d, "name": str(d), "supercategory": "digit"} for d in range(10)],
         }
         self.out.write(json.dumps(head, separators=_SEPARATORS)[:-1] + ', "images": [\n')
         self.first_image = self.first_annotation = True
 
-    def add(self, records: list[dict[str, Any]]) -> None:
-        images, annotations = chunk_records(records, self.width, self.height)
-        for image in images:
+    def add(self, records: Records) -> None:
+        for record in records:
+            item = record["item"]
+            image = {
+                "id": item,
+                "file_name": record["file_name"],
+                "width": self.width,
+                "height": self.height,
+            }
             lead = "" if self.first_image else ",\n"
             self.out.write(lead + json.dumps(image, separators=_SEPARATORS))
             self.first_image = False
-        for note in annotations:
-            lead = "" if self.first_annotation else ",\n"
-            self.spill.write(lead + json.dumps(note, separators=_SEPARATORS))
-            self.first_annotation = False
+            for slot, (digit, (x0, y0, x1, y1)) in enumerate(
+                zip(record["digits"], record["ink_boxes"])
+            ):
+                w, h = x1 - x0, y1 - y0
+                note = {
+                    "id": item * MAX_LENGTH + slot + 1,  # unique in the whole data set; never 0
+                    "image_id": item,
+                    "category_id": digit,
+                    "bbox": [x0, y0, w, h],
+                    "area": w * h,
+                    "iscrowd": 0,
+                    "mnist_index": record["mnist_indices"][slot],
+                }
+                lead = "" if self.first_annotation else ",\n"
+                self.spill.write(lead + json.dumps(note, separators=_SEPARATORS))
+                self.first_annotation = False
 
     def finish(self) -> None:
         self.out.write('\n], "annotations": [\n')
@@ -116,51 +98,30 @@ class CocoWriter:
         self.out.write("\n]}\n")
 
 
-DATA_NAME = "data.yaml"
-LABELS_FOLDER = "labels"
+DATA_YAML = (
+    "# mnist-seq export: YOLO labels (class cx cy w h, normalised) in labels/\n"
+    "path: .\n"
+    "train: images\n"
+    "val: images\n"
+    "nc: 10\n"
+    'names: ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"]\n'
+)
 
 
-def label_text(digits: list[int], boxes: list[list[int]], width: int, height: int) -> str:
-    """The lines of one image's label file."""
-    lines = []
-    for digit, (x0, y0, x1, y1) in zip(digits, boxes):
-        cx, cy = (x0 + x1) / 2 / width, (y0 + y1) / 2 / height
-        w, h = (x1 - x0) / width, (y1 - y0) / height
-        lines.append(f"{digit} {cx:.6f} {cy:.6f} {w:.6f} {h:.6f}\n")
-    return "".join(lines)
-
-
-def write_labels(records: list[dict[str, Any]], folder: Path, width: int, height: int) -> None:
+def write_labels(records: Records, folder: Path, width: int, height: int) -> None:
     """One label file per record (see png.metadata_lines) into `folder`."""
     for record in records:
+        lines = []
+        for digit, (x0, y0, x1, y1) in zip(record["digits"], record["ink_boxes"]):
+            cx, cy = (x0 + x1) / 2 / width, (y0 + y1) / 2 / height
+            w, h = (x1 - x0) / width, (y1 - y0) / height
+            lines.append(f"{digit} {cx:.6f} {cy:.6f} {w:.6f} {h:.6f}\n")
         name = Path(record["file_name"]).with_suffix(".txt").name
-        text = label_text(record["digits"], record["ink_boxes"], width, height)
-        write_file(folder / name, text.encode("ascii"))
-
-
-def data_yaml() -> str:
-    names = ", ".join(f'"{d}"' for d in range(10))
-    return (
-        "# mnist-seq export: YOLO labels (class cx cy w h, normalised) in labels/\n"
-        "path: .\n"
-        "train: images\n"
-        "val: images\n"
-        "nc: 10\n"
-        f"names: [{names}]\n"
-    )
-
-
-IMAGES_FOLDER = "images"
-Records = list[dict[str, Any]]
-Take = Callable[[Records], None]
+        write_file(folder / name, "".join(lines).encode("ascii"))
 
 
 class DetectionFormat(PngFormat):
-    """images/ (PNGs, encoded by `workers` processes) + the format's boxes + config.json.
-
-    A PNG export whose images go to images/ and whose metadata becomes the format's
-    boxes (PngFormat: workers, and one worker for a bank that is not in the config).
-    """
+    """images/ (PNGs, encoded as PngFormat does) + the format's boxes (`writing`) + config.json."""
 
     main_file = ""
     folders: tuple[str, ...] = (IMAGES_FOLDER,)
@@ -209,7 +170,7 @@ class CocoFormat(DetectionFormat):
 
     @contextlib.contextmanager
     def writing(self, job: ExportJob) -> Iterator[Take]:
-        ds = job.dataset
+        description = f"mnist-seq digit sequences, items {job.start}..{job.stop - 1}"
         with contextlib.ExitStack() as opened:
             path = job.folder / ANNOTATIONS_NAME
             stream = opened.enter_context(open(path, "w", encoding="utf-8", newline="\n"))
@@ -217,9 +178,8 @@ class CocoFormat(DetectionFormat):
             spill = opened.enter_context(
                 tempfile.TemporaryFile("w+", encoding="utf-8", dir=job.folder)
             )
-            description = f"mnist-seq digit sequences, items {job.start}..{job.stop - 1}"
-            height = ds.config.height
-            writer = CocoWriter(stream, spill, ds.width, height, description)
+            ds = job.dataset
+            writer = CocoWriter(stream, spill, ds.width, ds.config.height, description)
             yield writer.add
             writer.finish()
 
@@ -235,9 +195,5 @@ class YoloFormat(DetectionFormat):
     def writing(self, job: ExportJob) -> Iterator[Take]:
         labels = job.folder / LABELS_FOLDER
         width, height = job.dataset.width, job.dataset.config.height
-
-        def take(records: Records) -> None:
-            write_labels(records, labels, width, height)
-
-        yield take
-        (job.folder / DATA_NAME).write_text(data_yaml(), encoding="utf-8", newline="\n")
+        yield lambda records: write_labels(records, labels, width, height)
+        (job.folder / DATA_NAME).write_text(DATA_YAML, encoding="utf-8", newline="\n")

@@ -1,11 +1,7 @@
-"""The skeleton every export format runs in: an output folder changed as a transaction.
-
-A format (`ExportFormat`) says which paths it will write (`plan`) and writes them
-(`write`) into the folder it is given; `formats.export` does the rest for every format
-alike: it checks the target and what a previous export left there, stages the export
-beside the target, swaps it in once complete, and on any error, cancel, Ctrl+C or
-SIGTERM removes the staging folder within a bounded time and says what (if anything)
-is left. See transaction.py for the folder mechanics.
+"""The skeleton every export format runs in: `ExportFormat` (a format's `plan` and
+`write`), the `ExportJob` it is given, its result and cancel, and the checks of the target
+folder. `formats.export` runs every format alike as a transaction on its output folder
+(transaction.py): on any error, cancel, Ctrl+C or SIGTERM the folder stays as it was.
 """
 
 from __future__ import annotations
@@ -31,10 +27,8 @@ CancelCheck = Callable[[], bool]
 
 
 class ExportCancelled(Cancelled):
-    """The export was cancelled; the target folder was not changed.
-
-    `left` says so in words ("... was not changed", or where unfinished files are).
-    """
+    """The export was cancelled; the target folder was not changed (`left` says so in
+    words: "... was not changed", or where unfinished files are)."""
 
     def __init__(self, message: str = "export cancelled", left: str = "") -> None:
         super().__init__(message)
@@ -99,13 +93,12 @@ class ExportJob:
 
 
 class ExportFormat:
-    """One way to write a data set. A new format is a subclass with `plan` and `write`.
+    """One way to write a data set: a subclass with `plan` and `write` (the folder's
+    staging, swap, clean-up and leftovers are `formats.export`'s, not the format's).
 
     `plan(job)` lists every path `write` will create (names and numbered series,
     relative to the export folder); `write(job, progress, cancel)` writes them into
-    `job.folder`, calling `check_cancel(cancel)` at least once per chunk of work. The
-    folder handling (staging, swap, clean-up, leftovers) is `formats.export`'s, not
-    the format's.
+    `job.folder`, calling `check_cancel(cancel)` at least once per chunk of work.
     """
 
     name: ClassVar[str] = ""

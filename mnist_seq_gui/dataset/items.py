@@ -96,7 +96,6 @@ class SequenceDataset:
 
     def _attach(self, config: DatasetConfig, bank: DigitBank | None) -> None:
         """Load (or check) the digits the config names; record the resolved config."""
-        # A bank given explicitly cannot be reloaded from the config in another process.
         self._own_bank = bank is not None
         if bank is None:
             bank = load_bank(config.source)

@@ -24,6 +24,7 @@ from numpy.lib import format as npy_format
 from .config import CONFIG_NAME, METADATA_NAME, NPZ_NAME
 
 MANIFEST_NAME = ".mnist-seq-manifest.json"
+_MANIFEST_FILES = (MANIFEST_NAME, f"{MANIFEST_NAME}.part")  # .part: while it is written
 _MANIFEST_FORMAT = "mnist-seq export manifest"
 _SHOWN = 3  # names quoted in a note about kept files
 _DATASET_FORMAT = "mnist-seq dataset"  # the "format" of config.json and the npz config
@@ -105,8 +106,7 @@ def read_manifest(folder: Path) -> Manifest | None:
 
 def write_manifest(folder: Path, manifest: Manifest) -> None:
     tmp = folder / f"{MANIFEST_NAME}.part"
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
+    with open(tmp, "w", encoding="utf-8") as f:  # mode 0666, less the umask
         f.write(manifest.to_json())
         f.flush()
         os.fsync(f.fileno())
@@ -158,7 +158,7 @@ def sweep(
                     result.finished = False
                     return
                 rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
-                if rel in (MANIFEST_NAME, f"{MANIFEST_NAME}.part"):
+                if rel in _MANIFEST_FILES:
                     continue  # removed last: the manifest is what identifies the rest
                 ours = manifest is not None and (manifest.owns(rel) or manifest.in_scratch(rel))
                 if entry.is_dir(follow_symlinks=False):
@@ -178,21 +178,19 @@ def sweep(
 
     walk("")
     if result.finished and not result.kept:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(folder / MANIFEST_NAME)
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(folder / f"{MANIFEST_NAME}.part")
+        for name in _MANIFEST_FILES:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(folder / name)
         _rmdir(folder)
     return result
 
 
 def _rmdir(path: Path) -> bool:
+    """Remove an empty folder; whether it is gone."""
     try:
         path.rmdir()
-    except FileNotFoundError:
-        return True
-    except OSError:
-        return False
+    except OSError as exc:
+        return isinstance(exc, FileNotFoundError)
     return True
 
 

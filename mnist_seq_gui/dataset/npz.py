@@ -8,6 +8,7 @@ member at a time. `np.load` reads the result without pickle.
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import os
 import queue
@@ -16,7 +17,6 @@ import tempfile
 import threading
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
@@ -40,27 +40,6 @@ _CHUNK_BYTES = 4 * 1024 * 1024
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # fixed, so that a rerun writes the same bytes
 
 
-def _chunk_items(height: int, width: int, dtype: str) -> int:
-    per_item = height * width * np.dtype(dtype).itemsize
-    return max(1, _CHUNK_BYTES // per_item)
-
-
-def _npy_header(dtype: np.dtype, shape: tuple[int, ...]) -> bytes:
-    header = {"descr": npy_format.dtype_to_descr(dtype), "fortran_order": False, "shape": shape}
-    buffer = _BytesSink()
-    npy_format.write_array_header_1_0(buffer, header)
-    return bytes(buffer.data)
-
-
-class _BytesSink:
-    def __init__(self) -> None:
-        self.data = bytearray()
-
-    def write(self, chunk: bytes) -> int:
-        self.data += chunk
-        return len(chunk)
-
-
 @contextlib.contextmanager
 def _npy_member(
     archive: zipfile.ZipFile, name: str, dtype: np.dtype, shape: tuple[int, ...]
@@ -70,13 +49,16 @@ def _npy_member(
     The exact size is known up front, so the zip64 decision (and thus every byte of
     the archive) is the same on every run.
     """
-    header = _npy_header(dtype, shape)
+    header = io.BytesIO()
+    npy_format.write_array_header_1_0(
+        header, {"descr": npy_format.dtype_to_descr(dtype), "fortran_order": False, "shape": shape}
+    )
     info = zipfile.ZipInfo(f"{name}.npy", date_time=_ZIP_DATE)
     info.compress_type = zipfile.ZIP_STORED
     info.external_attr = 0o644 << 16
-    info.file_size = len(header) + int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
+    info.file_size = header.tell() + int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
     with archive.open(info, mode="w") as stream:
-        stream.write(header)
+        stream.write(header.getvalue())
         yield stream
 
 
@@ -101,45 +83,39 @@ class NpzFormat(ExportFormat):
         return Manifest(files=(NPZ_NAME,))
 
     def write(self, job: ExportJob, progress: Progress | None, cancel: CancelCheck | None) -> None:
-        _write_npz(job, job.folder / NPZ_NAME, progress, cancel)
-
-
-def _write_npz(
-    job: ExportJob, path: Path, progress: Progress | None, cancel: CancelCheck | None
-) -> None:
-    ds, total = job.dataset, job.total
-    height = ds.config.height
-    step = _chunk_items(height, ds.width, ds.config.dtype)
-    longest = ds.max_length
-    probe = ds.batch(np.zeros(0, dtype=np.int64))
-    probe["label"] = probe["label"].astype(f"U{longest}")
-    spills: dict[str, Any] = {}
-    with contextlib.ExitStack() as stack:
-        for _, key in _NPZ_FIELDS:
-            spills[key] = stack.enter_context(tempfile.TemporaryFile(dir=job.folder))
-        archive = stack.enter_context(
-            zipfile.ZipFile(path, "w", zipfile.ZIP_STORED, allowZip64=True)
-        )
-        image_shape = (total, height, ds.width)
-        with _npy_member(archive, "images", probe["image"].dtype, image_shape) as stream:
-            for batch in _batches_ahead(ds, job.start, job.stop, step):
+        ds, total = job.dataset, job.total
+        height = ds.config.height
+        step = max(1, _CHUNK_BYTES // (height * ds.width * np.dtype(ds.config.dtype).itemsize))
+        longest = ds.max_length
+        probe = ds.batch(np.zeros(0, dtype=np.int64))
+        probe["label"] = probe["label"].astype(f"U{longest}")
+        with contextlib.ExitStack() as stack:
+            spills = {
+                key: stack.enter_context(tempfile.TemporaryFile(dir=job.folder))
+                for _, key in _NPZ_FIELDS
+            }
+            archive = stack.enter_context(
+                zipfile.ZipFile(job.folder / NPZ_NAME, "w", zipfile.ZIP_STORED, allowZip64=True)
+            )
+            image_shape = (total, height, ds.width)
+            with _npy_member(archive, "images", probe["image"].dtype, image_shape) as stream:
+                for batch in _batches_ahead(ds, job.start, job.stop, step):
+                    check_cancel(cancel)
+                    stream.write(_bytes_of(batch["image"]))
+                    batch["label"] = batch["label"].astype(f"U{longest}")
+                    for _, key in _NPZ_FIELDS:
+                        spills[key].write(_bytes_of(batch[key]))
+                    if progress is not None:
+                        progress(int(batch["item"][-1]) + 1 - job.start, total)
+            for name, key in _NPZ_FIELDS:
                 check_cancel(cancel)
-                stream.write(_bytes_of(batch["image"]))
-                batch["label"] = batch["label"].astype(f"U{longest}")
-                for _, key in _NPZ_FIELDS:
-                    spills[key].write(_bytes_of(batch[key]))
-                if progress is not None:
-                    progress(int(batch["item"][-1]) + 1 - job.start, total)
-        for name, key in _NPZ_FIELDS:
-            check_cancel(cancel)
-            dtype = probe[key].dtype
-            spill = spills[key]
-            spill.seek(0)
-            with _npy_member(archive, name, dtype, (total, *probe[key].shape[1:])) as stream:
-                shutil.copyfileobj(spill, stream, _CHUNK_BYTES)
-        config_text = np.asarray(json.dumps(job.describe(), sort_keys=True))
-        with _npy_member(archive, "config", config_text.dtype, ()) as stream:
-            stream.write(config_text.tobytes())
+                spills[key].seek(0)
+                shape = (total, *probe[key].shape[1:])
+                with _npy_member(archive, name, probe[key].dtype, shape) as stream:
+                    shutil.copyfileobj(spills[key], stream, _CHUNK_BYTES)
+            config_text = np.asarray(json.dumps(job.describe(), sort_keys=True))
+            with _npy_member(archive, "config", config_text.dtype, ()) as stream:
+                stream.write(config_text.tobytes())
 
 
 def _bytes_of(array: np.ndarray) -> memoryview:
@@ -163,27 +139,25 @@ def _batches_ahead(
             for begin in range(start, stop, step):
                 item: Any = dataset.batch(np.arange(begin, min(begin + step, stop), dtype=np.int64))
                 while not stopping.is_set():
-                    try:
+                    with contextlib.suppress(queue.Full):
                         chunks.put(item, timeout=0.05)
                         break
-                    except queue.Full:
-                        continue
                 if stopping.is_set():
                     return
         except BaseException as exc:  # handed to the consumer, which re-raises it
-            chunks.put(_Failure(exc))
+            chunks.put(exc)
         else:
-            chunks.put(_DONE)
+            chunks.put(None)  # the end
 
     worker = threading.Thread(target=produce, name="mnist-seq-render", daemon=True)
     worker.start()
     try:
         while True:
             got = chunks.get()
-            if got is _DONE:
+            if got is None:
                 return
-            if isinstance(got, _Failure):
-                raise got.error
+            if isinstance(got, BaseException):
+                raise got
             yield got
     finally:
         stopping.set()
@@ -191,14 +165,6 @@ def _batches_ahead(
             with contextlib.suppress(queue.Empty):
                 chunks.get(timeout=0.05)  # unblock a producer waiting on a full queue
         worker.join()
-
-
-_DONE = object()
-
-
-@dataclass(frozen=True)
-class _Failure:
-    error: BaseException
 
 
 def load_npz(path: str | os.PathLike) -> dict[str, Any]:

@@ -3,13 +3,14 @@
 PNG encoding runs on a pool of processes. Each worker renders, encodes and writes into
 its own work folder inside the staging folder (creating files in one shared folder
 serialises on its lock) and this process moves each finished task's files up beside
-metadata.jsonl. The staging folder becomes the export only once complete (export.py).
+metadata.jsonl.
 """
 
 from __future__ import annotations
 
 import collections
 import concurrent.futures
+import contextlib
 import json
 import multiprocessing
 import os
@@ -101,11 +102,12 @@ def _worker_init(owner: int) -> None:
     ignore_interrupts()
     # A worker waits for tasks forever once the process that owns the pool is gone
     # (kill -9), so it watches for that and exits. Under forkserver its parent is the
-    # fork server, which stays up as long as any worker does: the owner is watched too.
+    # fork server, which stays up as long as any worker does: the owner is watched too
+    # (already gone when the worker starts: it exits at once).
     parent, born = os.getppid(), _started(owner)
 
     def watch() -> None:
-        while os.getppid() == parent and _started(owner) == born:
+        while born is not None and os.getppid() == parent and _started(owner) == born:
             time.sleep(_ORPHAN_CHECK_SECONDS)
         os._exit(1)
 
@@ -135,8 +137,6 @@ def _png_task(config_json: str, start: int, stop: int, work: str) -> tuple[str, 
         dataset = _WORKER_DATASETS[config_json] = SequenceDataset(
             DatasetConfig.from_json(config_json)
         )
-    # Creating files takes the folder's lock; one folder per worker keeps the
-    # workers from spinning on each other's creates (the parent moves the files).
     folder = Path(work) / str(os.getpid())
     folder.mkdir(exist_ok=True)
     return _write_pngs(dataset, start, stop, folder), str(folder)
@@ -166,8 +166,7 @@ class PngFormat(ExportFormat):
 
     def write(self, job: ExportJob, progress: Progress | None, cancel: CancelCheck | None) -> None:
         done = 0
-        meta_path = job.folder / METADATA_NAME
-        with open(meta_path, "w", encoding="utf-8", newline="\n") as meta:
+        with open(job.folder / METADATA_NAME, "w", encoding="utf-8", newline="\n") as meta:
             for text in image_chunks(job, self.workers, cancel):
                 meta.write(text)
                 done += text.count("\n")
@@ -195,7 +194,6 @@ def image_chunks(job: ExportJob, workers: int, cancel: CancelCheck | None) -> It
             yield _write_pngs(job.dataset, begin, end, folder)
         return
     config_json = job.dataset.config.to_json()
-    context = multiprocessing.get_context(_start_method())
     work = folder / _WORK
     work.mkdir(exist_ok=True)
     task_count = -(-job.total // _PNG_TASK_ITEMS)
@@ -204,7 +202,7 @@ def image_chunks(job: ExportJob, workers: int, cancel: CancelCheck | None) -> It
     with deferred():
         pool = concurrent.futures.ProcessPoolExecutor(
             max_workers=min(workers, task_count),
-            mp_context=context,
+            mp_context=multiprocessing.get_context(_start_method()),
             initializer=_worker_init,
             initargs=(os.getpid(),),
         )
@@ -236,15 +234,10 @@ def image_chunks(job: ExportJob, workers: int, cancel: CancelCheck | None) -> It
 
 
 def _start_method() -> str:
-    """How to start PNG workers.
-
-    fork where it is safe: workers start at once with the digits already loaded.
-    Only from the main thread of a process with no other Python threads (not from
-    a Qt application's export thread), and only before Python 3.12, which warns
-    about fork as soon as any native thread exists (numpy's BLAS pool is one).
-    Otherwise forkserver (Python's own default from 3.14), or spawn where that is
-    all there is.
-    """
+    """How to start PNG workers: fork where it is safe (workers start at once with the
+    digits loaded), i.e. from the main thread of a process with no other Python threads
+    (not a Qt application's export thread) and before Python 3.12, which warns about fork
+    once any native thread exists (numpy's BLAS pool is one); else forkserver, or spawn."""
     methods = multiprocessing.get_all_start_methods()
     if (
         "fork" in methods
@@ -259,7 +252,5 @@ def _start_method() -> str:
 def _wait_result(future: concurrent.futures.Future[Any], cancel: CancelCheck | None) -> Any:
     while True:
         check_cancel(cancel)
-        try:
+        with contextlib.suppress(concurrent.futures.TimeoutError):
             return future.result(timeout=0.05)
-        except concurrent.futures.TimeoutError:
-            continue

@@ -1,13 +1,12 @@
 """An export as a transaction on its output folder.
 
 The export is written into a staging folder beside the target, named
-`.<target>.mnist-seq-staging-<random>` and locked while in use. Its manifest (every path
-it writes: single names and numbered series) is the first thing in it. When the export
-is complete its files are flushed to disk, entries of the user's beside a previous
-export are hard-linked into the staging folder, and the two folders are swapped in one
-step (renameat2 with RENAME_EXCHANGE), so the target holds either the previous complete
-export or the new complete one, never a mix. The previous export's files are then
-removed: only those its own manifest lists.
+`.<target>.mnist-seq-staging-<random>`, locked while in use, its manifest (manifest.py)
+the first thing in it. Once complete, its files are flushed to disk, the user's own
+entries beside a previous export are hard-linked into it, and the two folders are swapped
+in one step (renameat2 with RENAME_EXCHANGE): the target holds the previous complete
+export or the new one, never a mix. Then the previous export's files are removed: only
+those its own manifest lists.
 
 A kill leaves at most a staging folder, recognisable by its name and no longer locked;
 the next export into the same target removes what that folder's manifest lists (and
@@ -20,6 +19,7 @@ import contextlib
 import ctypes
 import dataclasses
 import errno
+import functools
 import os
 import secrets
 import stat
@@ -53,16 +53,13 @@ ABORT_SECONDS = 1.5  # clean-up after a stop gives up after this and says what i
 
 # --- the system calls: flush, swap, lock ----------------------------------------------
 
-_LIBC: list[Any] = []
 
-
+@functools.cache
 def _libc() -> Any:
-    if not _LIBC:
-        try:
-            _LIBC.append(ctypes.CDLL(None, use_errno=True))
-        except OSError:  # pragma: no cover - no C library to load
-            _LIBC.append(None)
-    return _LIBC[0]
+    try:
+        return ctypes.CDLL(None, use_errno=True)
+    except OSError:  # pragma: no cover - no C library to load
+        return None
 
 
 def sync_folder_tree(folder: Path) -> None:
@@ -219,6 +216,7 @@ class FolderTransaction:
             sweep_all(self.staging / sub)
         write_manifest(self.staging, dataclasses.replace(self.plan, complete=True, scratch=()))
         sync_folder_tree(self.staging)
+        stopped = False
         try:
             with deferred():  # a stop waits for the swap, then acts (below)
                 self._swap()
@@ -226,8 +224,6 @@ class FolderTransaction:
             if not self.committed:
                 raise
             stopped = True  # the export is in place; a stop only cuts the clean-up short
-        else:
-            stopped = False
         if not self.swapped:
             self._unlock()
             return []
@@ -252,20 +248,19 @@ class FolderTransaction:
     def _swap(self) -> None:
         """Put the staging folder in the target's place, in one step where possible."""
         self.swapped = self.out.is_dir()
-        if not self.swapped:
+        if self.swapped:
+            self._carry_over()
+            fd = _lock(self.out)  # the previous export stays locked while it is removed
+            if fd is not None:
+                self._locks.append(fd)
+            if not _exchange(self.staging, self.out):
+                _swap_by_renames(self.staging, self.out)
+        else:
             os.rename(self.staging, self.out)
-            self.committed = True
-            _flush_entries(self.out.parent)
-            return
-        self._carry_over()
-        fd = _lock(self.out)  # the previous export stays locked while it is removed
-        if fd is not None:
-            self._locks.append(fd)
-        if not _exchange(self.staging, self.out):
-            _swap_by_renames(self.staging, self.out)
         self.committed = True
-        _flush_entries(self.out.parent)
-        if self.previous is not None and read_manifest(self.staging) is None:
+        with contextlib.suppress(OSError):  # the swap is done: a failed flush cannot undo it
+            fsync_path(self.out.parent, folder=True)
+        if self.swapped and self.previous is not None and read_manifest(self.staging) is None:
             # An export from before manifests: its folder now says what it holds.
             with contextlib.suppress(OSError):
                 write_manifest(self.staging, self.previous)
@@ -288,15 +283,10 @@ class FolderTransaction:
     def abort(self) -> str:
         """Remove the staging folder (for ABORT_SECONDS at most); says what is left."""
         said = f"{self.out} was not changed" if self.out.exists() else "nothing was written"
-        if not self.staging.exists():
-            self._unlock()
-            return said
-        try:
-            done = sweep(self.staging, self.plan, self.out, time.monotonic() + ABORT_SECONDS)
-        except KeyboardInterrupt:  # a second Ctrl+C: stop cleaning at once
-            done = Sweep(finished=False)
-        except OSError:
-            done = Sweep(finished=False)
+        done = Sweep(finished=False)
+        if self.staging.exists():
+            with contextlib.suppress(OSError, KeyboardInterrupt):  # a second Ctrl+C: stop at once
+                done = sweep(self.staging, self.plan, self.out, time.monotonic() + ABORT_SECONDS)
         self._unlock()
         if not self.staging.exists():
             return said
@@ -310,11 +300,6 @@ class FolderTransaction:
     def _unlock(self) -> None:
         while self._locks:
             os.close(self._locks.pop())
-
-
-def _flush_entries(folder: Path) -> None:
-    with contextlib.suppress(OSError):  # the swap is done: a failed flush cannot undo it
-        fsync_path(folder, folder=True)
 
 
 def _swap_by_renames(staging: Path, out: Path) -> None:

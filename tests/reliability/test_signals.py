@@ -270,12 +270,6 @@ time.sleep(15)  # the watcher ends this process long before, with status 1
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    reason="product bug: dataset/png.py _worker_init records the owner's start time as None "
-    "when the owner is already gone, then waits while it stays None: a worker started "
-    "after a kill -9 of an export from a thread is never ended (nor its fork server)",
-    strict=True,
-)
 def test_a_png_worker_whose_exporting_process_is_already_gone_exits(tmp_path):
     done = subprocess.run([sys.executable, "-c", GONE_OWNER], env=subprocess_env(),
                           cwd=tmp_path, capture_output=True, timeout=120)  # fmt: skip
