@@ -20,46 +20,39 @@ K = QKeySequence
 S = QKeySequence.StandardKey
 
 
-def _keys(standard: QKeySequence.StandardKey | None, *extra: str) -> tuple[Any, ...]:
-    """A standard shortcut plus extra keys (e.g. Ctrl+= for zoom in, no Shift needed),
-    made into key sequences once a Qt application exists."""
-    return (standard, *extra)
-
-
 def _sequences(keys: tuple[Any, ...]) -> list[QKeySequence]:
-    if not keys:
-        return []
     standard, *extra = keys
     made = list(K.keyBindings(standard)) if standard is not None else []
     return made + [K(e) for e in extra if K(e) not in made]
 
 
-# name: (text, tip, keys, icon, checkable)
+# name: (text, tip, keys, icon, checkable); keys: a standard shortcut or None, then extra
+# keys (e.g. Ctrl+= for zoom in, no Shift needed), made into key sequences once Qt runs
 # fmt: off
 ACTIONS = {
     "open": ("&Open\u2026", "Open a PNG saved by mnist-seq and restore its recipe",
-             _keys(S.Open), "document-open", False),
+             (S.Open,), "document-open", False),
     "save": ("&Save", "Save the image 1:1 as PNG (with its recipe) to the current file",
-             _keys(S.Save), "document-save", False),
+             (S.Save,), "document-save", False),
     "save_as": ("Save &As\u2026", "Save the image 1:1 as PNG under a new name",
-                _keys(S.SaveAs), "document-save-as", False),
+                (S.SaveAs,), "document-save-as", False),
     "export": ("&Export Dataset\u2026", "Write a training data set (npz, PNG folder, COCO or "
-               "YOLO) with the current recipe", _keys(None, "Ctrl+E"), "document-export", False),
-    "quit": ("&Quit", "Quit the explorer", _keys(S.Quit), "application-exit", False),
-    "copy": ("&Copy Image", "Copy the image 1:1 to the clipboard", _keys(S.Copy), "edit-copy",
+               "YOLO) with the current recipe", (None, "Ctrl+E"), "document-export", False),
+    "quit": ("&Quit", "Quit the explorer", (S.Quit,), "application-exit", False),
+    "copy": ("&Copy Image", "Copy the image 1:1 to the clipboard", (S.Copy,), "edit-copy",
              False),
     "reroll": ("&Reroll", "Draw new MNIST samples with a new seed, keeping every other field",
-               _keys(S.Refresh, "Ctrl+R"), "view-refresh", False),
-    "zoom_in": ("Zoom &In", "Enlarge the preview", _keys(S.ZoomIn, "Ctrl+="), "zoom-in", False),
-    "zoom_out": ("Zoom &Out", "Shrink the preview", _keys(S.ZoomOut), "zoom-out", False),
-    "actual_size": ("&Actual Size", "One screen pixel per image pixel", _keys(None, "Ctrl+1"),
+               (S.Refresh, "Ctrl+R"), "view-refresh", False),
+    "zoom_in": ("Zoom &In", "Enlarge the preview", (S.ZoomIn, "Ctrl+="), "zoom-in", False),
+    "zoom_out": ("Zoom &Out", "Shrink the preview", (S.ZoomOut,), "zoom-out", False),
+    "actual_size": ("&Actual Size", "One screen pixel per image pixel", (None, "Ctrl+1"),
                     "zoom-original", False),
     "fit": ("&Fit to Window", "The largest whole zoom that fits the window",
-            _keys(None, "Ctrl+0"), "zoom-fit-best", True),
+            (None, "Ctrl+0"), "zoom-fit-best", True),
     "gallery": ("&Gallery", "Show many samples of the recipe at once (the data set Export "
-                "writes)", _keys(None, "Ctrl+G"), "view-grid", False),
+                "writes)", (None, "Ctrl+G"), "view-grid", False),
     "ink_boxes": ("Ink &Boxes", "Outline each digit's ink: the boxes saved with the image and "
-                  "written by Export", _keys(None, "Ctrl+B"), None, True),
+                  "written by Export", (None, "Ctrl+B"), None, True),
     "about": ("&About mnist-seq", "Version, data source and licence", (), None, False),
     "about_qt": ("About &Qt", "The Qt library's about box", (), None, False),
 }

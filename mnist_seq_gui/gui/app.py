@@ -18,13 +18,11 @@ from typing import TYPE_CHECKING
 
 from .. import __version__
 from ..stops import Waker, exit_status
-from .desktop import APP_ID, ICON_NAME, icon_path, install_desktop
+from .desktop import APP_ID, ICON_NAME, ORGANIZATION, icon_path, install_desktop
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
 
-ORGANIZATION = "mnist-seq"
-APPLICATION = APP_ID
 # Qt platforms that need no window system.
 _HEADLESS = {"offscreen", "minimal", "vnc", "linuxfb", "eglfs", "vkkhrdisplay"}
 
@@ -106,15 +104,14 @@ def build_application(argv: Sequence[str] | None = None) -> QApplication:
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
-    existing = QApplication.instance()
-    app = existing if isinstance(existing, QApplication) else None
-    if app is None:
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
         app = QApplication(list(sys.argv if argv is None else argv))
     app.setOrganizationName(ORGANIZATION)
-    app.setApplicationName(APPLICATION)
+    app.setApplicationName(APP_ID)
     app.setApplicationDisplayName("mnist-seq explorer")
     app.setApplicationVersion(__version__)
-    app.setDesktopFileName(APPLICATION)  # matches the installed .desktop file
+    app.setDesktopFileName(APP_ID)  # matches the installed .desktop file
     path = icon_path()
     app.setWindowIcon(QIcon(str(path)) if path else QIcon.fromTheme(ICON_NAME))
     return app

@@ -12,7 +12,8 @@ import shutil
 import sys
 from pathlib import Path
 
-APP_ID = "mnist-seq-gui"
+APP_ID = "mnist-seq-gui"  # also the application's name for Qt and its settings
+ORGANIZATION = "mnist-seq"
 ICON_NAME = "mnist-seq"
 
 

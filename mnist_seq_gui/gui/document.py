@@ -26,21 +26,6 @@ STATUS_MS = 6000
 APP_TITLE = "mnist-seq explorer"
 
 
-def session_from_file(path: Path) -> Session:
-    """The session a PNG records; MnistSeqError (one line) if it cannot be used."""
-    from ..files import read_saved  # here: Pillow loads only when a file is opened
-
-    saved = read_saved(path)
-    return Session(
-        saved.recipe,
-        "".join(map(str, saved.digits)),
-        saved.seed,
-        saved.item,
-        saved.indices,
-        saved.source,
-    )
-
-
 def _pixels_on_disk(path: Path) -> np.ndarray | None:
     image = QImage(str(path))
     return None if image.isNull() else qimage_to_grey(image)
@@ -168,12 +153,16 @@ class Document(QObject):
 
     def open_file(self, path: str | Path) -> bool:
         """Restore the recipe saved in a PNG; the same pixels are then drawn."""
+        from ..files import read_saved  # here: Pillow loads only when a file is opened
+
         path = Path(path)
         try:
-            session = session_from_file(path)
+            saved = read_saved(path)
         except MnistSeqError as exc:
             self.error("Could not open the image", str(exc))
             return False
+        digits = "".join(map(str, saved.digits))
+        session = Session(saved.recipe, digits, saved.seed, saved.item, saved.indices, saved.source)
         self.model.reset(session, snap=False)
         self._attach(path, session)
         self.say(f"Opened {path.name}")

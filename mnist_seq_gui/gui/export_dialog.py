@@ -50,7 +50,6 @@ class ExportDialog(QDialog):
         self._thread: ExportThread | None = None
         self._outcome = False  # the running export reported how it ended
         self.progress_dialog: QProgressDialog | None = None
-        self.last_result: ExportResult | None = None
         self.form = ExportForm(self)
         self.form.changed.connect(self._validate)
         self.status_label = QLabel(self)
@@ -70,9 +69,6 @@ class ExportDialog(QDialog):
         layout.addWidget(self.buttons)
         self.form.set_values(dict(defaults or {}))
         self._validate()
-
-    def set_values(self, values: Mapping[str, Any]) -> None:
-        self.form.set_values(values)
 
     @property
     def fmt(self) -> str:
@@ -130,7 +126,8 @@ class ExportDialog(QDialog):
         thread.cancelled.connect(self._on_cancelled)
         thread.finished.connect(self._join)
         self._thread = thread
-        self._set_inputs_enabled(False)
+        self.form.setEnabled(False)
+        self.export_button.setEnabled(False)
         progress = QProgressDialog(f"Exporting {config.count:,} images\u2026", "Cancel", 0, 0, self)
         progress.setWindowTitle("Export Dataset")
         progress.setWindowModality(Qt.WindowModality.WindowModal)
@@ -159,7 +156,6 @@ class ExportDialog(QDialog):
 
     def _on_succeeded(self, result: ExportResult) -> None:
         self._outcome = True
-        self.last_result = result
         where = result.out_dir / NPZ_NAME if self.fmt == "npz" else result.out_dir
         self._set_status(
             f"Wrote {result.items:,} images{WRITTEN.get(self.fmt, '')} to {where}", error=False
@@ -189,12 +185,8 @@ class ExportDialog(QDialog):
             self.progress_dialog.close()
             self.progress_dialog.deleteLater()
             self.progress_dialog = None
-        self._set_inputs_enabled(True)
+        self.form.setEnabled(True)
         self.export_button.setEnabled(bool(self.form.out_edit.text().strip()))
-
-    def _set_inputs_enabled(self, enabled: bool) -> None:
-        self.form.setEnabled(enabled)
-        self.export_button.setEnabled(enabled)
 
     def stop_and_wait(self) -> None:
         """Cancel a running export and wait until it has cleaned up."""

@@ -1,9 +1,7 @@
 """The export dialog's form: a data set's parameters, read as a DatasetConfig.
 
-Two tabs keep it short enough for small screens: "Data set" (how many images, of which
-lengths, seed, format, pixel type, digit source, output folder) and "Recipe" (the
-recipe's rows, made from its field table as the window's panel is, prefilled from the
-window: with these values the window's gallery shows the first items of this export).
+Two tabs keep it short enough for small screens. The "Recipe" tab is prefilled from the
+window: with these values the window's gallery shows the first items of this export.
 Every input emits `changed`, so the dialog re-checks the whole form.
 """
 
@@ -22,7 +20,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QScrollArea,
     QSpinBox,
     QTabWidget,
     QWidget,
@@ -30,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from ..core import DTYPES, FIELDS, InputError, Recipe, new_seed
 from ..dataset import FORMATS, MAX_LENGTH, DatasetConfig
-from .panel import Form
+from .panel import Form, scrolled
 from .rows import NumberRow, Row, make_row
 from .state.edits import edit
 from .state.session import Session
@@ -42,14 +39,6 @@ FORMAT_TEXT = {
     "yolo": "YOLO detection (images + labels + data.yaml)",
 }
 _MAX_COUNT = 100_000_000
-
-
-def _scrolled(page: QWidget) -> QScrollArea:
-    area = QScrollArea()
-    area.setWidget(page)
-    area.setWidgetResizable(True)
-    area.setFrameShape(QScrollArea.Shape.NoFrame)
-    return area
 
 
 class ExportForm(QTabWidget):
@@ -64,9 +53,7 @@ class ExportForm(QTabWidget):
         self.count_spin = self._spin("count", 1, _MAX_COUNT, "Number of images")
         self.min_length_spin = self._spin("min_length", 1, MAX_LENGTH, "Fewest digits per image")
         self.max_length_spin = self._spin("max_length", 1, MAX_LENGTH, "Most digits per image")
-        self.seed_edit = QLineEdit(self)
-        self.seed_edit.setToolTip("0..2^63-1; the same seed writes the same data set")
-        self.seed_edit.textChanged.connect(self.changed)
+        self.seed_edit = self._line("", "0..2^63-1; the same seed writes the same data set")
         self.random_seed_button = QPushButton("Random", self)
         self.random_seed_button.clicked.connect(lambda: self.seed_edit.setText(str(new_seed())))
         self.format_combo = self._combo(
@@ -84,16 +71,14 @@ class ExportForm(QTabWidget):
         self.out_edit = self._line("an empty folder", "Where the export goes")
         self.overwrite_check = QCheckBox("Replace an earlier export in this folder", self)
         self.overwrite_check.toggled.connect(self.changed)
-        self.rows: dict[str, Row] = {}
-        for name in FIELDS:
-            row = (
-                NumberRow(FIELDS[name], self._edited, allow_none=True)
-                if name == "width"
-                else make_row(name, self._edited)
-            )
-            self.rows[name] = row
-        self.addTab(_scrolled(self._data_set_tab()), "&Data set")
-        self.addTab(_scrolled(self._recipe_tab()), "&Recipe")
+        self.rows: dict[str, Row] = {
+            name: NumberRow(FIELDS[name], self._edited, allow_none=True)
+            if name == "width"
+            else make_row(name, self._edited)
+            for name in FIELDS
+        }
+        self.addTab(scrolled(self._data_set_tab()), "&Data set")
+        self.addTab(scrolled(self._recipe_tab()), "&Recipe")
 
     def _spin(self, name: str, low: int, high: int, tip: str) -> QSpinBox:
         spin = QSpinBox(self)
@@ -134,44 +119,33 @@ class ExportForm(QTabWidget):
         page = QWidget()
         form = QFormLayout(page)
 
-        def row(label: str, buddy: QWidget, *widgets: QWidget) -> None:
+        def row(label: str, *widgets: QWidget) -> None:
+            """A labelled row whose first widget is the label's buddy."""
             text = QLabel(label)  # a form row holding a layout gets no buddy by itself
-            text.setBuddy(buddy)
+            text.setBuddy(widgets[0])
             box = QHBoxLayout()
             for widget in widgets:
                 box.addWidget(widget)
             form.addRow(text, box)
 
-        row("&Images:", self.count_spin, self.count_spin)
-        row(
-            "&Length:",
-            self.min_length_spin,
-            self.min_length_spin,
-            QLabel("to"),
-            self.max_length_spin,
-        )
-        row("S&eed:", self.seed_edit, self.seed_edit, self.random_seed_button)
-        row("&Format:", self.format_combo, self.format_combo)
-        row("Pi&xels:", self.dtype_combo, self.dtype_combo)
+        row("&Images:", self.count_spin)
+        row("&Length:", self.min_length_spin, QLabel("to"), self.max_length_spin)
+        row("S&eed:", self.seed_edit, self.random_seed_button)
+        row("&Format:", self.format_combo)
+        row("Pi&xels:", self.dtype_combo)
         row(
             "Digits &from:",
             self.source_edit,
-            self.source_edit,
             self._browse(self.source_edit, "Folder with MNIST IDX files"),
         )
-        row(
-            "&Output folder:",
-            self.out_edit,
-            self.out_edit,
-            self._browse(self.out_edit, "Output folder"),
-        )
+        row("&Output folder:", self.out_edit, self._browse(self.out_edit, "Output folder"))
         form.addRow("", self.overwrite_check)
         return page
 
     def _recipe_tab(self) -> QWidget:
         page = Form()
         for row in self.rows.values():
-            page.add(row.label, row.buddy, *row.widgets)
+            page.add_row(row)
         note = QLabel(
             "Prefilled from the window: with these values, its gallery shows the first "
             "images of this export."

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QMainWindow,
     QMessageBox,
-    QScrollArea,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
@@ -30,24 +29,16 @@ from .actions import about, create_actions, create_menus
 from .document import STATUS_MS, Document, error_box
 from .gallery import GalleryView
 from .model import SessionModel
-from .panel import ParametersPanel
+from .panel import ParametersPanel, scrolled
 from .preview import FIT, ZOOM_STEPS, ImagePage, corner_toggle
 from .problem_bar import ProblemBar
 from .settings import ViewState, read_session, write_session
 from .shortcuts import ShortcutPassthrough
 from .state.edits import Problem, pick_another
-from .state.jobs import BankCache, gallery_key
+from .state.jobs import BankCache
 from .state.session import Session, index_name
 from .status_bar import StatusBar
-from .workers import (
-    ComposeFn,
-    GalleryResult,
-    GalleryThread,
-    RenderRequest,
-    RenderResult,
-    RenderThread,
-    compose_session,
-)
+from .workers import ComposeFn, RenderRequest, RenderResult, RenderThread, compose_session
 
 PREFERRED_SIZE = (1100, 700)
 
@@ -66,19 +57,15 @@ class MainWindow(QMainWindow):
         self._render = RenderThread(compose_fn, banks, self)
         self._render.done.connect(self._on_rendered)
         self._render.failed.connect(self._on_failed)
-        self._gallery_thread = GalleryThread(banks, self)
-        self._gallery_thread.done.connect(self._on_gallery)
-        self._gallery_thread.failed.connect(self._on_gallery_failed)
-        self._latest_id = self._latest_gallery_id = self._shown_gallery_id = 0
-        self._gallery_key: tuple[Session, int] | None = None  # what the samples show
-        self._gallery: GalleryResult | None = None
+        self._latest_id = 0
         self._result: RenderResult | None = None
         self._error_box: QMessageBox | None = None
         self._closed = self._sized = False
         self._export_dialog: QDialog | None = None
         self.document = Document(self, self.model, self.result, self.say, self.show_error)
         self.document.folder = view.save_dir
-        self._create_widgets()
+        self._create_widgets(banks)
+        self._gallery_thread = self.gallery.worker
         # fmt: off
         self.actions_ = create_actions(self, {
             "open": self.document.open_dialog, "save": self.document.save,
@@ -104,20 +91,17 @@ class MainWindow(QMainWindow):
         self._apply_view(view)
         self._on_session_changed(self.model.session())
 
-    def _create_widgets(self) -> None:
+    def _create_widgets(self, banks: BankCache) -> None:
         self.panel = ParametersPanel()
-        self.panel_scroll = QScrollArea()
+        self.panel_scroll = scrolled(self.panel)
         self.panel_scroll.setObjectName("parametersScroll")
-        self.panel_scroll.setWidget(self.panel)
-        self.panel_scroll.setWidgetResizable(True)
         self.panel_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.panel_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scrollbar = self.panel_scroll.verticalScrollBar().sizeHint().width()
         self.panel_scroll.setMinimumWidth(self.panel.minimumSizeHint().width() + scrollbar)
         self.problem_bar = ProblemBar()
         self.image_page = ImagePage()
         self.preview = self.image_page.preview
-        self.gallery = GalleryView()
+        self.gallery = GalleryView(self.model.session, banks)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("viewTabs")
         self.tabs.addTab(self.image_page, "&Image")
@@ -153,7 +137,8 @@ class MainWindow(QMainWindow):
         self.tabs.currentChanged.connect(lambda _i: self._request_gallery())
         self.gallery.countChanged.connect(lambda _n: self._request_gallery())
         self.gallery.sampleClicked.connect(self.use_sample)
-        self.gallery.sampleHovered.connect(self._sample_hovered)
+        self.gallery.sampleHovered.connect(lambda i: self.status.say(self.gallery.hover_text(i)))
+        self.gallery.shown.connect(self.galleryShown)
 
     def _apply_view(self, view: ViewState) -> None:
         screen = self.screen().availableGeometry()
@@ -204,7 +189,7 @@ class MainWindow(QMainWindow):
             f"Digit {d} \u00b7 {name} {i}\nClick to draw another {d}"
             for d, i in zip(comp.digits, comp.indices)
         ]
-        self.preview.set_image(result.image, comp.boxes, tips, result.ink_boxes)
+        self.preview.canvas.set_image(result.image, comp.boxes, tips, result.ink_boxes)
         self.size_label.setText(f"{result.image.width()} \u00d7 {result.image.height()} px")
         self.time_label.setText(f"{result.elapsed_ms:.1f} ms")
         session = result.session
@@ -223,9 +208,6 @@ class MainWindow(QMainWindow):
         self.say(message)
 
     # ------------------------------------------------------------------ rerolls and picks
-
-    def can_reroll(self) -> bool:
-        return bool(self.model.session().sequence)
 
     def reroll(self) -> None:
         """New seed (new MNIST samples and gaps), every other field kept."""
@@ -279,65 +261,23 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentIndex(0 if self.gallery_visible() else 1)
 
     def _request_gallery(self) -> None:
-        session = self.model.session()
-        if self._closed or not self.gallery_visible() or self.model.problem() is not None:
-            return
-        key = (gallery_key(session), self.gallery.count())
-        if key == self._gallery_key:
-            self._mark_current_sample()
-            return  # the samples do not depend on the digits typed, the item or picks
-        self._gallery_key = key
-        self._latest_gallery_id += 1
-        self._gallery_thread.submit(
-            RenderRequest(self._latest_gallery_id, session, self.gallery.count())
-        )
+        if not self._closed and self.gallery_visible() and self.model.problem() is None:
+            self.gallery.request()
 
     def latest_gallery_id(self) -> int:
-        return self._latest_gallery_id
+        return self.gallery.latest_id
 
     def gallery_is_current(self) -> bool:
         """True when the gallery shows the samples of the newest request."""
-        return 0 < self._latest_gallery_id == self._shown_gallery_id
-
-    def _on_gallery(self, result: GalleryResult) -> None:
-        if result.request_id != self._latest_gallery_id or self._closed:
-            return
-        self._shown_gallery_id = result.request_id
-        self._gallery = result
-        self.gallery.show_result(result)
-        self._mark_current_sample()
-        self.galleryShown.emit(result.request_id)
-
-    def _on_gallery_failed(self, request_id: int, message: str) -> None:
-        if request_id == self._latest_gallery_id and not self._closed:
-            self.gallery.set_samples((), (), message)
-
-    def _mark_current_sample(self) -> None:
-        """Frame the sample the main image shows, if it shows one."""
-        gallery, session = self._gallery, self.model.session()
-        current = -1
-        if gallery is not None and session.indices is None and session.item < len(gallery.labels):
-            current = session.item if gallery.labels[session.item] == session.sequence else -1
-        self.gallery.canvas.set_current(current)
+        return self.gallery.is_current()
 
     def use_sample(self, index: int) -> None:
         """Make gallery sample `index` the main image (same pixels) and show it."""
-        gallery = self._gallery
-        if gallery is None or not 0 <= index < len(gallery.labels):
-            return
-        label = gallery.labels[index]
-        self.model.reset(
-            gallery.session.replace(sequence=label, item=index, indices=None), snap=False
-        )
-        self.tabs.setCurrentIndex(0)
-        self.say(f"Sample {index} ({label}) is now the image")
-
-    def _sample_hovered(self, index: int) -> None:
-        gallery = self._gallery
-        if gallery is None or not 0 <= index < len(gallery.labels):
-            self.status.say("")
-        else:
-            self.status.say(self.gallery.hover_text(gallery, index))
+        session = self.gallery.sample_session(index)
+        if session is not None:
+            self.model.reset(session, snap=False)
+            self.tabs.setCurrentIndex(0)
+            self.say(f"Sample {index} ({session.sequence}) is now the image")
 
     def show_ink_boxes(self, shown: bool) -> None:
         """Outline each digit's ink in the preview and the gallery."""
@@ -363,9 +303,10 @@ class MainWindow(QMainWindow):
         has_image = self._result is not None
         for name in ("save", "save_as", "copy"):
             self.actions_.by_name[name].setEnabled(has_image)
-        self.actions_.reroll.setEnabled(self.can_reroll())
-        self.panel.set_can_reroll(self.can_reroll())
-        zoom = self.preview.effective_zoom() if has_image else 1.0
+        can_reroll = bool(self.model.session().sequence)
+        self.actions_.reroll.setEnabled(can_reroll)
+        self.panel.set_can_reroll(can_reroll)
+        zoom = self.preview.canvas.effective_zoom() if has_image else 1.0
         self.actions_.zoom_in.setEnabled(has_image and zoom < ZOOM_STEPS[-1])
         self.actions_.zoom_out.setEnabled(has_image and zoom > ZOOM_STEPS[0])
         self.actions_.fit.setChecked(self.preview.zoom() == FIT)
@@ -429,5 +370,5 @@ class MainWindow(QMainWindow):
                 # A closing parent does not run its dialogs' closeEvent: join the export here.
                 self._export_dialog.stop_and_wait()  # type: ignore[attr-defined]
             self._render.stop()
-            self._gallery_thread.stop()
+            self.gallery.stop()
         event.accept()

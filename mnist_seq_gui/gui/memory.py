@@ -1,11 +1,9 @@
 """Keep the explorer's memory flat and its pauses short over a long session.
 
-Render threads draw images of ever different sizes; with glibc's default of a heap per
+Render threads draw images of ever different sizes: with glibc's default of a heap per
 thread the freed space fragments and resident memory creeps up, and freed blocks of a
-few MB go back to the system, so the next draw faults every page in again (the varied
-gallery mostly waits for that). One shared heap, blocks up to 32 MiB from it and 64 MiB
-of freed heap kept fix both (measured on the 2-core test machine: flat memory over
-12,500 recipe changes; varied gallery p99 44 ms before, 23 to 26 ms after).
+few MB go back to the system, so the next draw faults every page in again. One shared
+heap, blocks up to 32 MiB from it and 64 MiB of freed heap kept fix both.
 """
 
 from __future__ import annotations
@@ -43,7 +41,6 @@ def tune_malloc() -> bool:
 
 def freeze_start_up_objects() -> None:
     """Leave the objects alive once the window is up (Qt's wrappers, modules, the bank's
-    tables) out of later full garbage collections, which walk them holding the GIL and
-    so stalled gallery rerolls (bench_gui.py)."""
+    tables) out of later full garbage collections, which walk them holding the GIL."""
     gc.collect()
     gc.freeze()

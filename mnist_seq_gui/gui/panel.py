@@ -1,10 +1,8 @@
 """The panel: one control per field, edits sent as (field, value).
 
 The panel decides nothing: `edited` goes to the session model, and the model's session
-comes back through `show_session`. The recipe's rows are made from its field table
-(gui/rows.py): layout fields at the top, variation fields in the collapsible Variation
-section, whose title says how many vary. The width slider stops only on widths the
-digits can use; its spin box takes any width (the problem bar explains a bad one).
+comes back through `show_session`. The width slider stops only on widths the digits can
+use; its spin box takes any width (the problem bar explains a bad one).
 """
 
 from __future__ import annotations
@@ -21,6 +19,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -45,6 +44,15 @@ def large_int_spin(name: str, label: str, tip: str, high: int = MAX_SEED) -> QLa
     return spin
 
 
+def scrolled(page: QWidget) -> QScrollArea:
+    """`page` in a frameless scroll area that gives it the whole width."""
+    area = QScrollArea()
+    area.setWidget(page)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QScrollArea.Shape.NoFrame)
+    return area
+
+
 class Form(QWidget):
     """Rows of label | field in a grid; a field of several widgets shares one box."""
 
@@ -65,14 +73,13 @@ class Form(QWidget):
             self.grid.addWidget(text, at, 0)
         box = QHBoxLayout()
         box.setSpacing(6)
+        fixed = (QPushButton, QAbstractSpinBox)  # beside another widget, they keep their size
         for widget in widgets:
-            box.addWidget(
-                widget,
-                0
-                if isinstance(widget, (QPushButton, QAbstractSpinBox)) and len(widgets) > 1
-                else 1,
-            )
+            box.addWidget(widget, 0 if isinstance(widget, fixed) and len(widgets) > 1 else 1)
         self.grid.addLayout(box, at, 1)
+
+    def add_row(self, row: Row) -> None:
+        self.add(row.label, row.buddy, *row.widgets)
 
 
 class ParametersPanel(QWidget):
@@ -118,8 +125,9 @@ class ParametersPanel(QWidget):
             for widget in row.widgets:
                 widget.setObjectName(f"{name}Row")
             self.rows[name] = row
-        width = self.rows["width"]
-        assert isinstance(width, NumberRow)
+        width, jitter = self.rows["width"], self.rows["jitter_y"]
+        assert isinstance(width, NumberRow) and isinstance(jitter, RangeRow)
+        self._width, self._jitter = width, jitter  # their sliders follow the session
         width.slider.valueChanged.disconnect()
         width.slider.valueChanged.connect(self._on_width_slider)
 
@@ -128,16 +136,14 @@ class ParametersPanel(QWidget):
         form.add("&Seed", self.seed_spin, self.seed_spin, self.reroll_button)
         form.add("Sa&mple", self.item_spin, self.item_spin)
         for name in LAYOUT_FIELDS:
-            form.add(self.rows[name].label, self.rows[name].buddy, *self.rows[name].widgets)
+            form.add_row(self.rows[name])
         form.add("&Digits", self.source_combo, self.source_combo)
         self.variation = QCollapsible("Variation", expandedIcon="\u25be", collapsedIcon="\u25b8")
         self.variation.setObjectName("variationSection")
         self.variation.setDuration(120)
         self.variation_form = Form()
         for name in VARIATION_FIELDS:
-            self.variation_form.add(
-                self.rows[name].label, self.rows[name].buddy, *self.rows[name].widgets
-            )
+            self.variation_form.add_row(self.rows[name])
         self.clear_button = QPushButton("No variation")
         self.clear_button.setObjectName("noVariationButton")
         describe(
@@ -215,25 +221,22 @@ class ParametersPanel(QWidget):
             with QSignalBlocker(spin):
                 spin.setValue(value)
         height = session.get("height")
-        jitter = self.rows["jitter_y"]
-        assert isinstance(jitter, RangeRow)
-        jitter.set_top(height - 28)
+        self._jitter.set_top(height - 28)
         for name, row in self.rows.items():
             shown = session.get(name)
             if name == "jitter_y" and shown is None:  # centred: the one-row range it draws
                 shown = ((height - 28) // 2,) * 2
             if shown is not None:
                 row.show(shown)
-        width = self.rows["width"]
-        assert isinstance(width, NumberRow)
-        with QSignalBlocker(width.slider):
+        slider = self._width.slider
+        with QSignalBlocker(slider):
             if widths is not None and len(widths):
-                width.slider.setRange(widths[0], widths[-1])
+                slider.setRange(widths[0], widths[-1])
                 step = widths.step if isinstance(widths, range) else 1
-                width.slider.setSingleStep(step)
-                width.slider.setPageStep(step * 4)
-            width.slider.setEnabled(widths is not None)
-            width.slider.setValue(session.recipe.width or 0)
+                slider.setSingleStep(step)
+                slider.setPageStep(step * 4)
+            slider.setEnabled(widths is not None)
+            slider.setValue(session.recipe.width or 0)
         varied = sum(session.recipe.variation.varies(name) for name in VARIATION_FIELDS)
         self.variation.setText("Variation" if varied == 0 else f"Variation ({varied} on)")
         self.clear_button.setEnabled(varied > 0)

@@ -14,13 +14,11 @@ INK_COLOUR = QColor(0xE5, 0x3E, 0x2B)  # stands out on white, black and the grey
 def ink_rects(boxes: Iterable[Iterable[int]], left: int, top: int, scale: int) -> list[QRect]:
     """Device-pixel rectangles of ink boxes (x0, y0, x1, y1) drawn at `scale` from
     (left, top); empty boxes and the -1 rows past a sample's length are left out."""
-    rects = []
-    for x0, y0, x1, y1 in boxes:
-        if x1 > x0 >= 0 and y1 > y0 >= 0:
-            rects.append(
-                QRect(left + x0 * scale, top + y0 * scale, (x1 - x0) * scale, (y1 - y0) * scale)
-            )
-    return rects
+    return [
+        QRect(left + x0 * scale, top + y0 * scale, (x1 - x0) * scale, (y1 - y0) * scale)
+        for x0, y0, x1, y1 in boxes
+        if x1 > x0 >= 0 and y1 > y0 >= 0
+    ]
 
 
 def paint_outlines(painter: QPainter, rects: Iterable[QRect], colour: QColor, width: int) -> None:

@@ -77,9 +77,6 @@ class ImageCanvas(PointingCanvas):
     def image(self) -> QImage:
         return self._image
 
-    def boxes(self) -> tuple[Box, ...]:
-        return self._boxes
-
     def ink_boxes(self) -> tuple[Box, ...]:
         return self._ink
 
@@ -146,6 +143,12 @@ class ImageCanvas(PointingCanvas):
 
     # -- geometry ----------------------------------------------------------------------
 
+    def placement(self, dpr: float | None = None) -> tuple[float, int, QPoint]:
+        """(device pixel ratio, device scale, image origin in device pixels)."""
+        dpr = self.devicePixelRatioF() if dpr is None else dpr
+        k = self.device_scale(dpr)
+        return dpr, k, self.image_origin(dpr, k)
+
     def image_origin(self, dpr: float, k: int) -> QPoint:
         """Top-left of the image in device pixels: centred, never inside the margin."""
         width_dev = round(self.width() * dpr)
@@ -155,28 +158,16 @@ class ImageCanvas(PointingCanvas):
         y0 = max(margin_dev, (height_dev - self._image.height() * k) // 2)
         return QPoint(x0, y0)
 
-    def image_pixel_at(self, pos: QPoint) -> tuple[int, int] | None:
-        """Image pixel (x, y) under a widget position, or None off the image."""
-        if self._image.isNull():
-            return None
-        dpr = self.devicePixelRatioF()
-        k = self.device_scale(dpr)
-        origin = self.image_origin(dpr, k)
-        x = math.floor((pos.x() * dpr - origin.x()) / k)
-        y = math.floor((pos.y() * dpr - origin.y()) / k)
-        if 0 <= x < self._image.width() and 0 <= y < self._image.height():
-            return x, y
-        return None
-
     def item_at(self, pos: QPoint) -> int:
         return self.digit_at(pos)
 
     def digit_at(self, pos: QPoint) -> int:
         """Position in the sequence of the digit under `pos`, or -1."""
-        pixel = self.image_pixel_at(pos)
-        if pixel is None:
+        if self._image.isNull():
             return -1
-        x, y = pixel
+        dpr, k, origin = self.placement()
+        x = math.floor((pos.x() * dpr - origin.x()) / k)  # the image pixel under `pos`
+        y = math.floor((pos.y() * dpr - origin.y()) / k)
         for i, (x0, y0, x1, y1) in enumerate(self._boxes):
             if x0 <= x < x1 and y0 <= y < y1:
                 return i
@@ -184,9 +175,7 @@ class ImageCanvas(PointingCanvas):
 
     def widget_point_of(self, x: float, y: float) -> QPoint:
         """Widget position (logical) of image pixel coordinates; used by tests and tools."""
-        dpr = self.devicePixelRatioF()
-        k = self.device_scale(dpr)
-        origin = self.image_origin(dpr, k)
+        dpr, k, origin = self.placement()
         return QPoint(round((origin.x() + x * k) / dpr), round((origin.y() + y * k) / dpr))
 
     # -- painting ----------------------------------------------------------------------
@@ -202,24 +191,15 @@ class ImageCanvas(PointingCanvas):
             painter.end()
             return
         # Work in device pixels so the zoom is a whole number of screen pixels.
-        dpr = painter.device().devicePixelRatioF()
-        k = self.device_scale(dpr)
-        origin = self.image_origin(dpr, k)
+        dpr, k, origin = self.placement(painter.device().devicePixelRatioF())
         width, height = self._image.width(), self._image.height()
         painter.scale(1.0 / dpr, 1.0 / dpr)
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
 
         frame = max(1, round(dpr))
-        painter.fillRect(
-            QRect(
-                origin.x() - frame,
-                origin.y() - frame,
-                width * k + 2 * frame,
-                height * k + 2 * frame,
-            ),
-            QColor(0x30, 0x30, 0x30),
-        )
+        shown = QRect(origin.x(), origin.y(), width * k, height * k)
+        painter.fillRect(shown.adjusted(-frame, -frame, frame, frame), QColor(0x30, 0x30, 0x30))
         # Only the exposed columns are drawn, so very wide images stay cheap.
         exposed = event.rect()
         first = max(0, math.floor((exposed.left() * dpr - origin.x()) / k))
@@ -270,15 +250,6 @@ class PreviewView(QScrollArea):
         """The shown image, 1:1 (H x W greyscale)."""
         return self.canvas.image()
 
-    def set_image(
-        self,
-        image: QImage,
-        boxes: Sequence[Box] = (),
-        tips: Sequence[str] = (),
-        ink: Sequence[Box] = (),
-    ) -> None:
-        self.canvas.set_image(image, boxes, tips, ink)
-
     def zoom(self) -> int:
         return self.canvas.zoom()
 
@@ -287,27 +258,21 @@ class PreviewView(QScrollArea):
         self.canvas.set_zoom(zoom)
         # Size the canvas now (not on the next layout pass) so the scroll bars can be set.
         self.canvas.resize(self.viewport().size().expandedTo(self.canvas.minimumSize()))
-        if centre is not None:
-            self.centre_on(*centre)
+        if centre is not None:  # the image point at the centre of the view stays there
+            point = self.canvas.widget_point_of(*centre)
+            middle = self.viewport().rect().center()
+            self.horizontalScrollBar().setValue(point.x() - middle.x())
+            self.verticalScrollBar().setValue(point.y() - middle.y())
 
     def centre_in_image(self) -> tuple[float, float] | None:
         """The image point (in image pixels) at the centre of the view, if any."""
         if self.canvas.image().isNull():
             return None
-        dpr = self.canvas.devicePixelRatioF()
-        k = self.canvas.device_scale(dpr)
-        origin = self.canvas.image_origin(dpr, k)
+        dpr, k, origin = self.canvas.placement()
         middle = self.viewport().rect().center()
         x = (self.horizontalScrollBar().value() + middle.x()) * dpr
         y = (self.verticalScrollBar().value() + middle.y()) * dpr
         return (x - origin.x()) / k, (y - origin.y()) / k
-
-    def centre_on(self, x: float, y: float) -> None:
-        """Scroll so that image point (x, y) is at the centre of the view, where possible."""
-        point = self.canvas.widget_point_of(x, y)
-        middle = self.viewport().rect().center()
-        self.horizontalScrollBar().setValue(point.x() - middle.x())
-        self.verticalScrollBar().setValue(point.y() - middle.y())
 
     def wheelEvent(self, event: QWheelEvent) -> None:
         if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
@@ -317,9 +282,6 @@ class PreviewView(QScrollArea):
             event.accept()
             return
         super().wheelEvent(event)
-
-    def effective_zoom(self) -> float:
-        return self.canvas.effective_zoom()
 
 
 HINT = "Hover a digit to see its MNIST index; click it to draw another sample of it"
@@ -382,13 +344,13 @@ class ImagePage(QWidget):
         self.zoomChanged.emit()
 
     def zoom_in(self) -> None:
-        current = self.preview.effective_zoom()
+        current = self.preview.canvas.effective_zoom()
         bigger = [z for z in ZOOM_STEPS if z > current + 1e-9]
         if bigger:
             self.set_zoom(bigger[0])
 
     def zoom_out(self) -> None:
-        current = self.preview.effective_zoom()
+        current = self.preview.canvas.effective_zoom()
         smaller = [z for z in ZOOM_STEPS if z < current - 1e-9]
         if smaller:
             self.set_zoom(smaller[-1])

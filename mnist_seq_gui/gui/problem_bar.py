@@ -34,10 +34,11 @@ class ProblemBar(QFrame):
         buttons = QHBoxLayout()
         buttons.setSpacing(6)
         self.offer_buttons: list[QPushButton] = []
+        self._widths: tuple[int, ...] = ()  # the widths the buttons offer
         for i in range(2):
             button = QPushButton()
             button.setObjectName(f"offerWidth{i}")
-            button.clicked.connect(lambda _=False, b=button: self._offer(b))
+            button.clicked.connect(lambda _=False, i=i: self.widthOffered.emit(self._widths[i]))
             buttons.addWidget(button)
             self.offer_buttons.append(button)
         self.offer_random_button = QPushButton("Use random rule")
@@ -48,22 +49,17 @@ class ProblemBar(QFrame):
         outer.addLayout(buttons)
         self.hide()
 
-    def _offer(self, button: QPushButton) -> None:
-        width = button.property("offeredWidth")
-        if width is not None:
-            self.widthOffered.emit(int(width))
-
     def show_problem(self, problem: Problem | None, keeps_image: bool) -> None:
         """Show `problem` (None hides the bar); say so if the preview keeps the last image."""
         if problem is None:
             self.hide()
             return
+        self._widths = problem.widths
         offers = [*problem.widths, None, None]
         for button, offer in zip(self.offer_buttons, offers, strict=False):
             button.setVisible(offer is not None)
             if offer is not None:
                 button.setText(f"Use width {offer}")
-                button.setProperty("offeredWidth", offer)
         self.offer_random_button.setVisible(problem.random_fits)
         shown = " The preview shows the last valid image." if keeps_image else ""
         self.label.setText(problem.message + shown)

@@ -1,8 +1,6 @@
 """The control of each recipe field, made from its entry in the field table.
 
-A number is a slider and a spin box in step; a range is two spin boxes, low and high,
-over a two-handled slider (superqt); a choice is a combo box; a flag a check box. Each
-row sends (field, value) through `edit` and shows a value without sending it back.
+Each row sends (field, value) through `edit` and shows a value without sending it back.
 Spin boxes apply a number when it is entered (Return, Tab, arrows), never on each
 keystroke, so typing "20" never passes through 2; sliders end at the field's usual
 range (`soft_high`) while spin boxes take everything the field accepts.
@@ -15,7 +13,6 @@ from typing import Any
 
 from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtWidgets import (
-    QAbstractSpinBox,
     QCheckBox,
     QComboBox,
     QDoubleSpinBox,
@@ -43,12 +40,11 @@ CHOICES = {
 }
 
 
-def describe(widget: QWidget, name: str, tip: str) -> QWidget:
+def describe(widget: QWidget, name: str, tip: str) -> None:
     """A human accessible name for screen readers, its description and a tooltip."""
     widget.setAccessibleName(name)
     widget.setAccessibleDescription(tip)
     widget.setToolTip(tip)
-    return widget
 
 
 def plain(label: str) -> str:
@@ -142,7 +138,6 @@ class RangeRow(Row):
     def __init__(self, entry: Field, edit: EditFn) -> None:
         super().__init__(entry)
         floats = entry.kind == "range"
-        self.scale = 1
         self.slider = (QDoubleRangeSlider if floats else QRangeSlider)(Qt.Orientation.Horizontal)
         top = entry.high if entry.soft_high is None else entry.soft_high
         self.slider.setRange(entry.low, top)
@@ -153,12 +148,8 @@ class RangeRow(Row):
         describe(self.low, f"{plain(entry.label)} from", entry.help)
         describe(self.high, f"{plain(entry.label)} to", entry.help)
         name = entry.name
-        self.low.valueChanged.connect(
-            lambda v: edit(name, (_value(entry, v), self._end(self.high)))
-        )
-        self.high.valueChanged.connect(
-            lambda v: edit(name, (self._end(self.low), _value(entry, v)))
-        )
+        for spin in (self.low, self.high):
+            spin.valueChanged.connect(lambda _v: edit(name, self._spin_value()))
         self.slider.valueChanged.connect(lambda _v: edit(name, self._slider_value()))
         self.box = QWidget()  # the two ends side by side, the slider under them at full width
         layout = QGridLayout(self.box)
@@ -170,16 +161,14 @@ class RangeRow(Row):
         layout.addWidget(self.slider, 1, 0, 1, 3)
         self.widgets, self.buddy = (self.box,), self.low
 
-    def _end(self, spin: QAbstractSpinBox) -> int | float:
-        return _value(self.entry, spin.value())  # type: ignore[attr-defined]
+    def _spin_value(self) -> tuple[Any, Any]:
+        return _value(self.entry, self.low.value()), _value(self.entry, self.high.value())
 
     def _slider_value(self) -> tuple[Any, Any]:
         ends: tuple[Any, ...] = self.slider.value()
-        lo, hi = float(ends[0]), float(ends[-1])
         step = self.entry.step if self.entry.kind == "range" else 1
-        return _value(self.entry, round(lo / step) * step), _value(
-            self.entry, round(hi / step) * step
-        )
+        lo, hi = (round(float(end) / step) * step for end in (ends[0], ends[-1]))
+        return _value(self.entry, lo), _value(self.entry, hi)
 
     def set_top(self, top: float) -> None:
         """Let the slider end at `top` (the jitter's room follows the height)."""

@@ -13,21 +13,18 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
 
+from .desktop import APP_ID, ORGANIZATION
 from .gallery import MAX_SAMPLES, MIN_SAMPLES
 from .preview import FIT, ZOOM_STEPS
 from .state.edits import settle
 from .state.session import Session, from_stored, to_stored
 
-ORGANIZATION = "mnist-seq"
-APPLICATION = "mnist-seq-gui"
 _GROUP = "params"  # where the session's fields are stored (as in 0.2)
 
 
 def settings_store() -> QSettings:
     """The explorer's settings (an INI file, so tests can redirect it with QSettings.setPath)."""
-    return QSettings(
-        QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORGANIZATION, APPLICATION
-    )
+    return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORGANIZATION, APP_ID)
 
 
 @dataclass

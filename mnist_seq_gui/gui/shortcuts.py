@@ -1,9 +1,8 @@
 """Let the window's shortcuts through text fields that would otherwise swallow them.
 
 A focused QLineEdit claims some keys before shortcuts see them: on Linux Ctrl+E is
-its "end of line", and Ctrl+C is "copy" even with nothing selected. The sequence field
-has focus at start, so Export and Copy Image looked dead. This filter declines the
-field's claim for keys bound to an enabled window action, except Copy while the
+its "end of line", and Ctrl+C is "copy" even with nothing selected. This filter declines
+the field's claim for keys bound to an enabled window action, except Copy while the
 field has selected text (then copying that text is what the user means).
 """
 

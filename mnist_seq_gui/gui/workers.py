@@ -73,19 +73,10 @@ class LatestWinsThread(QThread):
     done = Signal(object)  # whatever the job returns
     failed = Signal(int, str)  # request id, one-line reason
 
-    def __init__(
-        self,
-        job: Callable[[Any], Any],
-        name: str,
-        parent: QObject | None = None,
-        idle_work: Callable[[Any, Callable[[], bool]], object] | None = None,
-    ) -> None:
+    def __init__(self, job: Callable[[Any], Any], name: str, parent: QObject | None = None):
         super().__init__(parent)
         self.setObjectName(name)
         self._job = job
-        # idle_work(request, stop): optional work after a request was answered, which
-        # stops early when stop() says a newer request waits (or the thread is stopping).
-        self._idle_work = idle_work
         self._mutex = QMutex()
         self._condition = QWaitCondition()
         self._pending: Any = None
@@ -124,16 +115,14 @@ class LatestWinsThread(QThread):
 
     def run(self) -> None:
         while True:
-            self._mutex.lock()
-            while self._pending is None and not self._abort:
-                self._condition.wait(self._mutex)
-            if self._abort:
-                self._mutex.unlock()
-                return
-            request = self._pending
-            self._pending = None
-            self._busy = True
-            self._mutex.unlock()
+            with QMutexLocker(self._mutex):
+                while self._pending is None and not self._abort:
+                    self._condition.wait(self._mutex)
+                if self._abort:
+                    return
+                request = self._pending
+                self._pending = None
+                self._busy = True
             try:
                 self._answer(request)
             finally:
@@ -143,45 +132,57 @@ class LatestWinsThread(QThread):
     def _answer(self, request: Any) -> None:
         try:
             result = self._job(request)
-        except MnistSeqError as exc:
-            if not self._superseded():
-                self.failed.emit(request.request_id, str(exc))
-            return
         except Exception as exc:  # an exception must never end the thread
+            text = str(exc) if isinstance(exc, MnistSeqError) else f"{type(exc).__name__}: {exc}"
             if not self._superseded():
-                self.failed.emit(request.request_id, f"{type(exc).__name__}: {exc}")
+                self.failed.emit(request.request_id, text)
             return
         # Latest wins: a newer request is already waiting, so this result is stale.
         if not self._superseded():
             self.done.emit(result)
-        if self._idle_work is not None and not self._superseded():
+        if not self._superseded():
             # Warm-up only: if it fails, the next draw makes what it needs and says why.
             with contextlib.suppress(Exception):
-                self._idle_work(request, self._superseded)
+                self.idle_work(request, self._superseded)
+
+    def idle_work(self, request: Any, stop: Callable[[], bool]) -> None:
+        """Optional work after `request` was answered, which stops early when `stop()`
+        says a newer request waits (or the thread is stopping)."""
 
 
-def image_job(
-    banks: BankCache, compose_fn: ComposeFn = compose_session
-) -> Callable[[RenderRequest], RenderResult]:
+class RenderThread(LatestWinsThread):
     """The main image: session -> RenderResult (bank loading is not counted as render time)."""
 
-    def job(request: RenderRequest) -> RenderResult:
-        bank = banks.get(request.session.source)
+    def __init__(
+        self,
+        compose_fn: ComposeFn = compose_session,
+        banks: BankCache | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(self._draw, "renderThread", parent)
+        self._compose, self._banks = compose_fn, banks or BankCache()
+
+    def _draw(self, request: RenderRequest) -> RenderResult:
+        bank = self._banks.get(request.session.source)
         start = time.perf_counter()
-        comp = compose_fn(bank, request.session)
+        comp = self._compose(bank, request.session)
         image = grey_qimage(comp.pixels)
         ink = comp.ink_boxes  # worked out here, off the GUI thread
         elapsed = (time.perf_counter() - start) * 1000.0
         return RenderResult(request.request_id, request.session, comp, image, elapsed, bank, ink)
 
-    return job
 
+class GalleryThread(LatestWinsThread):
+    """Gallery samples: recipe + count -> GalleryResult, one batch. Once they are shown, it
+    makes the rest of their style's sampling maps (in steps that stop for new work), so
+    rerolls never wait for them."""
 
-def gallery_job(banks: BankCache) -> Callable[[RenderRequest], GalleryResult]:
-    """Gallery samples: recipe + count -> GalleryResult, one batch."""
+    def __init__(self, banks: BankCache | None = None, parent: QObject | None = None) -> None:
+        super().__init__(self._draw, "galleryThread", parent)
+        self._banks = banks or BankCache()
 
-    def job(request: RenderRequest) -> GalleryResult:
-        bank = banks.get(request.session.source)
+    def _draw(self, request: RenderRequest) -> GalleryResult:
+        bank = self._banks.get(request.session.source)
         start = time.perf_counter()
         batch = gallery_batch(bank, request.session, request.count)
         images = tuple(grey_qimage(pixels) for pixels in batch["image"])
@@ -197,35 +198,8 @@ def gallery_job(banks: BankCache) -> Callable[[RenderRequest], GalleryResult]:
             batch["ink_boxes"],
         )
 
-    return job
-
-
-class RenderThread(LatestWinsThread):
-    """The main image's thread."""
-
-    def __init__(
-        self,
-        compose_fn: ComposeFn = compose_session,
-        banks: BankCache | None = None,
-        parent: QObject | None = None,
-    ) -> None:
-        super().__init__(image_job(banks or BankCache(), compose_fn), "renderThread", parent)
-
-
-def prepare_style(request: RenderRequest, stop: Callable[[], bool]) -> None:
-    """After a gallery is shown: make the rest of its style's sampling maps, so rerolls
-    never wait for them (0.2 to 0.3 s once for 3,213 combinations, in steps of a few ms
-    that stop for new work)."""
-    prepare_maps(request.session.recipe.variation, stop)
-
-
-class GalleryThread(LatestWinsThread):
-    """The gallery's thread."""
-
-    def __init__(self, banks: BankCache | None = None, parent: QObject | None = None) -> None:
-        super().__init__(
-            gallery_job(banks or BankCache()), "galleryThread", parent, idle_work=prepare_style
-        )
+    def idle_work(self, request: RenderRequest, stop: Callable[[], bool]) -> None:
+        prepare_maps(request.session.recipe.variation, stop)
 
 
 class ExportThread(QThread):

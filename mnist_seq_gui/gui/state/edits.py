@@ -100,8 +100,11 @@ def _edit(session: Session, wanted: int, name: str, value: Any) -> Edit:
     if name in FIELDS and FIELDS[name].is_range and value is not None:
         value, notes = _follow(name, session.get(name), _pair(name, value))
     if name == "height":
-        value, notes = int(value), _jitter_notes(session, int(value))
-        new = session.replace(height=value, jitter_y=_jitter_within(session.get("jitter_y"), value))
+        value, jitter = int(value), session.get("jitter_y")
+        kept = _jitter_within(jitter, value)
+        if kept is not None and kept != jitter:
+            notes = (f"Jitter: now {kept[0]}..{kept[1]} px, to stay inside the {value} px height",)
+        new = session.replace(height=value, jitter_y=kept)
     elif name == "jitter_y" and value is not None:
         room = session.get("height") - DIGIT_SIZE
         if value[1] > room:
@@ -176,14 +179,6 @@ def _jitter_within(jitter: tuple[int, int] | None, height: int) -> tuple[int, in
     if jitter is None or jitter[1] <= room:
         return jitter
     return (min(jitter[0], room), room)
-
-
-def _jitter_notes(session: Session, height: int) -> tuple[str, ...]:
-    jitter = session.get("jitter_y")
-    kept = _jitter_within(jitter, height)
-    if kept == jitter or kept is None:
-        return ()
-    return (f"Jitter: now {kept[0]}..{kept[1]} px, to stay inside the {height} px height",)
 
 
 def without_variation(session: Session) -> Session:

@@ -55,9 +55,7 @@ def gallery_config(session: Session, count: int) -> DatasetConfig:
             f"the gallery shows data-set samples, which have at most {MAX_LENGTH} digits; "
             f"this sequence has {n}"
         )
-    return DatasetConfig(
-        count, n, n, seed=session.seed, source=session.source, recipe=session.recipe
-    )
+    return DatasetConfig(**export_defaults(session, count))
 
 
 def gallery_key(session: Session) -> Session:
