@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, PngImagePlugin
 
 from .core import (
     FIELDS,
@@ -205,6 +204,8 @@ def encode_png(
     pixels: np.ndarray, text: dict[str, str] | None = None, compress_level: int = 6
 ) -> bytes:
     """8-bit greyscale PNG bytes of a 2-D image, with optional tEXt chunks."""
+    from PIL import Image, PngImagePlugin  # here: the explorer starts without Pillow
+
     image = Image.fromarray(np.ascontiguousarray(to_uint8(pixels)), mode="L")
     info = None
     if text:
@@ -293,6 +294,8 @@ def _text_chunks(path: Path) -> dict[str, str]:
             "open a PNG that mnist-seq saved"
         )
     try:
+        from PIL import Image
+
         with Image.open(path, formats=["PNG"]) as image:
             # `info` holds the text chunks before the pixels, where mnist-seq puts them;
             # `image.text` would decode the whole image to find any after it.

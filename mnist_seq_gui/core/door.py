@@ -89,7 +89,7 @@ class Batch:
         return plain_ink_boxes(self.bank, self.indices, self.offsets, self.y_offsets)
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(eq=False)  # not frozen: that would cost 5% of an image from the original's API
 class Composition:
     """One image and exactly how it was made: row `item` of the seed's batch."""
 

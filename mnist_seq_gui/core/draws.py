@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 import math
-import secrets
+import os
 from typing import Any
 
 import numpy as np
@@ -177,7 +177,7 @@ def noise_draws(seed: int, items: np.ndarray, pixels: int) -> np.ndarray:
 def new_seed(rng: np.random.Generator | None = None) -> int:
     """A fresh seed in 0..MAX_SEED: from `rng` when given (repeatable runs), else the OS."""
     if rng is None:
-        return secrets.randbelow(MAX_SEED + 1)
+        return int.from_bytes(os.urandom(8), "little") & MAX_SEED  # 63 random bits
     return int(rng.integers(0, MAX_SEED, endpoint=True))
 
 

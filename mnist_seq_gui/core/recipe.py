@@ -163,6 +163,13 @@ class Recipe:
     def max_spacing(self) -> int:
         return self.spacing[1]
 
+    def __hash__(self) -> int:  # kept: every draw looks its layout up by recipe
+        return self._hash
+
+    @functools.cached_property
+    def _hash(self) -> int:
+        return hash(dataclasses.astuple(self))
+
     @functools.cached_property
     def is_plain(self) -> bool:
         """The original's kind of image: no variation, no overlap."""

@@ -28,14 +28,7 @@ from .config import (
     DatasetError,
     Shard,
 )
-from .export import (
-    CancelCheck,
-    ExportCancelled,
-    ExportFormat,
-    ExportJob,
-    ExportResult,
-    Progress,
-)
+from .export import CancelCheck, ExportCancelled, ExportFormat, ExportJob, ExportResult, Progress
 from .formats import EXPORT_FORMATS, FORMATS, export
 from .items import FIELDS, SequenceDataset, bank_fingerprint, label_strings
 from .manifest import MANIFEST_NAME, Manifest, Series

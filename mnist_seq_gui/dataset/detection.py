@@ -26,12 +26,7 @@ from typing import IO, Any
 
 from .. import __version__
 from .config import CONFIG_NAME, MAX_LENGTH
-from .export import (
-    CancelCheck,
-    ExportJob,
-    Progress,
-    check_cancel,
-)
+from .export import CancelCheck, ExportJob, Progress, check_cancel
 from .manifest import Manifest, Series
 from .png import _WORK, PngFormat, image_chunks, png_name, write_file
 

@@ -17,10 +17,7 @@ from ..core import Cancelled, OutputError
 from .config import BLANK, NO_BOX, DatasetError, Shard
 from .items import SequenceDataset
 from .manifest import MANIFEST_NAME, Manifest, legacy_manifest, read_manifest
-from .transaction import (
-    collision_message,
-    foreign_folder_message,
-)
+from .transaction import collision_message, foreign_folder_message
 
 Progress = Callable[[int, int], None]  # (items done, items in this export)
 CancelCheck = Callable[[], bool]

@@ -24,13 +24,7 @@ import numpy as np
 from numpy.lib import format as npy_format
 
 from .config import NPZ_NAME, DatasetError
-from .export import (
-    CancelCheck,
-    ExportFormat,
-    ExportJob,
-    Progress,
-    check_cancel,
-)
+from .export import CancelCheck, ExportFormat, ExportJob, Progress, check_cancel
 from .items import SequenceDataset
 from .manifest import Manifest
 

@@ -27,13 +27,7 @@ from ..core import usable_cores, whole_number
 from ..files import encode_png
 from ..stops import deferred, ignore_interrupts
 from .config import CONFIG_NAME, METADATA_NAME, DatasetConfig, DatasetError
-from .export import (
-    CancelCheck,
-    ExportFormat,
-    ExportJob,
-    Progress,
-    check_cancel,
-)
+from .export import CancelCheck, ExportFormat, ExportJob, Progress, check_cancel
 from .items import SequenceDataset
 from .manifest import Manifest, Series
 

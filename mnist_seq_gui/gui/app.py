@@ -126,7 +126,7 @@ def run(argv: Sequence[str], file: str | None) -> int:
     thread joined), and the process exits with 130 or 143."""
     waker = Waker()
     try:
-        from PySide6.QtCore import QSocketNotifier
+        from PySide6.QtCore import QSocketNotifier, Qt
 
         from .main_window import MainWindow
         from .memory import freeze_start_up_objects
@@ -145,7 +145,10 @@ def run(argv: Sequence[str], file: str | None) -> int:
             window.show()
             if file:
                 window.open_file(file)
-            freeze_start_up_objects()
+            # After the first image: a full collection now would only delay it.
+            window.imageShown.connect(
+                freeze_start_up_objects, Qt.ConnectionType.SingleShotConnection
+            )
             status = app.exec()
             return status if waker.received is None else exit_status(waker.received)
         finally:

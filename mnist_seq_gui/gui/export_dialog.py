@@ -1,16 +1,17 @@
 """File > Export Dataset: a data set's parameters (gui/export_form.py), exported off the
-UI thread by an ExportThread (gui/workers.py) with a progress dialog whose Cancel stops
+UI thread by an ExportThread (below) with a progress dialog whose Cancel stops
 it; a cancelled or failed export leaves no files, and the thread is always joined before
 the dialog goes away.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QObject, Qt, QThread, Signal
 from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
@@ -22,11 +23,17 @@ from PySide6.QtWidgets import (
 )
 
 from ..core import InputError, MnistSeqError
-from ..dataset import NPZ_NAME, DatasetConfig, ExportResult
+from ..dataset import (
+    NPZ_NAME,
+    DatasetConfig,
+    ExportCancelled,
+    ExportResult,
+    SequenceDataset,
+    export,
+)
 from .export_form import ExportForm
 from .state.jobs import describe_config, folder_problem
 from .state.session import worded
-from .workers import ExportThread
 
 WRITTEN = {  # what each format wrote besides the images
     "png": " (PNG files, metadata.jsonl, config.json)",
@@ -220,3 +227,52 @@ class ExportDialog(QDialog):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.stop_and_wait()
         super().closeEvent(event)
+
+
+class ExportThread(QThread):
+    """One data-set export off the UI thread, with progress and Cancel. Every way it can
+    end is reported by exactly one signal: `succeeded`, `cancelled` or `failed` (a
+    one-line reason, also for errors nobody expected), so the dialog never keeps saying
+    "Exporting to ..." after the thread is gone."""
+
+    progressed = Signal(int, int)  # items done, items in total
+    succeeded = Signal(object)  # ExportResult
+    failed = Signal(str)
+    cancelled = Signal()
+
+    def __init__(
+        self,
+        config: DatasetConfig,
+        out_dir: str,
+        fmt: str,
+        overwrite: bool,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("ExportThread")
+        self.config, self.out_dir, self.fmt, self.overwrite = config, out_dir, fmt, overwrite
+        self._stop = threading.Event()
+
+    def cancel(self) -> None:
+        self._stop.set()
+
+    def run(self) -> None:
+        try:
+            result = export(
+                SequenceDataset(self.config),
+                self.out_dir,
+                self.fmt,
+                overwrite=self.overwrite,
+                progress=self.progressed.emit,
+                cancel=self._stop.is_set,
+            )
+        except ExportCancelled:
+            self.cancelled.emit()
+        except MnistSeqError as exc:
+            self.failed.emit(worded(exc) if isinstance(exc, InputError) else str(exc))
+        except OSError as exc:
+            self.failed.emit(f"cannot write {self.out_dir}: {exc.strerror or exc}")
+        except Exception as exc:  # never leave the dialog waiting for an outcome
+            self.failed.emit(f"unexpected {type(exc).__name__}: {exc}")
+        else:
+            self.succeeded.emit(result)

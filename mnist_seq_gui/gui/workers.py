@@ -12,7 +12,6 @@ built here; pixmaps only ever in the GUI thread.
 from __future__ import annotations
 
 import contextlib
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,11 +21,10 @@ import numpy as np
 from PySide6.QtCore import QMutex, QMutexLocker, QObject, QThread, QWaitCondition, Signal
 from PySide6.QtGui import QImage
 
-from ..core import Composition, DigitBank, InputError, MnistSeqError, prepare_maps
-from ..dataset import DatasetConfig, ExportCancelled, SequenceDataset, export
+from ..core import Composition, DigitBank, MnistSeqError, prepare_maps
 from .qimage import grey_qimage
 from .state.jobs import BankCache, compose_session, gallery_batch
-from .state.session import Session, worded
+from .state.session import Session
 
 ComposeFn = Callable[[DigitBank, Session], Composition]
 
@@ -200,52 +198,3 @@ class GalleryThread(LatestWinsThread):
 
     def idle_work(self, request: RenderRequest, stop: Callable[[], bool]) -> None:
         prepare_maps(request.session.recipe.variation, stop)
-
-
-class ExportThread(QThread):
-    """One data-set export off the UI thread, with progress and Cancel. Every way it can
-    end is reported by exactly one signal: `succeeded`, `cancelled` or `failed` (a
-    one-line reason, also for errors nobody expected), so the dialog never keeps saying
-    "Exporting to ..." after the thread is gone."""
-
-    progressed = Signal(int, int)  # items done, items in total
-    succeeded = Signal(object)  # ExportResult
-    failed = Signal(str)
-    cancelled = Signal()
-
-    def __init__(
-        self,
-        config: DatasetConfig,
-        out_dir: str,
-        fmt: str,
-        overwrite: bool,
-        parent: QObject | None = None,
-    ) -> None:
-        super().__init__(parent)
-        self.setObjectName("ExportThread")
-        self.config, self.out_dir, self.fmt, self.overwrite = config, out_dir, fmt, overwrite
-        self._stop = threading.Event()
-
-    def cancel(self) -> None:
-        self._stop.set()
-
-    def run(self) -> None:
-        try:
-            result = export(
-                SequenceDataset(self.config),
-                self.out_dir,
-                self.fmt,
-                overwrite=self.overwrite,
-                progress=self.progressed.emit,
-                cancel=self._stop.is_set,
-            )
-        except ExportCancelled:
-            self.cancelled.emit()
-        except MnistSeqError as exc:
-            self.failed.emit(worded(exc) if isinstance(exc, InputError) else str(exc))
-        except OSError as exc:
-            self.failed.emit(f"cannot write {self.out_dir}: {exc.strerror or exc}")
-        except Exception as exc:  # never leave the dialog waiting for an outcome
-            self.failed.emit(f"unexpected {type(exc).__name__}: {exc}")
-        else:
-            self.succeeded.emit(result)

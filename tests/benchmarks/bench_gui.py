@@ -74,10 +74,11 @@ tune_malloc()  # as mnist_seq_gui.gui.app.main does, then its run()
 from mnist_seq_gui.gui.app import build_application
 from mnist_seq_gui.gui.main_window import MainWindow
 from mnist_seq_gui.gui.memory import freeze_start_up_objects
+from PySide6.QtCore import Qt
 app = build_application(sys.argv[:1])
 window = MainWindow()
 window.show()
-freeze_start_up_objects()
+window.imageShown.connect(freeze_start_up_objects, Qt.ConnectionType.SingleShotConnection)
 def shown(_id):
     print(time.monotonic(), flush=True)
     window.close()

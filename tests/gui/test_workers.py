@@ -10,11 +10,11 @@ import pytest
 
 from mnist_seq_gui.core import bundled_bank
 from mnist_seq_gui.dataset import DatasetConfig, SequenceDataset
+from mnist_seq_gui.gui.export_dialog import ExportThread
 from mnist_seq_gui.gui.qimage import grey_qimage, qimage_to_grey
 from mnist_seq_gui.gui.state.jobs import compose_session, export_defaults
 from mnist_seq_gui.gui.state.session import Session
 from mnist_seq_gui.gui.workers import (
-    ExportThread,
     GalleryThread,
     LatestWinsThread,
     RenderRequest,

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ...core import Composition, DigitBank, MnistSeqError, compose, load_bank
-from ...dataset import MAX_LENGTH, DatasetConfig, SequenceDataset
 from .edits import problem
 from .session import Session
+
+if TYPE_CHECKING:
+    from ...dataset import DatasetConfig
 
 
 class BankCache:
@@ -49,6 +51,9 @@ def compose_session(bank: DigitBank, session: Session) -> Composition:
 
 def gallery_config(session: Session, count: int) -> DatasetConfig:
     """The export dialog's data set for this session: same length, recipe and seed."""
+    # Imported here: the explorer shows its first image before the dataset package loads.
+    from ...dataset import MAX_LENGTH, DatasetConfig
+
     n = len(session.digits())
     if n > MAX_LENGTH:
         raise MnistSeqError(
@@ -71,6 +76,8 @@ def gallery_batch(bank: DigitBank, session: Session, count: int) -> dict[str, An
     found = problem(session)
     if found is not None and found.field != "indices":
         raise MnistSeqError(found.message)
+    from ...dataset import SequenceDataset
+
     dataset = SequenceDataset(gallery_config(session, count), bank=bank)
     return dataset.batch(np.arange(count, dtype=np.int64))
 
