@@ -30,8 +30,8 @@ _TOP_BITS = np.uint32(0x80808080)  # the bits that say "byte >= INK_THRESHOLD"
 _CELL_ROW = np.dtype((np.void, CELL))  # one row of a cell, 28 uint8 pixels, as one item
 _CHUNK_BYTES = 2 << 20  # pixels of a plain chunk: its buffers stay in a core's cache
 _MAX_ROW_GAP = 36  # equal gaps up to this are written as rows (a table of rows + gap)
-_STYLED_CHUNK_DIGITS = 16_384  # digits sorted by style together (larger groups share maps)
-_FINISH_BYTES = 64 << 20  # working memory of blur and noise (about 16 bytes per pixel)
+_STYLED_CHUNK_DIGITS = 1 << 20  # digits sorted by style together: the more, the more share a map
+_WORK_BYTES = 64 << 20  # a chunk's float32 staging, or blur and noise (about 16 bytes a pixel)
 _MIN_ITEMS_PER_THREAD = 512  # below this, another thread costs more than it saves
 _BYTE_SUM_SD = math.sqrt(4 * (256**2 - 1) / 12)  # of the sum of a uint32's four bytes
 _LOW_BYTES = np.uint32(0x00FF00FF)
@@ -108,13 +108,13 @@ def plain_ink_boxes(
     return boxes
 
 
-def _chunk_items(n: int, height: int, width: int, styled: bool, finish: bool) -> int:
+def _chunk_items(n: int, height: int, width: int, styled: bool, finish: bool, staged: bool) -> int:
     image = height * width
     items = max(1, _CHUNK_BYTES // image)
     if styled:
         items = max(items, _STYLED_CHUNK_DIGITS // max(n, 1))
-    if finish:
-        items = min(items, max(1, _FINISH_BYTES // (16 * image)))
+    if finish or staged:
+        items = min(items, max(1, _WORK_BYTES // (16 * image if finish else image)))
     return items
 
 
@@ -139,7 +139,7 @@ def render(
     n = indices.shape[1]
     styled = grid is not None and codes is not None
     has_finish = finish is not None and (finish[0].noise > 0 or finish[0].blur > 0)
-    step = _chunk_items(n, height, width, styled, has_finish)
+    step = _chunk_items(n, height, width, styled, has_finish, out.dtype != np.uint8)
     staging = (
         None if out.dtype == np.uint8 else np.empty((min(step, count), height, width), np.uint8)
     )
