@@ -84,7 +84,8 @@ def find_idx_sets(location: str | os.PathLike) -> dict[str, tuple[Path, Path]]:
     if location.is_file():
         return {"": _pair_beside(location)}
     if not location.is_dir():
-        raise DataError(f"{location}: no such data folder; pass a folder holding an MNIST IDX pair")
+        what = "is not a folder or a file" if location.exists() else "no such data folder"
+        raise DataError(f"{location}: {what}; pass a folder holding an MNIST IDX pair")
     images: dict[str, Path] = {}
     labels: dict[str, Path] = {}
     for p in sorted(location.iterdir()):
