@@ -104,22 +104,31 @@ def subprocess_env() -> dict[str, str]:
 
 
 @pytest.fixture
-def run_module(subprocess_env: dict[str, str]) -> Callable[..., subprocess.CompletedProcess[str]]:
-    """`python -m MODULE ARGS` in a fresh interpreter, as a user runs a command."""
+def run_python(subprocess_env: dict[str, str]) -> Callable[..., subprocess.CompletedProcess[str]]:
+    """`python ARGS` in a fresh interpreter that imports this checkout (output as text)."""
 
     def run(
-        module: str, *args: str, cwd: Path | None = None, timeout: float = 120
+        *args: str,
+        cwd: Path | None = None,
+        env: dict[str, str] | None = None,
+        timeout: float = 120,
     ) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [sys.executable, "-m", module, *args],
+            [sys.executable, *args],
             capture_output=True,
             text=True,
-            env=subprocess_env,
+            env=subprocess_env if env is None else env,
             timeout=timeout,
             cwd=cwd or REPO_ROOT,
         )
 
     return run
+
+
+@pytest.fixture
+def run_module(run_python: Callable[..., subprocess.CompletedProcess[str]]) -> Callable[..., Any]:
+    """`python -m MODULE ARGS` in a fresh interpreter, as a user runs a command."""
+    return lambda module, *args, **options: run_python("-m", module, *args, **options)
 
 
 @dataclass(frozen=True)

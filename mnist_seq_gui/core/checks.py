@@ -100,8 +100,8 @@ def _array(values: ArrayLike, problem: str) -> np.ndarray:
     """`values` as an array; numbers above int64 stay whole (uint64), ragged lists refused."""
     try:
         array = np.asarray(values)
-        whole = isinstance(values, (list, tuple)) and all(type(v) is int for v in values)
-        if array.dtype.kind == "f" and whole:  # whole numbers past 2**63 - 1
+        floats = array.dtype.kind == "f"  # whole numbers past 2**63 - 1, listed, become floats
+        if floats and isinstance(values, (list, tuple)) and all(type(v) is int for v in values):
             array = np.asarray(values, dtype=np.uint64)
     except (ValueError, TypeError, OverflowError):
         raise SequenceError(problem) from None

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 
-def test_the_core_and_the_command_doors_import_no_qt(repo_root, subprocess_env):
+def test_the_core_and_the_command_doors_import_no_qt(run_python):
     code = (
         "import sys, json\n"
         "import mnist_seq_gui.core, mnist_seq_gui.api, mnist_seq_gui.cli\n"
@@ -18,13 +16,6 @@ def test_the_core_and_the_command_doors_import_no_qt(repo_root, subprocess_env):
         "print(json.dumps(sorted(m for m in sys.modules\n"
         "                        if m.split('.')[0] in ('PySide6', 'shiboken6', 'superqt'))))\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=repo_root,
-        env=subprocess_env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = run_python("-c", code)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == []

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import subprocess
-import sys
 
 import numpy as np
 import pytest
@@ -51,17 +49,11 @@ def test_items_are_the_same_in_any_instance_order_or_batch(mixed_lengths, assert
     assert_same_item({k: v[order] for k, v in whole.items()}, two[order])
 
 
-def test_items_are_the_same_in_a_separate_process(subprocess_env):
+def test_items_are_the_same_in_a_separate_process(run_python):
     ds = SequenceDataset(count=500, min_length=3, max_length=8, rule="random", spacing=(0, 80),
                          seed=1234, variation={"height": 36, "rotation": (-10, 10)})  # fmt: skip
-    result = subprocess.run(
-        [sys.executable, "-c", _DIGEST_SCRIPT],
-        capture_output=True,
-        text=True,
-        env=subprocess_env,
-        check=True,
-        timeout=120,
-    )
+    result = run_python("-c", _DIGEST_SCRIPT)
+    assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == _digest(ds, (499, 0, 17, 256))
 
 

@@ -75,14 +75,7 @@ def test_leaked_thread_and_qt_warning_fail_their_tests(tmp_path, subprocess_env)
     assert "1 failed, 2 passed, 1 error" in out
 
 
-def test_python_m_starts_the_gui_entry_point(subprocess_env):
-    done = subprocess.run(
-        [sys.executable, "-m", "mnist_seq_gui", "--version"],
-        cwd=ROOT,
-        env=subprocess_env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+def test_python_m_starts_the_gui_entry_point(run_module):
+    done = run_module("mnist_seq_gui", "--version")
     assert done.returncode == 0, done.stderr
     assert __version__ in done.stdout

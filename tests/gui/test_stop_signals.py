@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
 from configparser import ConfigParser
 from pathlib import Path
 
@@ -99,19 +97,13 @@ sys.exit(entry.main(["mnist-seq-gui"]))
 """
 
 
-def run_explorer(code: str, tmp_path: Path, env: dict[str, str], status: int) -> ConfigParser:
-    """Run `code` (which starts the explorer) offscreen; it must end with `status`, no
-    traceback, and its session written as a closing window writes it (returned)."""
+def run_explorer(run, code: str, tmp_path: Path, env: dict[str, str], status: int) -> ConfigParser:
+    """Run `code` (which starts the explorer) offscreen with `run` (the run_python fixture);
+    it must end with `status`, no traceback, and its session written as a closing window
+    writes it (returned)."""
     config = tmp_path / "config"
     env = dict(env, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(config))
-    done = subprocess.run(
-        [sys.executable, "-c", code],
-        env=env,
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
+    done = run("-c", code, cwd=tmp_path, env=env, timeout=180)
     assert done.returncode == status, done.stderr
     assert "Traceback" not in done.stderr
     settings = ConfigParser(interpolation=None)
@@ -121,23 +113,27 @@ def run_explorer(code: str, tmp_path: Path, env: dict[str, str], status: int) ->
 
 @pytest.mark.parametrize(("name", "status"), [("SIGINT", 130), ("SIGTERM", 143)])
 def test_a_stop_signal_closes_the_window_with_the_session_saved(
-    tmp_path, subprocess_env, name, status
+    tmp_path, subprocess_env, run_python, name, status
 ):
     code = SIGNAL_WHEN_SHOWN.format(name=name, export="")
-    settings = run_explorer(code, tmp_path, subprocess_env, status)
+    settings = run_explorer(run_python, code, tmp_path, subprocess_env, status)
     assert settings["params"]["seed"] == "777"  # written by the closing window
 
 
-def test_a_stop_signal_mid_export_cancels_it_and_leaves_nothing(tmp_path, subprocess_env):
+def test_a_stop_signal_mid_export_cancels_it_and_leaves_nothing(
+    tmp_path, subprocess_env, run_python
+):
     out = tmp_path / "big"
     code = SIGNAL_WHEN_SHOWN.format(name="SIGTERM", export=str(out))
-    settings = run_explorer(code, tmp_path, subprocess_env, 143)
+    settings = run_explorer(run_python, code, tmp_path, subprocess_env, 143)
     assert settings["params"]["seed"] == "777"
     assert not out.exists()  # the export was cancelled and joined: nothing half-written
 
 
 @pytest.mark.parametrize(("name", "status"), [("SIGINT", 130), ("SIGTERM", 143)])
 def test_a_stop_while_the_explorer_loads_closes_it_once_its_loop_runs(
-    tmp_path, subprocess_env, name, status
+    tmp_path, subprocess_env, run_python, name, status
 ):
-    run_explorer(SIGNAL_WHILE_LOADING.format(name=name), tmp_path, subprocess_env, status)
+    run_explorer(
+        run_python, SIGNAL_WHILE_LOADING.format(name=name), tmp_path, subprocess_env, status
+    )
