@@ -9,7 +9,9 @@ import grimp
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = REPO_ROOT / "mnist_seq_gui"
-MAX_PACKAGE_LINES = 10_000
+# 10,000 held every feature of 0.2 (the structure issue); the labels issue (exact boxes,
+# masks, splits, label lists, noise ranges) may add up to 1,200 more.
+MAX_PACKAGE_LINES = 11_200
 
 
 def _lines(path: Path) -> int:
