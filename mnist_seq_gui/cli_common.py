@@ -117,7 +117,7 @@ def add_recipe_options(parser: argparse.ArgumentParser, skip: Sequence[str] = ()
         elif entry.kind == "choice":
             options["choices"] = entry.choices
         elif entry.is_range:
-            options.update(nargs=2, metavar=("LO", "HI"))
+            options.update(nargs="+" if entry.one else 2, metavar=("LO", "HI"))
         else:
             options["metavar"] = "N"
         add(entry.flag, help=_describe(entry), **options)

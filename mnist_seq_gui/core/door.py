@@ -266,7 +266,7 @@ def compose_batch(
     styled = drawn.variation.varies_style
     ink = np.empty((count, n, 4), np.int64) if styled else None
     grid = style_grid_of(drawn.variation) if styled else None
-    finish = drawn.variation.noise > 0 or drawn.variation.blur > 0
+    finish = drawn.variation.finishes
 
     def work(part: slice) -> None:
         its, block_rows = numbers[part], None if shown is None else shown[part]

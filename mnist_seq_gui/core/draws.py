@@ -28,6 +28,7 @@ _C1, _C2 = 0xBF58476D1CE4E5B9, 0x94D049BB133111EB
 INDEX, GAPS, GAP_ORDER, DIGITS, LENGTH = 1, 2, 3, 4, 5
 STYLE_STREAMS = {"slant": 6, "rotation": 7, "scale": 8, "aspect": 9, "thickness": 10}
 JITTER_Y, NOISE, FREE_GAPS, FREE_X = 11, 12, 13, 14
+FINISH = 20  # per image: its noise level (slot 0) and its blur (slot 1)
 AFTER_ANY_DRAW = 1 << 32  # sorts after every draw (slots past a row's length)
 
 _STEPS = [(slot * _SLOT) & _M for slot in range(1, 1025)]
@@ -167,6 +168,13 @@ def style_codes(
         for name, grid in grids.items()
         if len(grid) > 1
     }
+
+
+def image_values(seed: int, items: np.ndarray, slot: int, grid: np.ndarray) -> np.ndarray:
+    """(N,) one value of `grid` per image (slot 0: noise level, 1: blur), all equally likely."""
+    if len(grid) == 1:
+        return np.full(len(items), grid[0])
+    return grid[below(keyed(seed, items, FINISH, 2)[:, slot], len(grid))]
 
 
 def noise_draws(seed: int, items: np.ndarray, pixels: int) -> np.ndarray:

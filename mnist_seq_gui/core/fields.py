@@ -34,6 +34,7 @@ class Field:
     flag: str = ""  # the command line's long option
     old_flags: tuple[str, ...] = ()  # old spellings the command line still accepts
     old_keys: tuple[str, ...] = ()  # (low, high) keys a range was stored under before
+    one: bool = False  # a range that may be one value (both ends), written as one number
     error: type[InputError] = InputError
 
     @property
@@ -85,6 +86,11 @@ class Field:
         return number
 
     def _check_range(self, value: Any) -> tuple[Any, Any]:
+        if self.one and not isinstance(value, (tuple, list)):
+            number = self._number(value)
+            if not self.low <= number <= self.high:
+                raise self.refuse(value, "is out of range", f"use {self.span()}")
+            return number, number
         try:
             lo, hi = value
         except (TypeError, ValueError):
@@ -106,6 +112,10 @@ class Field:
             return ""
         if self.kind == "flag":
             return "true" if value else "false"
+        if self.one and not isinstance(value, (tuple, list)):
+            return repr(value)  # one value, as a stored variation of 0.2 holds it
+        if self.one and value[0] == value[1]:
+            return repr(value[0])
         if self.is_range:
             return f"{value[0]!r},{value[1]!r}"
         return repr(value) if self.kind == "float" else str(value)
@@ -124,6 +134,8 @@ class Field:
         parts = text.replace(" ", ",").split(",") if self.is_range else [text]
         parts = [p for p in parts if p]
         values = [self._parse_number(p) for p in parts]
+        if self.one and len(values) == 1:
+            return self.check(values[0])
         if self.is_range:
             return self.check(values if len(values) == 2 else text)
         return self.check(values[0] if values else text)

@@ -64,13 +64,15 @@ class Variation:
         "range", (0.0, 0.0), low=-1.0, high=1.0, step=0.25, decimals=2, label="Thic&kness",
         flag="--thickness", **_VARIED,
         help="stroke width: -1 one erosion step .. 1 one dilation step")
-    noise: float = _spec(
-        "float", 0.0, low=0, high=128, soft_high=64, decimals=1, label="&Noise",
-        flag="--noise", **_VARIED,
-        help="additive noise per image: standard deviation in grey levels (0..255)")
-    blur: float = _spec(
-        "float", 0.0, low=0, high=4, step=0.1, decimals=1, unit=" px", label="Bl&ur",
-        flag="--blur", **_VARIED, help="Gaussian blur per image: sigma in px")
+    noise: tuple[float, float] = _spec(
+        "range", (0.0, 0.0), low=0, high=128, soft_high=64, step=0.5, decimals=1,
+        label="&Noise", flag="--noise", one=True, **_VARIED,
+        help="additive noise per image: standard deviation in grey levels (0..255), one "
+        "value or a range each image draws from")
+    blur: tuple[float, float] = _spec(
+        "range", (0.0, 0.0), low=0, high=4, step=0.1, decimals=1, unit=" px", label="Bl&ur",
+        flag="--blur", one=True, **_VARIED,
+        help="Gaussian blur per image: sigma in px, one value or a range each image draws from")
     # fmt: on
 
     def __post_init__(self) -> None:
@@ -89,8 +91,13 @@ class Variation:
         return (
             self.height == DIGIT_SIZE
             and not self.varies_style
-            and not (self.jitter_y not in (None, (0, 0)) or self.noise or self.blur)
+            and not (self.jitter_y not in (None, (0, 0)) or self.finishes)
         )
+
+    @property
+    def finishes(self) -> bool:
+        """True when images are blurred or noised."""
+        return self.noise[1] > 0 or self.blur[1] > 0
 
     def varies(self, name: str) -> bool:
         """True unless field `name` is at its default (no variation in it)."""
@@ -233,6 +240,8 @@ def to_dict(recipe: Recipe) -> dict[str, Any]:
     out: dict[str, Any] = {}
     varied: dict[str, Any] = {}
     for entry, value in recipe.items():
+        if entry.one and value[0] == value[1]:
+            value = value[0]  # one value, written as 0.2 wrote it
         value = list(value) if isinstance(value, tuple) else value
         if entry.group == "layout":
             out[entry.name] = value

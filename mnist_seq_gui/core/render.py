@@ -7,8 +7,9 @@ background, then every digit's cell is written by one scatter (_place); overlapp
 neighbours in two passes (_passes), combining with what is there so both strokes stay
 visible: the darker pixel wins on white, the brighter on black.
 
-Ink boxes: a digit's tight box of pixels at INK_THRESHOLD or more (MNIST's polarity),
-after style and placement, before blur and noise.
+Ink: a digit's visible ink is its pixels holding at least INK_THRESHOLD / 255 of its own
+darkest value (ink_masks), after style and placement, before blur and noise; its ink box
+is the bounds of that mask. Style never leaves a digit without ink (core/warp.py).
 """
 
 from __future__ import annotations
@@ -21,12 +22,11 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 
 from .bank import DigitBank
-from .draws import noise_draws
-from .recipe import Variation
+from .draws import image_values, noise_draws, style_grid
+from .recipe import FIELDS, Variation
 from .warp import CELL, PIXELS, StyleGrid, Stylist, plan
 
-INK_THRESHOLD = 128  # a pixel is ink from half-way between background and full ink
-_TOP_BITS = np.uint32(0x80808080)  # the bits that say "byte >= INK_THRESHOLD"
+INK_THRESHOLD = 32  # a pixel is ink from 32/255 of its digit's darkest value (ink_masks)
 _CELL_ROW = np.dtype((np.void, CELL))  # one row of a cell, 28 uint8 pixels, as one item
 _CHUNK_BYTES = 2 << 20  # pixels of a plain chunk: its buffers stay in a core's cache
 _MAX_ROW_GAP = 36  # equal gaps up to this are written as rows (a table of rows + gap)
@@ -64,37 +64,43 @@ def run_spans(work: Callable[[slice], object], count: int, threads: int | None, 
         list(pool.map(run, range(0, count, per)))  # consumed, so that errors are raised
 
 
-def ink_boxes(cells: np.ndarray) -> np.ndarray:
-    """(G, 28, 28) contiguous uint8 ink (MNIST polarity) -> (G, 4) tight boxes (x0, y0, x1,
-    y1), end-exclusive; a cell with no pixel at INK_THRESHOLD gets (14, 14, 14, 14)."""
-    count = len(cells)
-    # Four pixels per word, and the threshold is the top bit of a byte: a row or column
-    # holds ink iff the OR of its words has one of those bits set.
-    words = cells.reshape(count, CELL, CELL).view(np.uint32)  # (G, 28, 7)
-    across = words[:, :, 0].copy()
-    for k in range(1, CELL // 4):
-        across |= words[:, :, k]
-    down = words
-    while down.shape[1] > 1:
-        half = down.shape[1] // 2
-        merged = down[:, :half] | down[:, half : 2 * half]
-        if down.shape[1] % 2:
-            merged[:, 0] |= down[:, -1]
-        down = merged
-    rows = (across & _TOP_BITS) != 0
-    cols = ((down[:, 0] & _TOP_BITS).view(np.uint8)) != 0
-    boxes = np.empty((count, 4), dtype=np.int64)
-    boxes[:, 0] = cols.argmax(axis=1)
-    boxes[:, 1] = rows.argmax(axis=1)
-    boxes[:, 2] = CELL - cols[:, ::-1].argmax(axis=1)
-    boxes[:, 3] = CELL - rows[:, ::-1].argmax(axis=1)
-    boxes[~rows.any(axis=1)] = CELL // 2
+def ink_masks(cells: np.ndarray) -> np.ndarray:
+    """(G, 28, 28) uint8 ink (MNIST polarity) -> (G, 28, 28) bool: each digit's visible ink,
+    its pixels holding at least INK_THRESHOLD / 255 of its own darkest value (32 for a
+    digit whose darkest pixel is 255), so a faint digit's ink is found as a dark one's."""
+    peaks = cells.reshape(len(cells), -1).max(axis=1).astype(np.int32)
+    least = np.maximum(1, (peaks * INK_THRESHOLD + 254) // 255).astype(np.uint8)
+    return cells >= least[:, None, None]
+
+
+def mask_boxes(masks: np.ndarray) -> np.ndarray:
+    """(..., h, w) bool -> (..., 4) their bounds (x0, y0, x1, y1), end-exclusive; an
+    empty mask gets (w // 2, h // 2) twice (no digit has one: see core/warp.py)."""
+    height, width = masks.shape[-2:]
+    rows, cols = masks.any(axis=-1), masks.any(axis=-2)
+    boxes = np.empty((*masks.shape[:-2], 4), dtype=np.int64)
+    boxes[..., 0] = cols.argmax(axis=-1)
+    boxes[..., 1] = rows.argmax(axis=-1)
+    boxes[..., 2] = width - cols[..., ::-1].argmax(axis=-1)
+    boxes[..., 3] = height - rows[..., ::-1].argmax(axis=-1)
+    empty = ~rows.any(axis=-1)
+    boxes[empty] = (width // 2, height // 2, width // 2, height // 2)
     return boxes
+
+
+def digit_ink_masks(bank: DigitBank) -> np.ndarray:
+    """(N, 28, 28) ink mask of every unchanged digit of the bank (kept)."""
+    return bank.cached(("ink masks",), lambda: ink_masks(np.ascontiguousarray(bank.images)))
 
 
 def digit_ink_boxes(bank: DigitBank) -> np.ndarray:
     """(N, 4) ink box of every unchanged digit of the bank in its cell (kept)."""
-    return bank.cached(("ink boxes",), lambda: ink_boxes(np.ascontiguousarray(bank.images)))
+    return bank.cached(("ink boxes",), lambda: mask_boxes(digit_ink_masks(bank)))
+
+
+def digit_floors(bank: DigitBank) -> np.ndarray:
+    """(N,) half of each digit's darkest value, rounded up: the least a styled digit keeps."""
+    return bank.cached(("floors",), lambda: (bank.images.reshape(len(bank.images), -1).max(axis=1).astype(np.int32) + 1) // 2)
 
 
 def plain_ink_boxes(
@@ -130,15 +136,17 @@ def render(
     grid: StyleGrid | None = None,
     codes: dict[str, np.ndarray] | None = None,
     finish: tuple[Variation, int, np.ndarray] | None = None,
+    masks: np.ndarray | None = None,
 ) -> np.ndarray | None:
     """Fill `out` (B, H, W), uint8 or float32: digit indices[r, j] in the cell at (x[r, j],
     y[r, j]) (leaving out indices of -1), styled per `grid` and `codes` (draws.style_codes),
     then blurred and noised per `finish` (variation, seed, items). Returns the ink boxes
-    (B, n, 4) of styled digits; None for unstyled ones (plain_ink_boxes knows them)."""
+    (B, n, 4) of styled digits; None for unstyled ones (plain_ink_boxes knows them).
+    `masks` (B, n, 28, 28) bool, if given, receives styled digits' ink masks in their cells."""
     count, height, width = out.shape
     n = indices.shape[1]
     styled = grid is not None and codes is not None
-    has_finish = finish is not None and (finish[0].noise > 0 or finish[0].blur > 0)
+    has_finish = finish is not None and finish[0].finishes
     step = _chunk_items(n, height, width, styled, has_finish, out.dtype != np.uint8)
     staging = (
         None if out.dtype == np.uint8 else np.empty((min(step, count), height, width), np.uint8)
@@ -176,12 +184,19 @@ def render(
             picked = {name: code[part].reshape(-1)[where] for name, code in codes.items()}
             keys = grid.geometry_keys(picked, where.shape) if grid.changes_geometry else None
             stylist = Stylist(
-                table.reshape(-1, PIXELS), sources, grid.thickness_levels(picked, where.shape)
+                table.reshape(-1, PIXELS),
+                sources,
+                grid.thickness_levels(picked, where.shape),
+                digit_floors(bank),
             )
             flat_boxes = boxes[part].reshape(-1, 4)
+            flat_masks = None if masks is None else masks[part].reshape(-1, CELL, CELL)
             for block in plan(keys, grid, len(where)):
                 cells = stylist.style(block)
-                flat_boxes[where[block.members]] = ink_boxes(cells)
+                ink = ink_masks(cells)
+                flat_boxes[where[block.members]] = mask_boxes(ink)
+                if flat_masks is not None:
+                    flat_masks[where[block.members]] = ink
                 if not white_on_black:
                     np.subtract(255, cells, out=cells)
                 _place(canvas, starts[block.members], cells, overlap, white_on_black)
@@ -289,11 +304,15 @@ def _place(
 def _finish(
     images: np.ndarray, variation: Variation, background: int, seed: int, items: np.ndarray
 ) -> None:
-    """Blur, then add noise to uint8 images in place (rounded, clipped to 0..255)."""
+    """Blur, then add noise to uint8 images in place (rounded, clipped to 0..255), each
+    image at its own level of each (drawn from the variation's ranges)."""
     work = images.astype(np.float32)
-    if variation.blur > 0:
-        work = _blur(work, variation.blur, float(background))
-    if variation.noise > 0:
+    blur = image_values(seed, items, 1, style_grid(*variation.blur, FIELDS["blur"].step))
+    for sigma in np.unique(blur).tolist():
+        if sigma > 0:
+            same = slice(None) if blur[0] == blur[-1] == sigma else blur == sigma
+            work[same] = _blur(work[same], sigma, float(background))
+    if variation.noise[1] > 0:
         height, width = images.shape[1:]
         draws = noise_draws(seed, items, height * width)
         # A draw's four bytes, summed in 16-bit lanes, are close to normal (mean 510): one
@@ -301,7 +320,9 @@ def _finish(
         pairs = (draws & _LOW_BYTES) + ((draws >> np.uint32(8)) & _LOW_BYTES)
         total = (pairs & np.uint32(0xFFFF)) + (pairs >> np.uint32(16))
         unit = (total.astype(np.float32) - np.float32(510.0)) / np.float32(_BYTE_SUM_SD)
-        work += unit.reshape(images.shape) * np.float32(variation.noise)
+        grid = style_grid(*variation.noise, FIELDS["noise"].step)
+        levels = image_values(seed, items, 0, grid).astype(np.float32)
+        work += unit.reshape(images.shape) * levels[:, None, None]
     np.clip(np.rint(work), 0, 255, out=work)
     images[...] = work
 
@@ -309,7 +330,10 @@ def _finish(
 def _blur(images: np.ndarray, sigma: float, background: float) -> np.ndarray:
     """Separable Gaussian blur (radius 3 sigma); outside the image is background."""
     radius = max(1, math.ceil(3 * sigma))
-    weights = [math.exp(-(k * k) / (2 * sigma * sigma)) for k in range(-radius, radius + 1)]
+    spread = 2 * sigma * sigma
+    if spread == 0:  # so small a sigma that the blur keeps every pixel as it is
+        return images
+    weights = [math.exp(-(k * k) / spread) for k in range(-radius, radius + 1)]
     weights = [np.float32(w / sum(weights)) for w in weights]
     for axis in (1, 2):
         pad = [(0, 0)] * 3

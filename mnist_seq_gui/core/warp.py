@@ -228,7 +228,9 @@ def restroke(glyphs: np.ndarray, levels: np.ndarray) -> None:
     """Thicken (level > 0) or thin (level < 0) (G, 784) uint8 ink in place, in quarter steps.
 
     Level k blends the digit with its grey dilation (or erosion) by a 3 x 3 cross:
-    ((4 - |k|) * digit + |k| * morphed + 2) // 4. Outside the cell is background.
+    ((4 - |k|) * digit + |k| * morphed + 2) // 4. Outside the cell is background. Thinning
+    stops where a digit would keep less than half of its darkest value (strokes too thin
+    to lose a pixel's width): level -4 or -3 becomes the deepest that keeps it; -2 always does.
     """
     cells = glyphs.reshape(-1, CELL, CELL)
     grow, shrink = levels > 0, levels < 0
@@ -245,11 +247,32 @@ def restroke(glyphs: np.ndarray, levels: np.ndarray) -> None:
         if combine is np.minimum:
             out[:, (0, -1), :] = 0
             out[:, :, (0, -1)] = 0
+            levels = _thinning_limited(src, out, levels, mask)
         morphed[mask] = out
     weight = np.abs(levels).astype(np.uint16)[:, None, None]
     mixed = cells * (4 - weight) + morphed * weight + 2
     np.right_shift(mixed, 2, out=mixed)
     cells[...] = mixed
+
+
+def _thinning_limited(
+    src: np.ndarray, eroded: np.ndarray, levels: np.ndarray, thinned: np.ndarray
+) -> np.ndarray:
+    """`levels` with each thinned digit's level raised to the deepest that keeps half of its
+    darkest value (src, eroded: the thinned digits before and after erosion)."""
+    deep = levels[thinned] <= -3
+    if not deep.any():
+        return levels
+    half = (src.reshape(len(src), -1).max(axis=1).astype(np.int32) + 1) // 2
+    keeps = {
+        k: ((((4 - k) * src.astype(np.uint16) + k * eroded + 2) >> 2).reshape(len(src), -1))
+        .max(axis=1) >= half
+        for k in (3, 4)
+    }
+    deepest = np.where(keeps[4], -4, np.where(keeps[3], -3, -2))
+    levels = levels.copy()
+    levels[thinned] = np.maximum(levels[thinned], deepest)
+    return levels
 
 
 @dataclass(frozen=True, eq=False)
@@ -297,10 +320,18 @@ def plan(keys: np.ndarray | None, grid: StyleGrid, count: int) -> Iterator[Block
 class Stylist:
     """Styles blocks of digits with buffers of its own (one per thread)."""
 
-    def __init__(self, table: np.ndarray, sources: np.ndarray, levels: np.ndarray | None):
+    def __init__(
+        self,
+        table: np.ndarray,
+        sources: np.ndarray,
+        levels: np.ndarray | None,
+        floors: np.ndarray,
+    ) -> None:
         """table: (N, 784) uint8 digits; sources: the table row of each digit to style;
-        levels: their thickness levels or None."""
+        levels: their thickness levels or None; floors: (N,) the darkest value each digit
+        of the table must keep at least (half its own)."""
         self.table, self.sources, self.levels = table, sources, levels
+        self.floors = floors
         size = max(1, min(_BLOCK, len(sources)))  # a single image needs small buffers
         self.glyphs = np.empty((size, PIXELS), np.uint8)
         self.taps = np.zeros((size, _TAPS), np.uint64)
@@ -311,7 +342,37 @@ class Stylist:
         self.row_offsets = (np.arange(size, dtype=np.intp) * _TAPS)[:, None]
 
     def style(self, block: Block) -> np.ndarray:
-        """(G, 28, 28) uint8 ink of the block's digits, valid until the next call."""
+        """(G, 28, 28) uint8 ink of the block's digits, valid until the next call.
+
+        A digit that sampling leaves below its floor (a thin stroke missed at a small
+        scale) is sampled again from strokes thickened by a dilation step, up to three
+        times (more while it has no ink at all); one still below is then brightened to it.
+        """
+        cells = self._style(block, 0)
+        floors = self.floors[self.sources[block.members]]
+        peaks = cells.reshape(len(cells), -1).max(axis=1)
+        faint = peaks < floors
+        if not faint.any():
+            return cells
+        cells = cells.copy()
+        for thicker in range(1, CELL + 1):
+            redo = np.flatnonzero(faint & ((peaks == 0) | (thicker <= 3)))
+            if not redo.size:
+                break
+            rows = None if block.rows is None else block.rows[redo]
+            part = Block(block.members[redo], block.shared, rows, block.tables)
+            cells[redo] = self._style(part, thicker)
+            peaks[redo] = cells[redo].reshape(len(redo), -1).max(axis=1)
+            faint = peaks < floors
+        low = np.flatnonzero(faint)
+        if low.size:
+            scale = floors[low, None, None].astype(np.uint32)
+            raised = (cells[low] * scale + peaks[low, None, None] // 2) // peaks[low, None, None]
+            cells[low] = np.minimum(raised, 255)
+        return cells
+
+    def _style(self, block: Block, thicker: int) -> np.ndarray:
+        """style() without its floor, strokes thickened by `thicker` extra dilation steps."""
         g = len(block.members)
         glyphs = self.glyphs[:g]
         np.take(self.table, self.sources[block.members], axis=0, out=glyphs, mode="clip")
@@ -319,6 +380,8 @@ class Stylist:
             levels = self.levels[block.members]
             if levels.any():
                 restroke(glyphs, levels)
+        for _ in range(thicker):
+            restroke(glyphs, np.full(g, 4))
         if block.shared is None and block.rows is None:
             return glyphs.reshape(-1, CELL, CELL)
         taps, acc = self.taps[:g], self.acc[:g]

@@ -132,7 +132,7 @@ def test_0_2_config_json_records_keep_their_fields_and_their_dtype():
     assert (styled.recipe.pool, styled.recipe.white_on_black) == ("train", True)
     v = styled.recipe.variation
     assert (v.rotation, v.thickness, v.aspect, v.noise, v.blur) == (
-        (-10, 10), (-0.5, 1), (0.8, 1.5), 4.0, 0.5
+        (-10, 10), (-0.5, 1), (0.8, 1.5), (4.0, 4.0), (0.5, 0.5)
     )  # fmt: skip
     assert DatasetConfig.from_dict(styled.to_dict()) == styled  # and the new layout back
     # Without a placement key (0.1's layout) a config is resolved, never left on auto.

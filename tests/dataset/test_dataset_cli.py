@@ -67,7 +67,7 @@ def test_each_recipe_option_writes_what_the_library_writes_with_the_same_name(
     stored = DatasetConfig.from_dict(load_npz(tmp_path / "cli" / NPZ_NAME)["config"]["config"])
     assert stored == ds.config
     given = fields[name] if name in fields else fields["variation"][name]
-    assert stored.recipe.get(name) == given
+    assert stored.recipe.get(name) == FIELDS[name].check(given)
     assert folder_bytes(tmp_path / "cli") == folder_bytes(tmp_path / "lib")
 
 

@@ -91,9 +91,10 @@ def test_recipe_tab_edits_reach_the_config_with_the_windows_rules(qtbot, tmp_pat
     rows["rotation"].low.setValue(20)  # past the top: the top follows
     rows["height"].spin.setValue(48)
     rows["jitter_y"].high.setValue(20)
-    rows["blur"].spin.setValue(1.5)
+    rows["blur"].high.setValue(1.5)
+    rows["blur"].low.setValue(1.5)
     variation = dialog.config().recipe.variation
-    assert variation.rotation == (20.0, 20.0) and variation.blur == 1.5
+    assert variation.rotation == (20.0, 20.0) and variation.blur == (1.5, 1.5)
     assert (variation.height, variation.jitter_y) == (48, (10, 20))
     rows["height"].spin.setValue(40)  # the jitter follows into the canvas
     assert dialog.config().recipe.variation.jitter_y == (10, 12)

@@ -134,8 +134,8 @@ EDITS: dict[str, tuple[Callable[[Any], None], Any]] = {
     "scale": (_range("scale", 0.7, 1.25), (0.7, 1.25)),
     "aspect": (lambda w: w.panel.rows["aspect"].slider.setValue((0.8, 1.5)), (0.8, 1.5)),
     "thickness": (_range("thickness", -0.5, 0.75), (-0.5, 0.75)),
-    "noise": (lambda w: w.panel.rows["noise"].spin.setValue(12.5), 12.5),
-    "blur": (lambda w: w.panel.rows["blur"].slider.setValue(8), 0.8),
+    "noise": (_range("noise", 12.5, 12.5), (12.5, 12.5)),
+    "blur": (_range("blur", 0.4, 0.8), (0.4, 0.8)),
 }
 
 

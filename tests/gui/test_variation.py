@@ -73,7 +73,7 @@ def test_no_variation_turns_every_field_off_and_keeps_the_pool(qtbot, varied_win
     combo.setCurrentIndex(combo.findData("train"))
     window.panel.rows["slant"].high.setValue(10)
     window.panel.rows["slant"].low.setValue(-10)
-    window.panel.rows["noise"].spin.setValue(5)
+    window.panel.rows["noise"].high.setValue(5)
     wait_for_latest(qtbot, window)
     assert window.panel.variation.text() == "Variation (2 on)"
     assert window.panel.clear_button.isEnabled()
@@ -178,7 +178,7 @@ def test_a_varied_png_made_on_the_command_line_opens_with_its_pixels(
         36,
         (0, 8),
     )
-    assert session.get("slant") == (-12.0, 12.0) and session.get("noise") == 4.0
+    assert session.get("slant") == (-12.0, 12.0) and session.get("noise") == (4.0, 4.0)
     assert session.seed == 12 and session.sequence == "3141"
     assert np.array_equal(shown_pixels(window), on_disk)
     assert window.panel.variation.text() == "Variation (8 on)"

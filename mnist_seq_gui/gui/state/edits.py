@@ -151,6 +151,8 @@ def _sequence(session: Session, wanted: int, text: str) -> Edit:
 def _pair(name: str, value: Any) -> tuple[Any, Any]:
     """A range's two ends checked by the field (in either order: one follows the other)."""
     entry = FIELDS[name]
+    if entry.one and not isinstance(value, (tuple, list)):
+        return entry.check(value)  # one value: both ends
     try:
         ordered = tuple(sorted(value))
     except TypeError:
