@@ -100,7 +100,10 @@ def digit_ink_boxes(bank: DigitBank) -> np.ndarray:
 
 def digit_floors(bank: DigitBank) -> np.ndarray:
     """(N,) half of each digit's darkest value, rounded up: the least a styled digit keeps."""
-    return bank.cached(("floors",), lambda: (bank.images.reshape(len(bank.images), -1).max(axis=1).astype(np.int32) + 1) // 2)
+    return bank.cached(
+        ("floors",),
+        lambda: (bank.images.reshape(len(bank.images), -1).max(axis=1).astype(np.int32) + 1) // 2,
+    )
 
 
 def plain_ink_boxes(

@@ -265,8 +265,10 @@ def _thinning_limited(
         return levels
     half = (src.reshape(len(src), -1).max(axis=1).astype(np.int32) + 1) // 2
     keeps = {
-        k: ((((4 - k) * src.astype(np.uint16) + k * eroded + 2) >> 2).reshape(len(src), -1))
-        .max(axis=1) >= half
+        k: ((((4 - k) * src.astype(np.uint16) + k * eroded + 2) >> 2).reshape(len(src), -1)).max(
+            axis=1
+        )
+        >= half
         for k in (3, 4)
     }
     deepest = np.where(keeps[4], -4, np.where(keeps[3], -3, -2))

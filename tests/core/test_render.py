@@ -190,7 +190,10 @@ def assert_tight(pixels: np.ndarray, boxes: np.ndarray, cells: np.ndarray) -> No
             visible = ink >= max(1, math.ceil(ink.max() * INK_THRESHOLD / 255))
             ys, xs = np.nonzero(visible)
             assert (x0, y0, x1, y1) == (
-                cx0 + xs.min(), cy0 + ys.min(), cx0 + xs.max() + 1, cy0 + ys.max() + 1
+                cx0 + xs.min(),
+                cy0 + ys.min(),
+                cx0 + xs.max() + 1,
+                cy0 + ys.max() + 1,
             )
 
 
