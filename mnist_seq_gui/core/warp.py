@@ -15,9 +15,7 @@ three integer operations over a whole group, with no Python loop per digit:
 - taps outside the source weigh 0, so any in-bounds index will do for them; gathers
   use mode="clip".
 
-Groups too small to be worth a shared map are done together with one map per digit.
-Maps are kept per style grid (up to _MAX_MAPS), so a stream of small batches pays for
-each map once.
+Small groups use one map per digit. Maps are kept per style grid (up to _MAX_MAPS).
 """
 
 from __future__ import annotations
@@ -260,18 +258,13 @@ def _thinning_limited(
 ) -> np.ndarray:
     """`levels` with each thinned digit's level raised to the deepest that keeps half of its
     darkest value (src, eroded: the thinned digits before and after erosion)."""
-    deep = levels[thinned] <= -3
-    if not deep.any():
+    if not (levels[thinned] <= -3).any():
         return levels
-    half = (src.reshape(len(src), -1).max(axis=1).astype(np.int32) + 1) // 2
-    keeps = {
-        k: ((((4 - k) * src.astype(np.uint16) + k * eroded + 2) >> 2).reshape(len(src), -1)).max(
-            axis=1
-        )
-        >= half
-        for k in (3, 4)
-    }
-    deepest = np.where(keeps[4], -4, np.where(keeps[3], -3, -2))
+    peak = src.reshape(len(src), -1).max(axis=1).astype(np.int32)
+    deepest = np.full(len(src), -2)
+    for k in (3, 4):
+        kept = (((4 - k) * src.astype(np.uint16) + k * eroded + 2) >> 2).reshape(len(src), -1)
+        deepest[kept.max(axis=1) >= (peak + 1) // 2] = -k
     levels = levels.copy()
     levels[thinned] = np.maximum(levels[thinned], deepest)
     return levels
@@ -344,33 +337,27 @@ class Stylist:
         self.row_offsets = (np.arange(size, dtype=np.intp) * _TAPS)[:, None]
 
     def style(self, block: Block) -> np.ndarray:
-        """(G, 28, 28) uint8 ink of the block's digits, valid until the next call.
-
-        A digit that sampling leaves below its floor (a thin stroke missed at a small
-        scale) is sampled again from strokes thickened by a dilation step, up to three
-        times (more while it has no ink at all); one still below is then brightened to it.
-        """
+        """(G, 28, 28) uint8 ink of the block's digits, valid until the next call. A digit
+        that sampling leaves below its floor (thin strokes missed at a small scale) is
+        sampled again from strokes one dilation thicker, up to three times (more while it
+        has no ink), then brightened up to its floor."""
         cells = self._style(block, 0)
         floors = self.floors[self.sources[block.members]]
         peaks = cells.reshape(len(cells), -1).max(axis=1)
-        faint = peaks < floors
-        if not faint.any():
+        if (peaks >= floors).all():
             return cells
         cells = cells.copy()
         for thicker in range(1, CELL + 1):
-            redo = np.flatnonzero(faint & ((peaks == 0) | (thicker <= 3)))
-            if not redo.size:
-                break
-            rows = None if block.rows is None else block.rows[redo]
-            part = Block(block.members[redo], block.shared, rows, block.tables)
-            cells[redo] = self._style(part, thicker)
-            peaks[redo] = cells[redo].reshape(len(redo), -1).max(axis=1)
-            faint = peaks < floors
-        low = np.flatnonzero(faint)
-        if low.size:
-            scale = floors[low, None, None].astype(np.uint32)
-            raised = (cells[low] * scale + peaks[low, None, None] // 2) // peaks[low, None, None]
-            cells[low] = np.minimum(raised, 255)
+            redo = np.flatnonzero((peaks < floors) & ((peaks == 0) | (thicker <= 3)))
+            if redo.size:
+                rows = None if block.rows is None else block.rows[redo]
+                cells[redo] = self._style(
+                    Block(block.members[redo], block.shared, rows, block.tables), thicker
+                )
+                peaks[redo] = cells[redo].reshape(len(redo), -1).max(axis=1)
+        low = np.flatnonzero(peaks < floors)
+        top, peak = floors[low, None, None].astype(np.uint32), peaks[low, None, None]
+        cells[low] = np.minimum((cells[low] * top + peak // 2) // peak, 255)
         return cells
 
     def _style(self, block: Block, thicker: int) -> np.ndarray:
