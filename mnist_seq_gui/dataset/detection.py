@@ -6,11 +6,13 @@ metadata lines become the format's boxes:
 COCO: one `annotations.json` (`pycocotools.coco.COCO` loads it): an image per item and
 an annotation per digit, `bbox` its ink box. Ids come from item numbers (an image's is
 its item's), so the lists of an export's shards, put together in order, are those of the
-unsharded export.
+unsharded export. Category ids are 1..10 for the digits 0..9 (id = digit + 1, name the
+digit): torchvision-style detectors keep 0 for the background. 0.2 wrote 0..9.
 
 YOLO: `labels/NNNNNN.txt` with one `class cx cy w h` line per digit (its ink box as
 centre and size over the image's width and height, six decimals: the pixel box comes
-back by rounding for any width up to 100,000) and a `data.yaml` naming the ten classes.
+back by rounding for any width up to 100,000; the class is the digit) and a `data.yaml`
+naming the ten classes, its folders relative to its own folder (see `data_yaml`).
 """
 
 from __future__ import annotations
@@ -35,6 +37,9 @@ DATA_NAME = "data.yaml"
 IMAGES_FOLDER = "images"
 LABELS_FOLDER = "labels"
 _SEPARATORS = (", ", ": ")
+# COCO category id of digit d: d + 1, as 0 is the background class of torchvision-style
+# detectors (0.2 used the digit itself)
+CATEGORY_OFFSET = 1
 Records = list[dict[str, Any]]  # a chunk's metadata records (see png.metadata_lines)
 Take = Callable[[Records], None]
 
@@ -52,7 +57,10 @@ class CocoWriter:
         head = {
             "info": {"description": description, "version": f"mnist-seq {__version__}"},
             "licenses": [],
-            "categories": [{"id": d, "name": str(d), "supercategory": "digit"} for d in range(10)],
+            "categories": [
+                {"id": d + CATEGORY_OFFSET, "name": str(d), "supercategory": "digit"}
+                for d in range(10)
+            ],
         }
         self.out.write(json.dumps(head, separators=_SEPARATORS)[:-1] + ', "images": [\n')
         self.first_image = self.first_annotation = True
@@ -76,7 +84,7 @@ class CocoWriter:
                 note = {
                     "id": item * MAX_LENGTH + slot + 1,  # unique in the whole data set; never 0
                     "image_id": item,
-                    "category_id": digit,
+                    "category_id": digit + CATEGORY_OFFSET,
                     "bbox": [x0, y0, w, h],
                     "area": w * h,
                     "iscrowd": 0,
@@ -93,14 +101,25 @@ class CocoWriter:
         self.out.write("\n]}\n")
 
 
-DATA_YAML = (
-    "# mnist-seq export: YOLO labels (class cx cy w h, normalised) in labels/\n"
-    "path: .\n"
-    "train: images\n"
-    "val: images\n"
-    "nc: 10\n"
-    'names: ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"]\n'
-)
+def data_yaml(train: str = IMAGES_FOLDER, val: str = IMAGES_FOLDER, test: str = "") -> str:
+    """The text of a YOLO `data.yaml`: image folders (labels/ beside each) and classes.
+
+    The folders are relative to the yaml's own folder. There is no `path:` key: Ultralytics
+    resolves `path: .` against the working folder, so such a yaml loads only from the
+    export folder; without one its `check_det_dataset` takes the yaml's own folder.
+    `test` is written only when given.
+    """
+    lines = [
+        "# mnist-seq export: YOLO labels (class cx cy w h, normalised) in labels/ beside images/",
+        "# folders are relative to this file's folder (no `path:`), so it loads from anywhere",
+    ]
+    if train == val:
+        lines.append("# one export is one set, so train and val are the same images; --splits")
+        lines.append("# (coming) writes a folder per split and points train, val, test at them")
+    lines += [f"train: {train}", f"val: {val}"] + ([f"test: {test}"] if test else [])
+    lines.append("nc: 10")
+    lines.append("names: [" + ", ".join(f'"{d}"' for d in range(10)) + "]")
+    return "\n".join(lines) + "\n"
 
 
 def write_labels(records: Records, folder: Path, width: int, height: int) -> None:
@@ -191,4 +210,4 @@ class YoloFormat(DetectionFormat):
         labels = job.folder / LABELS_FOLDER
         width, height = job.dataset.width, job.dataset.config.height
         yield lambda records: write_labels(records, labels, width, height)
-        (job.folder / DATA_NAME).write_text(DATA_YAML, encoding="utf-8", newline="\n")
+        (job.folder / DATA_NAME).write_text(data_yaml(), encoding="utf-8", newline="\n")

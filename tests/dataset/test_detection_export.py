@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import yaml
 from PIL import Image
 
 from mnist_seq_gui.dataset import (
@@ -20,6 +21,7 @@ from mnist_seq_gui.dataset import (
     export,
 )
 from mnist_seq_gui.dataset.cli import main as dataset_main
+from mnist_seq_gui.dataset.detection import data_yaml
 
 coco_api = pytest.importorskip("pycocotools.coco")
 
@@ -58,8 +60,9 @@ def test_coco_loads_with_pycocotools_and_its_boxes_are_the_ink_boxes(tmp_path, v
     coco = coco_api.COCO(str(out / "annotations.json"))
     batch = ds[:]
     assert sorted(coco.getImgIds()) == list(range(60))
-    assert sorted(coco.getCatIds()) == list(range(10))
-    assert [c["name"] for c in coco.loadCats(list(range(10)))] == [str(d) for d in range(10)]
+    # digit d is category d + 1: torchvision-style detectors keep 0 for the background
+    assert sorted(coco.getCatIds()) == list(range(1, 11))
+    assert [c["name"] for c in coco.loadCats(list(range(1, 11)))] == [str(d) for d in range(10)]
     ids = [note["id"] for note in coco.loadAnns(coco.getAnnIds())]
     assert len(ids) == len(set(ids)) == int(batch["length"].sum()) and 0 not in ids
     for item in (0, 31, 59):
@@ -68,7 +71,7 @@ def test_coco_loads_with_pycocotools_and_its_boxes_are_the_ink_boxes(tmp_path, v
         assert (image["width"], image["height"]) == (ds.width, 40)
         notes = sorted(coco.loadAnns(coco.getAnnIds(imgIds=[item])), key=lambda a: a["id"])
         n = batch["length"][item]
-        assert [a["category_id"] for a in notes] == batch["digits"][item, :n].tolist()
+        assert [a["category_id"] for a in notes] == (batch["digits"][item, :n] + 1).tolist()
         assert [a["mnist_index"] for a in notes] == batch["mnist_indices"][item, :n].tolist()
         for note, (x0, y0, x1, y1) in zip(notes, batch["ink_boxes"][item, :n].tolist()):
             assert note["bbox"] == [x0, y0, x1 - x0, y1 - y0]
@@ -96,9 +99,30 @@ def test_yolo_labels_give_back_the_ink_boxes(tmp_path, varied):
         assert _yolo_boxes(text, ds.width, 40) == expected
         for line in text.splitlines():
             assert all(0 <= float(v) <= 1 for v in line.split()[1:])
-    data = (out / "data.yaml").read_text(encoding="utf-8")
-    assert "nc: 10" in data and 'names: ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"]' in data
     assert np.array_equal(_pixels(out / "images" / "000007.png"), batch["image"][7])
+
+
+def test_yolo_data_yaml_names_its_folders_relative_to_itself(tmp_path, varied):
+    export(SequenceDataset(**{**varied, "count": 5}), tmp_path / "yolo", "yolo", workers=1)
+    data = yaml.safe_load((tmp_path / "yolo" / "data.yaml").read_text(encoding="utf-8"))
+    # no `path:` (Ultralytics would take it from the working folder); one export is one
+    # set, so train and val are its images
+    assert data == {
+        "train": "images",
+        "val": "images",
+        "nc": 10,
+        "names": [str(d) for d in range(10)],
+    }
+    assert (tmp_path / "yolo" / data["train"]).is_dir()
+
+
+def test_a_yolo_data_yaml_with_a_test_set_names_it():
+    data = yaml.safe_load(data_yaml("train/images", "val/images", "test/images"))
+    assert [data[key] for key in ("train", "val", "test")] == [
+        "train/images", "val/images", "test/images"
+    ]  # fmt: skip
+    assert "path" not in data and data["nc"] == len(data["names"]) == 10
+    assert "test" not in yaml.safe_load(data_yaml())
 
 
 @pytest.mark.parametrize("fmt", ["coco", "yolo"])
