@@ -49,7 +49,7 @@ from .errors import whole_number
 from .idx import DIGIT_SIZE
 from .layout import resolve
 from .recipe import Recipe
-from .render import digit_ink_boxes, plain_ink_boxes, render, run_spans
+from .render import digit_ink_boxes, digit_ink_masks, plain_ink_boxes, render, run_spans
 from .warp import style_grid_of
 
 BLOCK = 8192  # items drawn and rendered together on one thread
@@ -72,6 +72,7 @@ class Batch:
     items: np.ndarray  # (N,) item numbers
     bank: DigitBank = field(repr=False)
     ink: np.ndarray | None = field(default=None, repr=False)  # styled digits' ink boxes
+    cell_masks: np.ndarray | None = field(default=None, repr=False)  # compose_batch(masks=True)
 
     @functools.cached_property
     def boxes(self) -> np.ndarray:
@@ -87,6 +88,30 @@ class Batch:
         if self.ink is not None:
             return self.ink
         return plain_ink_boxes(self.bank, self.indices, self.offsets, self.y_offsets)
+
+    def masks(self, rows: slice = slice(None)) -> np.ndarray:
+        """(R, n, H, W) bool: each digit's visible ink (render.ink_masks) in the image, for
+        `rows` of the batch; its bounds are the digit's ink box. Needs masks=True."""
+        if self.cell_masks is None:
+            raise ValueError("this batch was made without masks; pass masks=True")
+        cells = self.cell_masks[rows]
+        x, y = self.offsets[rows], self.y_offsets[rows]
+        height, width = self.pixels.shape[1:]
+        out = np.zeros((*cells.shape[:2], height, width), dtype=bool)
+        r, j = np.nonzero(self.indices[rows] >= 0)
+        span = np.arange(DIGIT_SIZE)
+        ys = (y[r, j][:, None] + span)[:, :, None]
+        xs = (x[r, j][:, None] + span)[:, None, :]
+        out[r[:, None, None], j[:, None, None], ys, xs] = cells[r, j]
+        return out
+
+    def label_images(self, rows: slice = slice(None)) -> np.ndarray:
+        """(R, H, W) each pixel's digit as slot + 1 (0: no digit's ink); where digits'
+        ink overlaps, the later digit's. uint8, or uint16 past 255 digits."""
+        masks = self.masks(rows)
+        n = masks.shape[1]
+        slots = np.arange(1, n + 1, dtype=np.uint8 if n < 256 else np.uint16)
+        return (masks * slots[None, :, None, None]).max(axis=1, initial=0)
 
 
 @dataclass(eq=False)  # not frozen: that would cost 5% of an image from the original's API
@@ -231,11 +256,13 @@ def compose_batch(
     dtype: DTypeLike = "uint8",
     out: np.ndarray | None = None,
     threads: int | None = None,
+    masks: bool = False,
 ) -> Batch:
     """N images at once: row r shows digits[r] (its first lengths[r] when `lengths` is
     given, so items of many lengths are made in one pass) as item items[r] (default r)
     of `seed`. `indices` (N, n) fixes the MNIST images. `out` (a buffer to reuse) is
     filled instead of a new array; `threads` caps the threads (default: usable_cores()).
+    `masks` keeps each digit's ink mask (Batch.masks, Batch.label_images).
 
     With `lengths` and a recipe whose width or placement is left to choose (None, auto),
     they are chosen for the lengths present; a data set passes a recipe made concrete for
@@ -266,6 +293,7 @@ def compose_batch(
     styled = drawn.variation.varies_style
     ink = np.empty((count, n, 4), np.int64) if styled else None
     grid = style_grid_of(drawn.variation) if styled else None
+    cells = np.zeros((count, n, DIGIT_SIZE, DIGIT_SIZE), bool) if masks else None
     finish = drawn.variation.finishes
 
     def work(part: slice) -> None:
@@ -290,6 +318,7 @@ def compose_batch(
             grid=grid,
             codes=codes,
             finish=(drawn.variation, seed, its) if finish else None,
+            masks=None if cells is None or grid is None else cells[part],
         )
         if ink is not None and boxes is not None:
             ink[part] = boxes
@@ -297,6 +326,9 @@ def compose_batch(
     # Styled: one span per thread, sorted by style as a whole, so that more digits share a
     # sampling map (bench_style.py: 1.2x as fast as spans of BLOCK items).
     run_spans(work, count, threads, BLOCK if grid is None else max(count, 1))
+    if cells is not None and grid is None:
+        np.take(digit_ink_masks(pool), picked, axis=0, out=cells, mode="clip")
+        cells[picked < 0] = False
     if active is not None:
         x[~active] = y[~active] = -1
         gaps[~active[:, 1:]] = -1
@@ -313,6 +345,7 @@ def compose_batch(
         numbers,
         pool,
         ink,
+        cells,
     )
 
 
