@@ -69,11 +69,22 @@ def _shell_commands() -> list[str]:
     return found
 
 
+def _prepared_by(command: str) -> list[str]:
+    """The lines of a command's block before it that are not mnist-seq: the files it reads."""
+    for body in blocks("sh"):
+        lines = commands(body)
+        if command in lines:
+            return [c for c in lines[: lines.index(command)] if not c.startswith("mnist-seq ")]
+    return []
+
+
 @pytest.mark.parametrize("command", _shell_commands())
 def test_every_command_runs(command, tmp_path, subprocess_env):
     used: set[str] = set()
     args = shlex.split(scaled(command, SHELL_SCALE, used))[1:]
     (tmp_path / "out").mkdir()  # the shard example writes into out/
+    for line in _prepared_by(command):  # e.g. printf ... > dates.txt
+        subprocess.run(line, shell=True, cwd=tmp_path, check=True, timeout=60)
     done = subprocess.run(
         [sys.executable, "-m", "mnist_seq_gui.cli", *args],
         cwd=tmp_path, env=subprocess_env, capture_output=True, text=True, timeout=300,

@@ -11,9 +11,11 @@ Each kind of draw has a stream of its own (below), so that adding one never shif
 
 from __future__ import annotations
 
+import bisect
 import functools
 import math
 import os
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -28,6 +30,7 @@ _C1, _C2 = 0xBF58476D1CE4E5B9, 0x94D049BB133111EB
 INDEX, GAPS, GAP_ORDER, DIGITS, LENGTH = 1, 2, 3, 4, 5
 STYLE_STREAMS = {"slant": 6, "rotation": 7, "scale": 8, "aspect": 9, "thickness": 10}
 JITTER_Y, NOISE, FREE_GAPS, FREE_X = 11, 12, 13, 14
+LABEL = 15  # which string of a label list an item takes
 FINISH = 20  # per image: its noise level (slot 0) and its blur (slot 1)
 AFTER_ANY_DRAW = 1 << 32  # sorts after every draw (slots past a row's length)
 
@@ -76,19 +79,62 @@ def pick(order: Any, starts: Any, counts: Any, digits: Any, draws: Any) -> Any:
     return order[starts[digits] + below(draws, counts[digits])]
 
 
-def sequences(seed: int, items: Any, lengths: range) -> tuple[Any, Any]:
+def sequences(
+    seed: int,
+    items: Any,
+    lengths: range,
+    weights: tuple[float, ...] | None = None,
+    labels: tuple[np.ndarray, np.ndarray] | None = None,
+    in_order: bool = False,
+) -> tuple[Any, Any]:
     """The length and the digits of data-set items: (n, digits) of an int item, or
     ((N,) lengths, (N, max length) digits) of an array. An item's digits do not depend on
-    the longest length (slots past its own are drawn and left out)."""
+    the longest length (slots past its own are drawn and left out).
+
+    `weights` (one per length, None: even) weigh the LENGTH draw; even weights draw
+    exactly the lengths no weights do. `labels` is a label list as a (K, max length)
+    table of digits and its (K,) lengths: each item takes the row `label_rows` gives.
+    """
+    if labels is not None:
+        table, counts = labels
+        rows = label_rows(seed, items, len(counts), in_order)
+        if isinstance(items, int):
+            n = int(counts[rows])
+            return n, tuple(table[rows, :n].tolist())
+        return counts[rows].astype(np.int64), table[rows].astype(np.int64)
     low, span = lengths[0], len(lengths)
     if isinstance(items, int):
-        n = low if span == 1 else low + below(keyed(seed, items, LENGTH, 1)[0], span)
+        u = 0 if span == 1 else keyed(seed, items, LENGTH, 1)[0]
+        n = low + (below(u, span) if weights is None else bisect.bisect_right(cuts(weights), u))
         return n, tuple(below(u, 10) for u in keyed(seed, items, DIGITS, n))
     if span == 1:
         counts = np.full(len(items), low, dtype=np.int64)
     else:
-        counts = low + below(keyed(seed, items, LENGTH, 1)[:, 0], span)
+        u = keyed(seed, items, LENGTH, 1)[:, 0]
+        drawn = below(u, span) if weights is None else np.searchsorted(cuts(weights), u, "right")
+        counts = low + drawn
     return counts, below(keyed(seed, items, DIGITS, lengths[-1]), 10)
+
+
+@functools.lru_cache(maxsize=64)
+def cuts(weights: tuple[float, ...]) -> tuple[int, ...]:
+    """Where the LENGTH draw (a uint32) passes from one length to the next under `weights`.
+    Exact fractions: even weights cut where `below(u, span)` does, and a zero weight's
+    length lies between two equal cuts, so it is never drawn."""
+    parts = [Fraction(w) for w in weights]
+    total, running, out = sum(parts), Fraction(0), []
+    for part in parts[:-1]:
+        running += part
+        out.append(math.ceil(running * 2**32 / total))
+    return tuple(out)
+
+
+def label_rows(seed: int, items: Any, count: int, in_order: bool) -> Any:
+    """Which of `count` label strings each item (int or array) takes: i mod count, or drawn."""
+    if in_order:
+        return items % count
+    draws = keyed(seed, items, LABEL, 1)
+    return below(draws[0] if isinstance(items, int) else draws[:, 0], count)
 
 
 def random_gaps(slack: Any, n_gaps: Any, cap: int, sizes: Any, orders: Any, low: int) -> Any:

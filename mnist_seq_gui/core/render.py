@@ -77,8 +77,8 @@ def mask_boxes(masks: np.ndarray) -> np.ndarray:
     """(..., h, w) bool -> (..., 4) their bounds (x0, y0, x1, y1), end-exclusive; an
     empty mask gets (w // 2, h // 2) twice (no digit has one: see core/warp.py)."""
     height, width = masks.shape[-2:]
-    rows: np.ndarray = masks.any(axis=-1)
-    cols: np.ndarray = masks.any(axis=-2)
+    rows = np.asarray(masks.any(axis=-1))
+    cols = np.asarray(masks.any(axis=-2))
     boxes = np.empty((*masks.shape[:-2], 4), dtype=np.int64)
     boxes[..., 0] = cols.argmax(axis=-1)
     boxes[..., 1] = rows.argmax(axis=-1)

@@ -29,7 +29,7 @@ from ..cli_common import (
 )
 from ..core import DEFAULT, DTYPES, usable_cores
 from ..stops import StopRequest
-from .config import BLANK, MAX_LENGTH, DatasetConfig, Shard
+from .config import BLANK, MAX_LENGTH, DatasetConfig, Shard, parse_length_weights, read_labels
 from .export import ExportCancelled
 from .formats import FORMATS, export
 from .items import SequenceDataset
@@ -65,7 +65,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add = parser.add_argument
     add("--count", required=True, help="number of images in the whole data set")
-    add("--length", default="5", help="digits per image: a number (5) or a range (3-8)")
+    add("--length", help="digits per image: a number or a range such as 3-8 (default 5)")
+    add("--length-weights", metavar="W,W,...", help="a weight per length: 1,1,2,2,4,4 for 3-8")
+    add("--labels", metavar="FILE", help="label strings, one string of digits per line (dates, "
+        "postcodes, amounts), drawn per image; --length, if given, must hold them")  # fmt: skip
+    add("--labels-in-order", action="store_true", help="image i takes string i mod their count")
     add("--seed", help="0..2^63-1 (default: random, printed and recorded)")
     add(
         "--format",
@@ -91,14 +95,27 @@ def build_parser() -> argparse.ArgumentParser:
 def config_from_args(args: argparse.Namespace) -> tuple[DatasetConfig, Shard | None]:
     """Validate everything before a file is touched."""
     count = parse_whole("count", args.count, 1)
-    lo, hi = parse_lengths(args.length)
+    lo, hi = (None, None) if args.length is None else parse_lengths(args.length)
+    if args.labels_in_order and args.labels is None:
+        raise UsageError("--labels-in-order needs --labels FILE")
+    labels = None if args.labels is None else read_labels(args.labels)
+    weights = None if args.length_weights is None else parse_length_weights(args.length_weights)
     recipe = recipe_from_args(args, DEFAULT)
     shard = None if args.shard is None else Shard.parse(args.shard)
     if args.seed is None and shard is not None:
         raise UsageError("--shard needs --seed, so that every shard draws from one data set")
     seed = parse_seed(args.seed)
     config = DatasetConfig(
-        count, lo, hi, seed=seed, dtype=args.dtype, source=args.source, recipe=recipe
+        count,
+        lo,
+        hi,
+        seed=seed,
+        dtype=args.dtype,
+        source=args.source,
+        labels=labels,
+        labels_in_order=args.labels_in_order,
+        length_weights=weights,
+        recipe=recipe,
     )
     if shard is not None:
         shard.bounds(count)  # more shards than items fails here, not after loading
@@ -179,6 +196,12 @@ def run(argv: list[str], report: StopReport | None = None) -> int:
     args = build_parser().parse_args(argv)
     config, shard = config_from_args(args)
     workers = None if args.workers is None else parse_whole("workers", args.workers, 1, 256)
+    if config.length_leak:  # said before the export starts, which may take hours
+        print(
+            f"{PROG}: note: {config.length_leak}; --placement free places each sequence "
+            "anywhere in a width that holds the longest",
+            file=sys.stderr,
+        )
     # Ctrl+C and SIGTERM stop the export at its next safe point, which then says exactly
     # what it left; a second one stops at once.
     with StopRequest().installed() as stop:

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
+import math
+import numbers
+import os
 import re
-from collections.abc import Callable, Mapping
+import stat
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+import numpy as np
 
 from ..core import (
     DEFAULT,
@@ -17,6 +25,7 @@ from ..core import (
     Recipe,
     from_dict,
     resolve,
+    shown,
     to_dict,
     whole_number,
 )
@@ -31,6 +40,8 @@ NPZ_NAME = "dataset.npz"
 METADATA_NAME = "metadata.jsonl"
 CONFIG_NAME = "config.json"
 _OWN_FIELDS = ("count", "min_length", "max_length", "seed", "dtype", "source", "source_sha256")
+_LIST_FIELDS = ("labels", "labels_in_order", "length_weights")  # in config.json when given
+MAX_LABELS_BYTES = 16 * 2**20  # a labels file; the list travels inside every config.json
 
 
 class DatasetError(InputError):
@@ -49,6 +60,12 @@ class DatasetConfig:
     the narrowest that fits) and its placement (auto: fill when the width lets every
     length fill it, else free) are what config.json records. `source=None` is the bundled
     MNIST test set; `source_sha256` fingerprints the digits a data set was made with.
+
+    `labels=["20240131", "007", ...]` (strings of digits) makes every item's label one of
+    them, drawn per item, or item i's the (i mod len)-th with `labels_in_order=True`; the
+    lengths then come from the strings unless given, and must hold every one of them.
+    `length_weights=(1, 1, 2, ...)` weighs the lengths min_length..max_length (one
+    non-negative weight each; None: even, the same draws as equal weights).
     """
 
     count: int
@@ -58,26 +75,45 @@ class DatasetConfig:
     dtype: str
     source: str | None
     source_sha256: str | None
+    labels: tuple[str, ...] | None = field(repr=False)
+    labels_in_order: bool
+    length_weights: tuple[float, ...] | None
+    _sizes: frozenset[int] = field(repr=False, compare=False)  # lengths the items can have
     recipe: Recipe  # as drawn: width and placement concrete
     given: Recipe = field(repr=False, compare=False)  # as given: replace() starts from it
 
     def __init__(
         self,
         count: int,
-        min_length: int = 5,
-        max_length: int = 5,
+        min_length: int | None = None,
+        max_length: int | None = None,
         *,
         seed: int = 0,
         dtype: str = "uint8",
         source: str | None = None,
         source_sha256: str | None = None,
+        labels: Iterable[str] | None = None,
+        labels_in_order: bool = False,
+        length_weights: Iterable[float] | None = None,
         recipe: Recipe | None = None,
         **fields: Any,
     ) -> None:
         set_ = object.__setattr__
         set_(self, "count", _whole("count", count, 1, MAX_COUNT))
-        set_(self, "min_length", _whole("length", min_length, 1, MAX_LENGTH))
-        set_(self, "max_length", _whole("length", max_length, 1, MAX_LENGTH))
+        set_(self, "labels", None if labels is None else _check_labels(labels))
+        # Without labels the lengths default to 5; with labels, to the strings' own.
+        sizes = frozenset(map(len, self.labels)) if self.labels else frozenset({5})
+        low, high = min(sizes), max(sizes)
+        lo = low if min_length is None else min_length
+        hi = high if max_length is None else max_length
+        set_(self, "min_length", _whole("length", lo, 1, MAX_LENGTH))
+        set_(self, "max_length", _whole("length", hi, 1, MAX_LENGTH))
+        if self.labels is not None and not lo <= low <= high <= hi:
+            raise DatasetError(
+                f"length {lo}..{hi} does not hold every label string (they have "
+                f"{f'{low}..{high}' if low < high else low} digits); leave the length out, "
+                "or give a range that holds them"
+            )
         if self.min_length > self.max_length:
             raise DatasetError(
                 field="length",
@@ -96,6 +132,17 @@ class DatasetConfig:
         set_(self, "dtype", dtype)
         set_(self, "source", None if source is None else str(source))
         set_(self, "source_sha256", source_sha256)
+        if not isinstance(labels_in_order, bool):
+            raise DatasetError(f"labels_in_order {shown(labels_in_order)} is not True or False")
+        if labels_in_order and labels is None:
+            raise DatasetError("labels_in_order takes labels in order, and there are none")
+        set_(self, "labels_in_order", labels_in_order)
+        weights = None if length_weights is None else _check_weights(length_weights, self)
+        set_(self, "length_weights", weights)
+        if self.labels is None:  # the lengths items can have: those of positive weight
+            even = (1,) * len(self.lengths)
+            sizes = frozenset(n for n, w in zip(self.lengths, weights or even) if w > 0)
+        set_(self, "_sizes", sizes)
         given = _as_dataset_error((recipe or DEFAULT).replace, **fields)
         set_(self, "given", given)
         set_(self, "recipe", _as_dataset_error(resolve, given, self.lengths))
@@ -103,6 +150,41 @@ class DatasetConfig:
     @property
     def lengths(self) -> range:
         return range(self.min_length, self.max_length + 1)
+
+    @functools.cached_property
+    def labels_sha256(self) -> str | None:
+        """SHA-256 of the label strings, each followed by a newline (a clean labels file)."""
+        if self.labels is None:
+            return None
+        return hashlib.sha256("".join(f"{s}\n" for s in self.labels).encode("ascii")).hexdigest()
+
+    @functools.cached_property
+    def label_table(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """The label strings as `sequences` takes them: (K, max_length) uint8 digits, each
+        row padded with 0, and (K,) int64 lengths."""
+        if self.labels is None:
+            return None
+        counts = np.fromiter(map(len, self.labels), dtype=np.int64, count=len(self.labels))
+        table = np.zeros((len(counts), self.max_length), dtype=np.uint8)
+        digits = np.frombuffer("".join(self.labels).encode("ascii"), dtype=np.uint8)
+        table[np.arange(self.max_length) < counts[:, None]] = digits - ord("0")
+        return table, counts
+
+    @property
+    def length_leak(self) -> str | None:
+        """Why the layout gives each item's length away, or None. Fill placement spans the
+        width with every item's digits, so when items have several lengths, the size of
+        their gaps says how many digits there are. Each door adds how to choose free
+        placement, in its own words."""
+        sizes = sorted(self._sizes)
+        if self.recipe.placement != "fill" or len(sizes) < 2:
+            return None
+        run = sizes == list(range(sizes[0], sizes[-1] + 1))
+        which = f"{sizes[0]}-{sizes[-1]}" if run else ", ".join(map(str, sizes))
+        return (
+            f"lengths {which} all span the width in fill placement (first digit at x = 0, "
+            f"last ending at x = {self.width}), so the gaps give each item's length away"
+        )
 
     @property
     def width(self) -> int:
@@ -115,12 +197,20 @@ class DatasetConfig:
 
     def replace(self, **changes: Any) -> DatasetConfig:
         """A copy with fields changed (its own, or the recipe's by name)."""
-        own = {name: getattr(self, name) for name in _OWN_FIELDS}
+        own = {name: getattr(self, name) for name in (*_OWN_FIELDS, *_LIST_FIELDS)}
+        if changes.get("labels") is not None:  # new strings: their lengths, unless given
+            del own["min_length"], own["max_length"]
         recipe = {k: changes.pop(k) for k in list(changes) if k in FIELDS or k == "variation"}
         return DatasetConfig(**{**own, **changes}, recipe=self.given, **recipe)
 
     def to_dict(self) -> dict[str, Any]:
-        return {**{name: getattr(self, name) for name in _OWN_FIELDS}, **to_dict(self.recipe)}
+        out = {name: getattr(self, name) for name in _OWN_FIELDS}
+        if self.labels is not None:  # the strings themselves, so the file reproduces them
+            out.update(labels=list(self.labels), labels_sha256=self.labels_sha256)
+            out["labels_in_order"] = self.labels_in_order
+        if self.length_weights is not None:
+            out["length_weights"] = list(self.length_weights)
+        return {**out, **to_dict(self.recipe)}
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), sort_keys=True)
@@ -130,11 +220,19 @@ class DatasetConfig:
         """Inverse of to_dict; reads the configs of earlier versions too."""
         if not isinstance(data, Mapping):
             raise DatasetError("a dataset config must be a JSON object of its fields")
-        own = {k: data[k] for k in _OWN_FIELDS if k in data}
-        rest = {k: v for k, v in data.items() if k not in _OWN_FIELDS}
+        ours = (*_OWN_FIELDS, *_LIST_FIELDS, "labels_sha256")
+        own = {k: data[k] for k in ours if k in data}
+        rest = {k: v for k, v in data.items() if k not in ours}
         if "count" not in own:
             raise DatasetError("the dataset config has no count")
-        return cls(**own, recipe=_as_dataset_error(from_dict, rest))
+        digest = own.pop("labels_sha256", None)
+        config = cls(**own, recipe=_as_dataset_error(from_dict, rest))
+        if digest != config.labels_sha256:
+            raise DatasetError(
+                "the dataset config's labels do not match its labels_sha256; "
+                "they were changed after it was written"
+            )
+        return config
 
     @classmethod
     def from_json(cls, text: str) -> DatasetConfig:
@@ -147,6 +245,90 @@ class DatasetConfig:
 
 def _whole(name: str, value: Any, low: int, high: int) -> int:
     return whole_number(name, value, low, high, error=DatasetError)
+
+
+def label_problem(text: str) -> str | None:
+    """What stops `text` being a label string, or None."""
+    if not text:
+        return "is empty"
+    if not (text.isascii() and text.isdigit()):
+        return "is not a string of digits 0-9"
+    if len(text) > MAX_LENGTH:
+        return f"has {len(text)} digits, more than {MAX_LENGTH}"
+    return None
+
+
+def _check_labels(labels: Iterable[str]) -> tuple[str, ...]:
+    if isinstance(labels, (str, bytes, Mapping)) or not isinstance(labels, Iterable):
+        raise DatasetError("labels must be a list of strings of digits, e.g. ['2024', '007']")
+    strings = tuple(labels)
+    for i, text in enumerate(strings):
+        problem = label_problem(text) if isinstance(text, str) else "is not a string"
+        if problem:
+            raise DatasetError(f"labels[{i}] {shown(text)} {problem}")
+    if not strings:
+        raise DatasetError("labels is empty; give at least one string of digits")
+    return tuple(map(str, strings))
+
+
+def _check_weights(weights: Iterable[float], config: DatasetConfig) -> tuple[float, ...]:
+    if config.labels is not None:
+        raise DatasetError("length weights do not apply to labels; repeat strings to weigh them")
+    if isinstance(weights, (str, bytes, Mapping)) or not isinstance(weights, Iterable):
+        raise DatasetError("length weights must be a list of numbers, e.g. [1, 1, 2]")
+    values = tuple(weights)
+    span = f"{config.min_length}..{config.max_length}"
+    if len(values) != len(config.lengths):
+        count = f"{len(values)} length weights for the {len(config.lengths)} lengths {span}"
+        raise DatasetError(f"{count}; give one weight per length")
+    for w in values:
+        if isinstance(w, bool) or not isinstance(w, numbers.Real) or not 0 <= w < math.inf:
+            raise DatasetError(f"length weight {shown(w)} is not a number of 0 or more")
+    if not any(values):
+        raise DatasetError(f"the length weights of {span} are all 0; make one positive")
+    return tuple(int(w) if isinstance(w, numbers.Integral) else float(w) for w in values)
+
+
+def parse_length_weights(text: str) -> tuple[Any, ...]:
+    """'1,1,2.5' -> (1, 1, 2.5): weights as a command line or a form gives them."""
+    try:
+        return tuple(json.loads(f"[{text}]"))
+    except (ValueError, RecursionError):
+        said = f"length weights {shown(text)} are not numbers separated by commas, e.g. 1,1,2"
+        raise DatasetError(said) from None
+
+
+def read_labels(path: str | os.PathLike[str]) -> tuple[str, ...]:
+    """The label strings of a text file: one string of digits per line; blank lines and
+    spaces around a string are ignored. The file must be a regular file of at most
+    MAX_LABELS_BYTES; it is opened without blocking, so a pipe is refused, not waited on.
+    DatasetError (naming the file, and the line) otherwise."""
+    name = repr(str(path))  # whole: the reader needs to know which file
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        raise DatasetError(f"labels file {name} cannot be read: {exc.strerror or exc}") from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise DatasetError(f"labels file {name} is not a regular file")
+        with open(fd, "rb", closefd=False) as file:
+            data = b"" if info.st_size > MAX_LABELS_BYTES else file.read(MAX_LABELS_BYTES + 1)
+    finally:
+        os.close(fd)
+    if info.st_size > MAX_LABELS_BYTES or len(data) > MAX_LABELS_BYTES:
+        raise DatasetError(f"labels file {name} is larger than {MAX_LABELS_BYTES >> 20} MB")
+    labels = []
+    for number, line in enumerate(data.removeprefix(b"\xef\xbb\xbf").split(b"\n"), 1):
+        text = line.decode("utf-8", "replace").strip()
+        problem = label_problem(text) if text else None
+        if problem:
+            raise DatasetError(f"labels file {name}, line {number}: {shown(text)} {problem}")
+        if text:
+            labels.append(text)
+    if not labels:
+        raise DatasetError(f"labels file {name} holds no strings of digits (one per line)")
+    return tuple(labels)
 
 
 def _as_dataset_error(make: Callable[..., Recipe], *args: Any, **kwargs: Any) -> Recipe:

@@ -167,7 +167,7 @@ class SequenceDataset:
     def _item(self, i: int) -> dict[str, Any]:
         """Item i: row i of `batch`, field for field, as a batch of one."""
         cfg = self.config
-        n, digits = sequences(cfg.seed, i, cfg.lengths)
+        n, digits = drawn_sequences(cfg, i)
         comp = compose(self.bank, cfg.recipe, digits, cfg.seed, item=i, dtype=cfg.dtype)
         longest = cfg.max_length
         pad = [NO_BOX] * (longest - n)
@@ -204,7 +204,7 @@ class SequenceDataset:
         cfg = self.config
         items = np.asarray(items, dtype=np.int64).reshape(-1)
         keys = items.astype(np.uint64)
-        lengths, drawn = sequences(cfg.seed, keys, cfg.lengths)
+        lengths, drawn = drawn_sequences(cfg, keys)
         made = compose_batch(
             self.bank, cfg.recipe, drawn, cfg.seed, items=keys, lengths=lengths, dtype=cfg.dtype
         )
@@ -220,6 +220,19 @@ class SequenceDataset:
             "item": items,
             "ink_boxes": made.ink_boxes,
         }
+
+
+def drawn_sequences(config: DatasetConfig, items: Any) -> tuple[Any, Any]:
+    """The lengths and digits of items (an int, or a uint64 array): the one draw both
+    `_item` and `batch` use (random digits, or strings of the config's label list)."""
+    return sequences(
+        config.seed,
+        items,
+        config.lengths,
+        config.length_weights,
+        config.label_table,
+        config.labels_in_order,
+    )
 
 
 def label_strings(digits: np.ndarray, lengths: np.ndarray) -> np.ndarray:

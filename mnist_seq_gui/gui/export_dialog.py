@@ -59,6 +59,10 @@ class ExportDialog(QDialog):
         self.progress_dialog: QProgressDialog | None = None
         self.form = ExportForm(self)
         self.form.changed.connect(self._validate)
+        self.leak_label = QLabel(self)  # a note: the layout gives the length away
+        self.leak_label.setObjectName("lengthLeak")
+        self.leak_label.setWordWrap(True)
+        self.leak_label.hide()
         self.status_label = QLabel(self)
         self.status_label.setObjectName("status")
         self.status_label.setWordWrap(True)
@@ -72,6 +76,7 @@ class ExportDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.form)
+        layout.addWidget(self.leak_label)
         layout.addWidget(self.status_label)
         layout.addWidget(self.buttons)
         self.form.set_values(dict(defaults or {}))
@@ -88,12 +93,19 @@ class ExportDialog(QDialog):
         """Enable Export only for parameters that can work, and say why not."""
         if self.is_exporting():
             return False
+        self.leak_label.hide()
         try:
             config = self.config()
         except InputError as exc:
             return self._refuse(worded(exc), error=True)
         except MnistSeqError as exc:
             return self._refuse(str(exc), error=True)
+        if config.length_leak:
+            self.leak_label.setText(
+                f"Note: {config.length_leak}; choose Placement: Free on the Recipe tab to "
+                "place each sequence anywhere in a width that holds the longest."
+            )
+            self.leak_label.show()
         out_text = self.form.out_edit.text().strip()
         if not out_text:
             return self._refuse("Choose an output folder.", error=False)

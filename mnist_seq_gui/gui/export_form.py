@@ -7,7 +7,9 @@ Every input emits `changed`, so the dialog re-checks the whole form.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Signal
@@ -27,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from ..core import DTYPES, FIELDS, InputError, Recipe, new_seed
 from ..dataset import FORMATS, MAX_LENGTH, DatasetConfig
+from ..dataset.config import parse_length_weights, read_labels
 from .panel import Form, scrolled
 from .rows import NumberRow, Row, make_row
 from .state.edits import edit
@@ -53,6 +56,21 @@ class ExportForm(QTabWidget):
         self.count_spin = self._spin("count", 1, _MAX_COUNT, "Number of images")
         self.min_length_spin = self._spin("min_length", 1, MAX_LENGTH, "Fewest digits per image")
         self.max_length_spin = self._spin("max_length", 1, MAX_LENGTH, "Most digits per image")
+        self.weights_edit = self._line(
+            "even", "One weight per length, e.g. 1,1,2,2,4,4 for 3 to 8 digits"
+        )
+        self.labels_edit = self._line(
+            "none: random digits",
+            "A text file of label strings, one string of digits per line (dates, postcodes, "
+            "amounts): each image's label is one of them; the lengths are theirs",
+        )
+        self.labels_edit.textChanged.connect(self._labels_given)
+        self.labels_button = QPushButton("Browse\u2026", self)
+        self.labels_button.clicked.connect(self._choose_labels)
+        self.in_order_check = QCheckBox("I&n order", self)
+        self.in_order_check.setToolTip("Image i gets line i mod the number of strings")
+        self.in_order_check.toggled.connect(self.changed)
+        self._loaded: tuple[tuple[str, int, int] | None, tuple[str, ...]] = (None, ())
         self.seed_edit = self._line("", "0..2^63-1; the same seed writes the same data set")
         self.random_seed_button = QPushButton("Random", self)
         self.random_seed_button.clicked.connect(lambda: self.seed_edit.setText(str(new_seed())))
@@ -79,6 +97,7 @@ class ExportForm(QTabWidget):
         }
         self.addTab(scrolled(self._data_set_tab()), "&Data set")
         self.addTab(scrolled(self._recipe_tab()), "&Recipe")
+        self._labels_given()
 
     def _spin(self, name: str, low: int, high: int, tip: str) -> QSpinBox:
         spin = QSpinBox(self)
@@ -130,6 +149,8 @@ class ExportForm(QTabWidget):
 
         row("&Images:", self.count_spin)
         row("&Length:", self.min_length_spin, QLabel("to"), self.max_length_spin)
+        row("Length &weights:", self.weights_edit)
+        row("La&bels file:", self.labels_edit, self.labels_button, self.in_order_check)
         row("S&eed:", self.seed_edit, self.random_seed_button)
         row("&Format:", self.format_combo)
         row("Pi&xels:", self.dtype_combo)
@@ -141,6 +162,36 @@ class ExportForm(QTabWidget):
         row("&Output folder:", self.out_edit, self._browse(self.out_edit, "Output folder"))
         form.addRow("", self.overwrite_check)
         return page
+
+    def _choose_labels(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Labels file", "", "Text files (*.txt);;All files (*)"
+        )
+        if path:
+            self.labels_edit.setText(path)
+
+    def _labels_given(self) -> None:
+        # A list decides the lengths (and no weights apply); "in order" needs a list.
+        given = bool(self.labels_edit.text().strip())
+        for widget in (self.min_length_spin, self.max_length_spin, self.weights_edit):
+            widget.setEnabled(not given)
+        self.in_order_check.setEnabled(given)
+
+    def _labels(self) -> tuple[str, ...] | None:
+        """The labels file's strings (None without one); read again only when the path,
+        or the file's time or size, changed."""
+        text = self.labels_edit.text().strip()
+        if not text:
+            return None
+        path = str(Path(text).expanduser())
+        try:
+            info = os.stat(path)
+            key: tuple[str, int, int] | None = (path, info.st_mtime_ns, info.st_size)
+        except OSError:
+            key = None
+        if key is None or key != self._loaded[0]:
+            self._loaded = (key, read_labels(path))
+        return self._loaded[1]
 
     def _recipe_tab(self) -> QWidget:
         page = Form()
@@ -176,7 +227,8 @@ class ExportForm(QTabWidget):
 
     def set_values(self, values: Mapping[str, Any]) -> None:
         """Fill the form: DatasetConfig fields (count, min_length, max_length, seed,
-        dtype, source, recipe) and `format`, `out`, `overwrite`; missing ones keep
+        dtype, source, recipe, labels_in_order, length_weights), `labels_file` (a path),
+        `format`, `out` and `overwrite`; missing ones keep
         sensible defaults (10,000 five-digit images)."""
         self.count_spin.setValue(int(values.get("count", 10_000)))
         self.min_length_spin.setValue(int(values.get("min_length", 5)))
@@ -189,6 +241,11 @@ class ExportForm(QTabWidget):
         self.source_edit.setText(values.get("source") or "")
         self.out_edit.setText(str(values.get("out") or ""))
         self.overwrite_check.setChecked(bool(values.get("overwrite", False)))
+        weights = values.get("length_weights")
+        self.weights_edit.setText("" if weights is None else ",".join(map(str, weights)))
+        self.labels_edit.setText(str(values.get("labels_file") or ""))
+        self.in_order_check.setChecked(bool(values.get("labels_in_order", False)))
+        self._labels_given()
         self.changed.emit()
 
     @property
@@ -205,12 +262,17 @@ class ExportForm(QTabWidget):
                 reason="is not a whole number",
                 suggestion="use 0..9,223,372,036,854,775,807",
             )
+        labels = self._labels()
+        weights = self.weights_edit.text().strip()
         return DatasetConfig(
             self.count_spin.value(),
-            self.min_length_spin.value(),
-            self.max_length_spin.value(),
+            None if labels else self.min_length_spin.value(),
+            None if labels else self.max_length_spin.value(),
             seed=int(seed_text),
             dtype=str(self.dtype_combo.currentData()),
             source=self.source_edit.text().strip() or None,
+            labels=labels,
+            labels_in_order=bool(labels) and self.in_order_check.isChecked(),
+            length_weights=parse_length_weights(weights) if weights and not labels else None,
             recipe=self._session.recipe,
         )

@@ -83,7 +83,7 @@ def test_no_variation_turns_every_field_off_and_keeps_the_pool(qtbot, varied_win
     assert session.recipe.variation.is_plain and session.recipe.pool == "train"
     assert window.panel.variation.text() == "Variation"
     assert not window.panel.clear_button.isEnabled()
-    assert window.panel.rows["noise"].spin.value() == 0
+    assert window.panel.rows["noise"].high.value() == 0
     assert np.array_equal(shown_pixels(window), session_pixels(session))
 
 
