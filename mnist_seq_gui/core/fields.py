@@ -136,6 +136,8 @@ class Field:
         values = [self._parse_number(p) for p in parts]
         if self.one and len(values) == 1:
             return self.check(values[0])
+        if self.one and len(values) > 2:
+            raise self.refuse(text, "is not one value or a range", "give one value, or LO HI")
         if self.is_range:
             return self.check(values if len(values) == 2 else text)
         return self.check(values[0] if values else text)
