@@ -190,6 +190,24 @@ class DigitBank:
             lambda: DigitBank(self.images, self.labels, self.source, self.pools, name),
         )
 
+    def part(self, index: int, count: int) -> DigitBank:
+        """This pool cut into `count` disjoint parts, each digit's images in file order dealt
+        out in turn (image j of a digit goes to part j mod count + 1): part `index`, 1-based.
+        Data set splits draw from parts of the test pool that share no image."""
+        if self.pool_name == "all":
+            raise DataError("only a pool (train or test) is cut into parts")
+        if count == 1:
+            return self
+
+        def make() -> DigitBank:
+            order = self.by_label_order
+            rank = np.arange(len(order)) - np.repeat(self.starts, self.counts)
+            members = np.sort(order[rank % count == index - 1])
+            pools = {**(self.pools or {}), self.pool_name: members}
+            return DigitBank(self.images, self.labels, self.source, pools, self.pool_name)
+
+        return self.cached(("part", index, count), make)
+
     @property
     def described(self) -> str:
         """The source, and the pool if it is not the whole bank."""

@@ -32,6 +32,8 @@ STYLE_STREAMS = {"slant": 6, "rotation": 7, "scale": 8, "aspect": 9, "thickness"
 JITTER_Y, NOISE, FREE_GAPS, FREE_X = 11, 12, 13, 14
 LABEL = 15  # which string of a label list an item takes
 FINISH = 20  # per image: its noise level (slot 0) and its blur (slot 1)
+REDRAW = 1 << 20  # streams REDRAW + k: the k-th redraw of digits that fail a hold-out
+_MAX_REDRAWS = 4096
 AFTER_ANY_DRAW = 1 << 32  # sorts after every draw (slots past a row's length)
 
 _STEPS = [(slot * _SLOT) & _M for slot in range(1, 1025)]
@@ -86,6 +88,7 @@ def sequences(
     weights: tuple[float, ...] | None = None,
     labels: tuple[np.ndarray, np.ndarray] | None = None,
     in_order: bool = False,
+    hold_out: tuple[int, float, bool] | None = None,
 ) -> tuple[Any, Any]:
     """The length and the digits of data-set items: (n, digits) of an int item, or
     ((N,) lengths, (N, max length) digits) of an array. An item's digits do not depend on
@@ -94,6 +97,8 @@ def sequences(
     `weights` (one per length, None: even) weigh the LENGTH draw; even weights draw
     exactly the lengths no weights do. `labels` is a label list as a (K, max length)
     table of digits and its (K,) lengths: each item takes the row `label_rows` gives.
+    `hold_out` (key, fraction, held): random digits are drawn again (streams REDRAW + k)
+    until `is_held` says of the string what `held` asks (a list is filtered beforehand).
     """
     if labels is not None:
         table, counts = labels
@@ -106,14 +111,42 @@ def sequences(
     if isinstance(items, int):
         u = 0 if span == 1 else keyed(seed, items, LENGTH, 1)[0]
         n = low + (below(u, span) if weights is None else bisect.bisect_right(cuts(weights), u))
-        return n, tuple(below(u, 10) for u in keyed(seed, items, DIGITS, n))
+        digits = [below(u, 10) for u in keyed(seed, items, DIGITS, n)]
+        for k in range(_MAX_REDRAWS if hold_out else 0):
+            if is_held(hold_out[0], hold_out[1], digits) == hold_out[2]:
+                break
+            digits = [below(u, 10) for u in keyed(seed, items, REDRAW + k, n)]
+        return n, tuple(digits)
     if span == 1:
         counts = np.full(len(items), low, dtype=np.int64)
     else:
         u = keyed(seed, items, LENGTH, 1)[:, 0]
         drawn = below(u, span) if weights is None else np.searchsorted(cuts(weights), u, "right")
         counts = low + drawn
-    return counts, below(keyed(seed, items, DIGITS, lengths[-1]), 10)
+    digits = below(keyed(seed, items, DIGITS, lengths[-1]), 10)
+    for k in range(_MAX_REDRAWS if hold_out else 0):
+        key, fraction, held = hold_out  # type: ignore[misc]
+        redo = np.flatnonzero(is_held(key, fraction, digits, counts) != held)
+        if not redo.size:
+            break
+        digits[redo] = below(keyed(seed, items[redo], REDRAW + k, lengths[-1]), 10)
+    return counts, digits
+
+
+def is_held(key: int, fraction: float, digits: Any, lengths: Any = None) -> Any:
+    """Whether label strings are held out: a hash of each string (its digits, as many as
+    its length; a list for one, rows of an array for many) below `fraction` of 2^64."""
+    limit = int(fraction * 2**64)
+    if isinstance(digits, list):
+        h = key
+        for d in digits:
+            h = mix((h ^ (d + 1)) * _GOLDEN & _M)
+        return h < limit
+    h = np.full(len(digits), key, dtype=np.uint64)
+    for j in range(digits.shape[1]):
+        step = mix((h ^ (digits[:, j].astype(np.uint64) + np.uint64(1))) * np.uint64(_GOLDEN))
+        h = np.where(j < lengths, step, h)
+    return h < np.uint64(min(limit, _M))
 
 
 @functools.lru_cache(maxsize=64)
