@@ -112,8 +112,9 @@ def sequences(
         u = 0 if span == 1 else keyed(seed, items, LENGTH, 1)[0]
         n = low + (below(u, span) if weights is None else bisect.bisect_right(cuts(weights), u))
         digits = [below(u, 10) for u in keyed(seed, items, DIGITS, n)]
-        for k in range(_MAX_REDRAWS if hold_out else 0):
-            if is_held(hold_out[0], hold_out[1], digits) == hold_out[2]:
+        for k in range(0 if hold_out is None else _MAX_REDRAWS):
+            key, fraction, held = hold_out  # type: ignore[misc]
+            if is_held(key, fraction, digits) == held:
                 break
             digits = [below(u, 10) for u in keyed(seed, items, REDRAW + k, n)]
         return n, tuple(digits)
@@ -142,11 +143,11 @@ def is_held(key: int, fraction: float, digits: Any, lengths: Any = None) -> Any:
         for d in digits:
             h = mix((h ^ (d + 1)) * _GOLDEN & _M)
         return h < limit
-    h = np.full(len(digits), key, dtype=np.uint64)
+    hashes = np.full(len(digits), key, dtype=np.uint64)
     for j in range(digits.shape[1]):
-        step = mix((h ^ (digits[:, j].astype(np.uint64) + np.uint64(1))) * np.uint64(_GOLDEN))
-        h = np.where(j < lengths, step, h)
-    return h < np.uint64(min(limit, _M))
+        code = digits[:, j].astype(np.uint64) + np.uint64(1)
+        hashes = np.where(j < lengths, mix((hashes ^ code) * np.uint64(_GOLDEN)), hashes)
+    return hashes < np.uint64(min(limit, _M))
 
 
 @functools.lru_cache(maxsize=64)

@@ -77,6 +77,8 @@ def build_parser() -> argparse.ArgumentParser:
         default="npz",
         help="npz file, PNG folder, or COCO or YOLO detection set (images + boxes; default npz)",
     )
+    add("--masks", action="store_true", help="each digit's ink mask too: npz member masks "
+        "(bit-packed), COCO segmentation (RLE), PNG and YOLO label images in masks/")  # fmt: skip
     add("--out", required=True, help="output folder (must be empty unless --overwrite)")
     add("--shard", help="write only part k of n, e.g. 2/4 (needs --seed)")
     add(
@@ -215,6 +217,7 @@ def run(argv: list[str], report: StopReport | None = None) -> int:
                 shard=shard,
                 overwrite=args.overwrite,
                 workers=workers,
+                masks=args.masks,
                 progress=bar,
                 cancel=stop,
             )

@@ -4,15 +4,19 @@ The PNGs go through the PNG exporter's pipeline (all cores) into images/; each c
 metadata lines become the format's boxes:
 
 COCO: one `annotations.json` (`pycocotools.coco.COCO` loads it): an image per item and
-an annotation per digit, `bbox` its ink box. Ids come from item numbers (an image's is
-its item's), so the lists of an export's shards, put together in order, are those of the
-unsharded export. Category ids are 1..10 for the digits 0..9 (id = digit + 1, name the
-digit): torchvision-style detectors keep 0 for the background. 0.2 wrote 0..9.
+an annotation per digit, `bbox` its ink box; with masks, `segmentation` its mask as
+compressed RLE and `area` the mask's pixel count (else the box's area). Ids come from
+item numbers (an image's is its item's), so the lists of an export's shards, put
+together in order, are those of the unsharded export. Category ids are 1..10 for the
+digits 0..9 (id = digit + 1, name the digit): torchvision-style detectors keep 0 for
+the background. 0.2 wrote 0..9.
 
 YOLO: `labels/NNNNNN.txt` with one `class cx cy w h` line per digit (its ink box as
 centre and size over the image's width and height, six decimals: the pixel box comes
 back by rounding for any width up to 100,000; the class is the digit) and a `data.yaml`
-naming the ten classes, its folders relative to its own folder (see `data_yaml`).
+naming the ten classes, its folders relative to its own folder (see `data_yaml`). With
+masks, label images in masks/ as the PNG folder has them: a YOLO segmentation line is
+one simple polygon per object, which cannot hold a digit's holes or broken strokes.
 """
 
 from __future__ import annotations
@@ -29,8 +33,8 @@ from typing import IO, Any
 from .. import __version__
 from .config import CONFIG_NAME, MAX_LENGTH
 from .export import CancelCheck, ExportJob, Progress, check_cancel
-from .manifest import Manifest, Series
-from .png import _WORK, PngFormat, image_chunks, png_name, write_file
+from .manifest import Manifest
+from .png import _WORK, MASKS_FOLDER, PngFormat, image_chunks, write_file
 
 ANNOTATIONS_NAME = "annotations.json"
 DATA_NAME = "data.yaml"
@@ -77,16 +81,19 @@ class CocoWriter:
             lead = "" if self.first_image else ",\n"
             self.out.write(lead + json.dumps(image, separators=_SEPARATORS))
             self.first_image = False
+            masks = "segmentation" in record
             for slot, (digit, (x0, y0, x1, y1)) in enumerate(
                 zip(record["digits"], record["ink_boxes"])
             ):
                 w, h = x1 - x0, y1 - y0
+                segment = {"segmentation": record["segmentation"][slot]} if masks else {}
                 note = {
                     "id": item * MAX_LENGTH + slot + 1,  # unique in the whole data set; never 0
                     "image_id": item,
                     "category_id": digit + CATEGORY_OFFSET,
                     "bbox": [x0, y0, w, h],
-                    "area": w * h,
+                    **segment,
+                    "area": record["mask_areas"][slot] if masks else w * h,
                     "iscrowd": 0,
                     "mnist_index": record["mnist_indices"][slot],
                 }
@@ -142,14 +149,14 @@ class DetectionFormat(PngFormat):
 
     def plan(self, job: ExportJob) -> Manifest:
         super().plan(job)
-        digits = len(png_name(0, len(job.dataset))) - len(".png")
-        series = [Series(IMAGES_FOLDER, digits, ".png", job.start, job.stop)]
+        series = [self.series(job, IMAGES_FOLDER)]
         if LABELS_FOLDER in self.folders:
-            series.append(Series(LABELS_FOLDER, digits, ".txt", job.start, job.stop))
+            series.append(self.series(job, LABELS_FOLDER, ".txt"))
+        masks = self.mask_series(job)
         return Manifest(
             files=(self.main_file, CONFIG_NAME),
-            series=tuple(series),
-            folders=self.folders,
+            series=(*series, *masks),
+            folders=(*self.folders, *(s.folder for s in masks)),
             scratch=(f"{IMAGES_FOLDER}/{_WORK}",) if self.workers > 1 else (),
         )
 
@@ -157,9 +164,10 @@ class DetectionFormat(PngFormat):
         for folder in self.folders:
             (job.folder / folder).mkdir(exist_ok=True)
         images = dataclasses.replace(job, folder=job.folder / IMAGES_FOLDER)
+        labels = job.folder / MASKS_FOLDER
         with self.writing(job) as take:
             done = 0
-            for text in image_chunks(images, self.workers, cancel):
+            for text in image_chunks(images, self.workers, cancel, self.masks(job), labels):
                 records = [json.loads(line) for line in text.splitlines()]
                 take(records)
                 done += len(records)
@@ -181,6 +189,7 @@ class CocoFormat(DetectionFormat):
 
     name = "coco"
     main_file = ANNOTATIONS_NAME
+    mask_kind = "rle"
 
     @contextlib.contextmanager
     def writing(self, job: ExportJob) -> Iterator[Take]:

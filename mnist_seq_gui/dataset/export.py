@@ -53,6 +53,7 @@ class ExportJob:
     out_dir: Path  # the target: where the finished export will be
     shard: Shard
     folder: Path = field(default=Path())  # where the format writes: the staging folder
+    masks: bool = False  # write each digit's mask too, as the format holds them
     start: int = field(init=False)
     stop: int = field(init=False)
 
@@ -66,8 +67,9 @@ class ExportJob:
         return self.stop - self.start
 
     def describe(self) -> dict[str, Any]:
-        """The JSON that sits beside the data: config plus shard, no timestamps."""
-        return {
+        """The JSON that sits beside the data: config plus shard (and `masks`: true when
+        the export holds masks), no timestamps."""
+        described = {
             "format": "mnist-seq dataset",
             "format_version": 1,
             "software": f"mnist-seq {__version__}",
@@ -87,6 +89,7 @@ class ExportJob:
                 "stop": self.stop,
             },
         }
+        return {**described, "masks": True} if self.masks else described
 
 
 class ExportFormat:
@@ -95,7 +98,8 @@ class ExportFormat:
 
     `plan(job)` lists every path `write` will create (names and numbered series,
     relative to the export folder); `write(job, progress, cancel)` writes them into
-    `job.folder`, calling `check_cancel(cancel)` at least once per chunk of work.
+    `job.folder`, calling `check_cancel(cancel)` at least once per chunk of work, and
+    each digit's mask too when `job.masks` is set.
     """
 
     name: ClassVar[str] = ""

@@ -40,6 +40,7 @@ def export(
     shard: Shard | None = None,
     overwrite: bool = False,
     workers: int | None = None,
+    masks: bool = False,
     progress: Progress | None = None,
     cancel: CancelCheck | None = None,
 ) -> ExportResult:
@@ -47,13 +48,17 @@ def export(
     dataset.npz), "png" (a Hugging Face imagefolder), "coco" or "yolo" (detection sets),
     or an ExportFormat of your own. The folder changes as one transaction (export.py):
     `overwrite` replaces an earlier export there; `workers` processes encode PNGs
-    (default: every usable core); `progress(done, total)` is called as items are written;
+    (default: every usable core); `masks` adds each digit's ink mask (npz: member `masks`,
+    bit-packed; COCO: `segmentation`; PNG and YOLO: label images in masks/; config.json
+    says `"masks": true`); `progress(done, total)` is called as items are written;
     `cancel()` returning True stops the export, which then leaves the folder as it was."""
     if isinstance(fmt, str) and fmt not in EXPORT_FORMATS:
         raise DatasetError(f"format {fmt!r} is unknown; use {' or '.join(FORMATS)}")
+    if not isinstance(masks, bool):
+        raise DatasetError(f"masks {masks!r} is not True or False")
     writer = EXPORT_FORMATS[fmt](workers) if isinstance(fmt, str) else fmt
     out = target_folder(out_dir)
-    job = ExportJob(dataset, out, shard or Shard())
+    job = ExportJob(dataset, out, shard or Shard(), masks=masks)
     plan = writer.plan(job)
     transaction = FolderTransaction(out, plan)
     try:
@@ -73,7 +78,8 @@ def export(
         if isinstance(exc, KeyboardInterrupt):  # the new export is in place: nothing to undo
             raise type(exc)(f"the export into {out} is complete") from None
         raise
-    images = sum(s.stop - s.start for s in plan.series)
+    # a format lists its images first (then YOLO's labels, masks' label images)
+    images = sum(s.stop - s.start for s in plan.series[:1])
     files = tuple(out / name for name in plan.files)
     return ExportResult(out, files, job.total, job.start, job.stop, images, tuple(notes))
 

@@ -2,8 +2,9 @@
 
 Its length, digits, MNIST images, gaps and style are counter-based draws keyed by
 (seed, i), so any access order, batch, thread or process gives the same item. `ds[i]`
-is `compose` of its digits (a batch of one); `ds[a:b]` and `ds[array]` are one
-`compose_batch` of every length at once. Both give the same values for the same item.
+is `compose` of its digits (a batch of one; with masks, row 0 of `batch`); `ds[a:b]` and
+`ds[array]` are one `compose_batch` of every length at once. Both give the same values
+for the same item.
 """
 
 from __future__ import annotations
@@ -15,11 +16,13 @@ from typing import Any
 
 import numpy as np
 
-from ..core import DigitBank, compose, compose_batch, load_bank, sequences
+from ..core import Batch, DigitBank, compose, compose_batch, load_bank, sequences
 from .config import BLANK, NO_BOX, DatasetConfig, DatasetError
 
 _FINGERPRINTS: weakref.WeakKeyDictionary[DigitBank, str] = weakref.WeakKeyDictionary()
 FIELDS = ("image", "label", "length", "digits", "boxes", "mnist_indices", "item", "ink_boxes")
+# Given only when named in `fields`: a mask per digit slot costs max_length images' memory.
+OPTIONAL_FIELDS = ("masks",)
 
 
 def bank_fingerprint(bank: DigitBank) -> str:
@@ -57,10 +60,10 @@ def _check_fields(fields: Sequence[str] | None) -> tuple[str, ...]:
     if fields is None:
         return FIELDS
     chosen = (fields,) if isinstance(fields, str) else tuple(fields)
-    unknown = [name for name in chosen if name not in FIELDS]
-    if unknown or not chosen or len(set(chosen)) != len(chosen):
+    known = FIELDS + OPTIONAL_FIELDS
+    if any(name not in known for name in chosen) or not chosen or len(set(chosen)) != len(chosen):
         raise DatasetError(
-            f"fields {list(chosen)!r} must be distinct names from: {', '.join(FIELDS)}"
+            f"fields {list(chosen)!r} must be distinct names from: {', '.join(known)}"
         )
     return chosen
 
@@ -75,7 +78,9 @@ class SequenceDataset:
     padded with -1, `item` (i) and `ink_boxes`, like `boxes` for each digit's ink. Every
     field has a fixed shape, so PyTorch's default collate stacks them. `ds[a:b]` and
     `ds[array]` return the same keys with a leading batch axis. `fields` keeps only the
-    named keys (e.g. ("image", "digits") for CTC training). Made from a DatasetConfig or
+    named keys (e.g. ("image", "digits") for CTC training); naming `masks` adds each
+    digit's ink mask, (max_length, H, W) bool, all False past the length (its bounds are
+    the digit's ink box; see compose_batch). Made from a DatasetConfig or
     from its keywords: `SequenceDataset(count=1000, min_length=3, max_length=8, ...)`.
     """
 
@@ -146,6 +151,8 @@ class SequenceDataset:
                 raise IndexError(
                     f"index {index} is out of range for a dataset of {len(self):,} items"
                 )
+            if "masks" in self.fields:  # masks come from the batch path: the same values
+                return self.__getitems__([i])[0]
             item = self._item(i)
         else:
             item = self.batch(_as_items(index, len(self)))
@@ -201,16 +208,32 @@ class SequenceDataset:
         Item numbers are not range-checked here, so that a shard or a distributed
         engine can ask for any numbers of the same infinite sequence.
         """
+        masks = "masks" in self.fields
+        values, made = self.composed(items, masks)
+        if masks:
+            values["masks"] = made.masks()
+        return values
+
+    def composed(self, items: np.ndarray, masks: bool = False) -> tuple[dict[str, Any], Batch]:
+        """`batch(items)` without masks, and the core Batch it was made from; `masks` keeps
+        the digits' masks in it (Batch.masks, Batch.label_images, for any rows)."""
         cfg = self.config
         items = np.asarray(items, dtype=np.int64).reshape(-1)
         keys = items.astype(np.uint64)
         lengths, drawn = drawn_sequences(cfg, keys)
         made = compose_batch(
-            self.bank, cfg.recipe, drawn, cfg.seed, items=keys, lengths=lengths, dtype=cfg.dtype
+            self.bank,
+            cfg.recipe,
+            drawn,
+            cfg.seed,
+            items=keys,
+            lengths=lengths,
+            dtype=cfg.dtype,
+            masks=masks,
         )
         shown = np.arange(cfg.max_length) < lengths[:, None]
         digits = np.where(shown, drawn, BLANK)
-        return {
+        fields = {
             "image": made.pixels,
             "label": label_strings(digits, lengths),
             "length": lengths,
@@ -220,6 +243,7 @@ class SequenceDataset:
             "item": items,
             "ink_boxes": made.ink_boxes,
         }
+        return fields, made
 
 
 def drawn_sequences(config: DatasetConfig, items: Any) -> tuple[Any, Any]:

@@ -2,7 +2,9 @@
 
 Images stream straight into their zip member; the small per-item arrays go to unnamed
 temporary files meanwhile and are copied in after, since a zip can only be written one
-member at a time. `np.load` reads the result without pickle.
+member at a time. `np.load` reads the result without pickle. With masks, member `masks`
+is (count, max_length, H, ceil(W / 8)) uint8: each digit's mask bit-packed along the
+width (`np.unpackbits(masks, axis=-1, count=W).astype(bool)` unpacks it).
 """
 
 from __future__ import annotations
@@ -79,29 +81,29 @@ class NpzFormat(ExportFormat):
     def write(self, job: ExportJob, progress: Progress | None, cancel: CancelCheck | None) -> None:
         ds, total = job.dataset, job.total
         height = ds.config.height
-        step = max(1, _CHUNK_BYTES // (height * ds.width * np.dtype(ds.config.dtype).itemsize))
-        longest = ds.max_length
-        probe = ds.batch(np.zeros(0, dtype=np.int64))
-        probe["label"] = probe["label"].astype(f"U{longest}")
+        # with masks, a chunk's unpacked masks (one byte a pixel) count too
+        pixel = np.dtype(ds.config.dtype).itemsize + (ds.max_length if job.masks else 0)
+        step = max(1, _CHUNK_BYTES // (height * ds.width * pixel))
+        fields = _NPZ_FIELDS + ((("masks", "masks"),) if job.masks else ())
+        probe = _chunk(ds, 0, 0, job.masks)
         with contextlib.ExitStack() as stack:
             spills = {
                 key: stack.enter_context(tempfile.TemporaryFile(dir=job.folder))
-                for _, key in _NPZ_FIELDS
+                for _, key in fields
             }
             archive = stack.enter_context(
                 zipfile.ZipFile(job.folder / NPZ_NAME, "w", zipfile.ZIP_STORED, allowZip64=True)
             )
             image_shape = (total, height, ds.width)
             with _npy_member(archive, "images", probe["image"].dtype, image_shape) as stream:
-                for batch in _batches_ahead(ds, job.start, job.stop, step):
+                for batch in _batches_ahead(ds, job.start, job.stop, step, job.masks):
                     check_cancel(cancel)
                     stream.write(_bytes_of(batch["image"]))
-                    batch["label"] = batch["label"].astype(f"U{longest}")
-                    for _, key in _NPZ_FIELDS:
+                    for _, key in fields:
                         spills[key].write(_bytes_of(batch[key]))
                     if progress is not None:
                         progress(int(batch["item"][-1]) + 1 - job.start, total)
-            for name, key in _NPZ_FIELDS:
+            for name, key in fields:
                 check_cancel(cancel)
                 spills[key].seek(0)
                 shape = (total, *probe[key].shape[1:])
@@ -116,10 +118,19 @@ def _bytes_of(array: np.ndarray) -> memoryview:
     return np.ascontiguousarray(array).data.cast("B")
 
 
+def _chunk(dataset: SequenceDataset, start: int, stop: int, masks: bool) -> dict[str, Any]:
+    """Items start..stop-1 as the npz holds them: labels of one width, masks packed."""
+    values, made = dataset.composed(np.arange(start, stop, dtype=np.int64), masks)
+    values["label"] = values["label"].astype(f"U{dataset.max_length}")
+    if masks:
+        values["masks"] = np.packbits(made.masks(), axis=-1)
+    return values
+
+
 def _batches_ahead(
-    dataset: SequenceDataset, start: int, stop: int, step: int, depth: int = 2
+    dataset: SequenceDataset, start: int, stop: int, step: int, masks: bool, depth: int = 2
 ) -> Iterator[dict[str, np.ndarray]]:
-    """dataset.batch over start..stop in chunks of `step`, computed one thread ahead.
+    """`_chunk`s over start..stop of `step` items each, computed one thread ahead.
 
     Rendering (numpy) and writing (CRC + file I/O) both release the GIL, so on two
     cores they overlap. The thread is always stopped and joined before this returns,
@@ -131,7 +142,7 @@ def _batches_ahead(
     def produce() -> None:
         try:
             for begin in range(start, stop, step):
-                item: Any = dataset.batch(np.arange(begin, min(begin + step, stop), dtype=np.int64))
+                item: Any = _chunk(dataset, begin, min(begin + step, stop), masks)
                 while not stopping.is_set():
                     with contextlib.suppress(queue.Full):
                         chunks.put(item, timeout=0.05)

@@ -4,6 +4,10 @@ PNG encoding runs on a pool of processes. Each worker renders, encodes and write
 its own work folder inside the staging folder (creating files in one shared folder
 serialises on its lock) and this process moves each finished task's files up beside
 metadata.jsonl.
+
+With masks, each item also gets a label image `masks/NNNNNN.png` (8-bit: each pixel's
+digit as slot + 1, 0 where no digit has ink, the later digit where two overlap), named
+by its metadata line's `mask_file_name`.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ import threading
 import time
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
@@ -30,8 +34,13 @@ from .config import CONFIG_NAME, METADATA_NAME, DatasetConfig, DatasetError
 from .export import CancelCheck, ExportFormat, ExportJob, Progress, check_cancel
 from .items import SequenceDataset
 from .manifest import Manifest, Series
+from .rle import rle_encode_batch
 
 _PNG_TASK_ITEMS = 256
+MASKS_FOLDER = "masks"
+# How a format holds masks, made where the PNGs are encoded: "" none, "png" a label
+# image per item, "rle" COCO RLE in each metadata record (`segmentation`, `mask_areas`).
+MaskKind = Literal["", "png", "rle"]
 
 
 def png_name(item: int, count: int) -> str:
@@ -39,8 +48,11 @@ def png_name(item: int, count: int) -> str:
     return f"{item:0{max(6, len(str(count - 1)))}d}.png"
 
 
-def metadata_lines(batch: Mapping[str, np.ndarray], count: int) -> str:
-    """The metadata.jsonl lines of a batch: file_name plus the unpadded label fields."""
+def metadata_lines(
+    batch: Mapping[str, np.ndarray], count: int, extra: list[dict[str, Any]] | None = None
+) -> str:
+    """The metadata.jsonl lines of a batch: file_name plus the unpadded label fields (and
+    `extra[r]`'s keys for row r)."""
     lines = []
     for r in range(len(batch["item"])):
         n = int(batch["length"][r])
@@ -53,18 +65,32 @@ def metadata_lines(batch: Mapping[str, np.ndarray], count: int) -> str:
             "mnist_indices": batch["mnist_indices"][r, :n].tolist(),
             "item": int(batch["item"][r]),
             "ink_boxes": batch["ink_boxes"][r, :n].tolist(),
+            **(extra[r] if extra else {}),
         }
         lines.append(json.dumps(record, separators=(", ", ": ")))
     return "".join(line + "\n" for line in lines)
 
 
-def _write_pngs(dataset: SequenceDataset, start: int, stop: int, folder: Path) -> str:
-    """Render items start..stop-1, write their PNGs into `folder`; return their metadata."""
-    batch = dataset.batch(np.arange(start, stop, dtype=np.int64))
+def _write_pngs(
+    dataset: SequenceDataset, start: int, stop: int, folder: Path, masks: MaskKind, labels: Path
+) -> str:
+    """Render items start..stop-1, write their PNGs into `folder` (label images, for masks
+    "png", into `labels`); return their metadata."""
+    batch, made = dataset.composed(np.arange(start, stop, dtype=np.int64), bool(masks))
     count = len(dataset)
+    extra: list[dict[str, Any]] = []
     for r, item in enumerate(batch["item"].tolist()):
-        write_file(folder / png_name(item, count), encode_png(batch["image"][r]))
-    return metadata_lines(batch, count)
+        name = png_name(item, count)
+        write_file(folder / name, encode_png(batch["image"][r]))
+        rows = slice(r, r + 1)  # one row at a time: a batch's masks can be large
+        if masks == "rle":
+            ink = made.masks(rows)[0, : batch["length"][r]]
+            areas = np.count_nonzero(ink, axis=(1, 2)).tolist()
+            extra.append({"segmentation": rle_encode_batch(ink), "mask_areas": areas})
+        elif masks:
+            write_file(labels / name, encode_png(made.label_images(rows)[0]))
+            extra.append({"mask_file_name": f"{MASKS_FOLDER}/{name}"})
+    return metadata_lines(batch, count, extra)
 
 
 _FLAGS = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0)
@@ -123,7 +149,9 @@ def _started(pid: int) -> str | None:
     return None if fields[0] in ("Z", "X") else fields[19]
 
 
-def _png_task(config_json: str, start: int, stop: int, work: str) -> tuple[str, str]:
+def _png_task(
+    config_json: str, start: int, stop: int, work: str, masks: MaskKind
+) -> tuple[str, str]:
     """Write a task's PNGs into this worker's own work folder; (metadata, folder)."""
     dataset = _WORKER_DATASETS.get(config_json)
     if dataset is None:
@@ -132,14 +160,16 @@ def _png_task(config_json: str, start: int, stop: int, work: str) -> tuple[str, 
             DatasetConfig.from_json(config_json)
         )
     folder = Path(work) / str(os.getpid())
-    folder.mkdir(exist_ok=True)
-    return _write_pngs(dataset, start, stop, folder), str(folder)
+    labels = folder / MASKS_FOLDER
+    (labels if masks == "png" else folder).mkdir(parents=True, exist_ok=True)
+    return _write_pngs(dataset, start, stop, folder, masks, labels), str(folder)
 
 
 class PngFormat(ExportFormat):
     """PNGs + metadata.jsonl + config.json, encoded by `workers` processes (default: all)."""
 
     name = "png"
+    mask_kind: MaskKind = "png"
 
     def __init__(self, workers: int | None = None) -> None:
         self.workers = (
@@ -151,17 +181,30 @@ class PngFormat(ExportFormat):
     def plan(self, job: ExportJob) -> Manifest:
         if job.dataset.has_own_bank:
             self.workers = 1  # a bank that is not in the config cannot be reloaded by workers
-        digits = len(png_name(0, len(job.dataset))) - len(".png")
+        masks = self.mask_series(job)
         return Manifest(
             files=(METADATA_NAME, CONFIG_NAME),
-            series=(Series("", digits, ".png", job.start, job.stop),),
+            series=(self.series(job, ""), *masks),
+            folders=tuple(s.folder for s in masks),
             scratch=(_WORK,) if self.workers > 1 else (),
         )
+
+    def series(self, job: ExportJob, folder: str, suffix: str = ".png") -> Series:
+        """A file per item of the export in `folder`, named as its image."""
+        digits = len(png_name(0, len(job.dataset))) - len(".png")
+        return Series(folder, digits, suffix, job.start, job.stop)
+
+    def masks(self, job: ExportJob) -> MaskKind:
+        return self.mask_kind if job.masks else ""
+
+    def mask_series(self, job: ExportJob) -> tuple[Series, ...]:
+        """The label images masks/NNNNNN.png, when this export writes them."""
+        return (self.series(job, MASKS_FOLDER),) if self.masks(job) == "png" else ()
 
     def write(self, job: ExportJob, progress: Progress | None, cancel: CancelCheck | None) -> None:
         done = 0
         with open(job.folder / METADATA_NAME, "w", encoding="utf-8", newline="\n") as meta:
-            for text in image_chunks(job, self.workers, cancel):
+            for text in image_chunks(job, self.workers, cancel, self.masks(job)):
                 meta.write(text)
                 done += text.count("\n")
                 if progress is not None:
@@ -171,13 +214,21 @@ class PngFormat(ExportFormat):
         (job.folder / CONFIG_NAME).write_text(config_text, encoding="utf-8", newline="\n")
 
 
-def image_chunks(job: ExportJob, workers: int, cancel: CancelCheck | None) -> Iterator[str]:
-    """Write every item's PNG into `job.folder`; yield each task's metadata in item order.
+def image_chunks(
+    job: ExportJob,
+    workers: int,
+    cancel: CancelCheck | None,
+    masks: MaskKind = "",
+    mask_folder: Path | None = None,
+) -> Iterator[str]:
+    """Write every item's PNG into `job.folder` (label images, for masks "png", into
+    `mask_folder`, default `job.folder`/masks); yield each task's metadata in item order.
 
     Tasks are made lazily and at most a few per worker are in flight, so memory stays
     flat at any count; a stop is noticed within one task.
     """
     folder = job.folder
+    labels = folder / MASKS_FOLDER if mask_folder is None else mask_folder
     tasks = (
         (begin, min(begin + _PNG_TASK_ITEMS, job.stop))
         for begin in range(job.start, job.stop, _PNG_TASK_ITEMS)
@@ -185,7 +236,7 @@ def image_chunks(job: ExportJob, workers: int, cancel: CancelCheck | None) -> It
     if workers == 1:
         for begin, end in tasks:
             check_cancel(cancel)
-            yield _write_pngs(job.dataset, begin, end, folder)
+            yield _write_pngs(job.dataset, begin, end, folder, masks, labels)
         return
     config_json = job.dataset.config.to_json()
     work = folder / _WORK
@@ -208,7 +259,7 @@ def image_chunks(job: ExportJob, workers: int, cancel: CancelCheck | None) -> It
         def submit() -> None:
             with deferred():
                 for begin, end in tasks:
-                    future = pool.submit(_png_task, config_json, begin, end, str(work))
+                    future = pool.submit(_png_task, config_json, begin, end, str(work), masks)
                     pending.append((begin, end, future))
                     return
 
@@ -221,6 +272,8 @@ def image_chunks(job: ExportJob, workers: int, cancel: CancelCheck | None) -> It
             for item in range(begin, end):
                 name = png_name(item, count)
                 os.replace(os.path.join(source, name), folder / name)
+                if masks == "png":
+                    os.replace(os.path.join(source, MASKS_FOLDER, name), labels / name)
             yield text
     finally:
         with deferred():

@@ -26,12 +26,15 @@ def shard_folder(out_root: str, k: int, n: int) -> Path:
     return Path(out_root) / f"part-{k:0{width}d}-of-{n}"
 
 
-def write_shard(k: int, config_json: str, out_root: str, n: int, fmt: str = "npz") -> str:
-    """Write shard k of n of the data set `config_json` into shard_folder(out_root, k, n).
+def write_shard(
+    k: int, config_json: str, out_root: str, n: int, fmt: str = "npz", masks: bool = False
+) -> str:
+    """Write shard k of n of the data set `config_json` into shard_folder(out_root, k, n)
+    (with each digit's mask when `masks`, as `mnist-seq dataset --masks` does).
 
     One process per shard (the engine runs many at once); returns the folder.
     """
     folder = shard_folder(out_root, k, n)
     dataset = SequenceDataset(DatasetConfig.from_json(config_json))
-    export(dataset, folder, fmt, shard=Shard(k, n), workers=1)
+    export(dataset, folder, fmt, shard=Shard(k, n), workers=1, masks=masks)
     return str(folder)

@@ -137,7 +137,8 @@ class ExportDialog(QDialog):
             return False
         config = self.config()
         out = str(Path(self.form.out_edit.text().strip()).expanduser())
-        thread = ExportThread(config, out, self.fmt, self.form.overwrite_check.isChecked(), self)
+        overwrite, masks = self.form.overwrite_check.isChecked(), self.form.masks_check.isChecked()
+        thread = ExportThread(config, out, self.fmt, overwrite, masks, self)
         self._outcome = False
         thread.progressed.connect(self._on_progress)
         thread.succeeded.connect(self._on_succeeded)
@@ -258,11 +259,13 @@ class ExportThread(QThread):
         out_dir: str,
         fmt: str,
         overwrite: bool,
+        masks: bool = False,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("ExportThread")
         self.config, self.out_dir, self.fmt, self.overwrite = config, out_dir, fmt, overwrite
+        self.masks = masks
         self._stop = threading.Event()
 
     def cancel(self) -> None:
@@ -275,6 +278,7 @@ class ExportThread(QThread):
                 self.out_dir,
                 self.fmt,
                 overwrite=self.overwrite,
+                masks=self.masks,
                 progress=self.progressed.emit,
                 cancel=self._stop.is_set,
             )

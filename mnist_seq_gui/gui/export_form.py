@@ -78,6 +78,12 @@ class ExportForm(QTabWidget):
             {name: FORMAT_TEXT[name] for name in FORMATS},
             "COCO and YOLO write each digit's ink box for detection models",
         )
+        self.masks_check = QCheckBox("Per-digit &masks", self)
+        self.masks_check.setToolTip(
+            "Each digit's ink mask too: npz member masks (bit-packed), COCO segmentation "
+            "(RLE), PNG and YOLO a label image per image in masks/ (pixel = digit's slot + 1)"
+        )
+        self.masks_check.toggled.connect(self.changed)
         self.dtype_combo = self._combo(
             {d: d for d in DTYPES}, "Pixel type in the npz; float32 is exactly uint8 / 255"
         )
@@ -152,7 +158,7 @@ class ExportForm(QTabWidget):
         row("Length &weights:", self.weights_edit)
         row("La&bels file:", self.labels_edit, self.labels_button, self.in_order_check)
         row("S&eed:", self.seed_edit, self.random_seed_button)
-        row("&Format:", self.format_combo)
+        row("&Format:", self.format_combo, self.masks_check)
         row("Pi&xels:", self.dtype_combo)
         row(
             "Digits &from:",
@@ -228,7 +234,7 @@ class ExportForm(QTabWidget):
     def set_values(self, values: Mapping[str, Any]) -> None:
         """Fill the form: DatasetConfig fields (count, min_length, max_length, seed,
         dtype, source, recipe, labels_in_order, length_weights), `labels_file` (a path),
-        `format`, `out` and `overwrite`; missing ones keep
+        `format`, `masks`, `out` and `overwrite`; missing ones keep
         sensible defaults (10,000 five-digit images)."""
         self.count_spin.setValue(int(values.get("count", 10_000)))
         self.min_length_spin.setValue(int(values.get("min_length", 5)))
@@ -241,6 +247,7 @@ class ExportForm(QTabWidget):
         self.source_edit.setText(values.get("source") or "")
         self.out_edit.setText(str(values.get("out") or ""))
         self.overwrite_check.setChecked(bool(values.get("overwrite", False)))
+        self.masks_check.setChecked(bool(values.get("masks", False)))
         weights = values.get("length_weights")
         self.weights_edit.setText("" if weights is None else ",".join(map(str, weights)))
         self.labels_edit.setText(str(values.get("labels_file") or ""))

@@ -62,3 +62,18 @@ def test_shard_folders_are_numbered_to_sort_in_order():
     assert shard_folder("out", 1, 4) == Path("out") / "part-1-of-4"
     names = [shard_folder("o", k, 100).name for k in range(1, 101)]
     assert names == sorted(names)
+
+
+def test_a_shard_written_for_dask_holds_masks_when_asked(tmp_path: Path):
+    import numpy as np
+
+    from mnist_seq_gui.dataset import load_npz
+    from mnist_seq_gui.dataset.shards import write_shard
+
+    ds = SequenceDataset(count=12, min_length=2, max_length=4, seed=3, fields=("masks",))
+    folder = write_shard(2, ds.config.to_json(), str(tmp_path), 3, masks=True)
+    data = load_npz(Path(folder) / "dataset.npz")
+    masks = np.unpackbits(data["masks"], axis=-1, count=ds.width).astype(bool)
+    assert np.array_equal(masks, ds[4:8]["masks"])
+    plain = write_shard(2, ds.config.to_json(), str(tmp_path / "plain"), 3)
+    assert "masks" not in load_npz(Path(plain) / "dataset.npz")

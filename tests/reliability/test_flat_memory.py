@@ -31,7 +31,13 @@ except ExportCancelled as exc:
 @pytest.mark.slow
 @pytest.mark.parametrize(
     ("fmt", "options", "stop_at"),
-    [("png", {"workers": 2}, 3_000), ("png", {"workers": 1}, 1_000), ("npz", {}, 50_000)],
+    [
+        ("png", {"workers": 2}, 3_000),
+        ("png", {"workers": 1}, 1_000),
+        ("npz", {}, 50_000),
+        ("npz", {"masks": True}, 50_000),
+        ("coco", {"masks": True, "workers": 2}, 3_000),
+    ],
 )
 def test_peak_memory_does_not_grow_with_the_count(tmp_path, fmt, options, stop_at):
     peaks = {}

@@ -41,7 +41,8 @@ def command(fmt: str, seed: int, out: Path) -> list[str]:
         "mnist_seq_gui.cli",
         "dataset",
         *("--count", str(count), "--seed", str(seed), "--format", fmt, "--length", "3-6"),
-        *("--rule", "random", "--spacing", "0", "50", "--quiet", "--overwrite"),
+        *("--rule", "random", "--spacing", "0", "50", "--placement", "free"),
+        *("--quiet", "--overwrite"),
         *("--out", str(out), *extra),
     ]
 
