@@ -29,10 +29,11 @@ from ..cli_common import (
 )
 from ..core import DEFAULT, DTYPES, usable_cores
 from ..stops import StopRequest
-from .config import BLANK, MAX_LENGTH, DatasetConfig, Shard, parse_length_weights, read_labels
+from .config import BLANK, MAX_LENGTH, DatasetConfig, Shard
 from .export import ExportCancelled
 from .formats import FORMATS, export
 from .items import SequenceDataset
+from .labels import parse_length_weights, read_labels
 
 PROG = "mnist-seq dataset"
 

@@ -7,9 +7,7 @@ import hashlib
 import json
 import math
 import numbers
-import os
 import re
-import stat
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -41,7 +39,6 @@ METADATA_NAME = "metadata.jsonl"
 CONFIG_NAME = "config.json"
 _OWN_FIELDS = ("count", "min_length", "max_length", "seed", "dtype", "source", "source_sha256")
 _LIST_FIELDS = ("labels", "labels_in_order", "length_weights")  # in config.json when given
-MAX_LABELS_BYTES = 16 * 2**20  # a labels file; the list travels inside every config.json
 
 
 class DatasetError(InputError):
@@ -287,48 +284,6 @@ def _check_weights(weights: Iterable[float], config: DatasetConfig) -> tuple[flo
     if not any(values):
         raise DatasetError(f"the length weights of {span} are all 0; make one positive")
     return tuple(int(w) if isinstance(w, numbers.Integral) else float(w) for w in values)
-
-
-def parse_length_weights(text: str) -> tuple[Any, ...]:
-    """'1,1,2.5' -> (1, 1, 2.5): weights as a command line or a form gives them."""
-    try:
-        return tuple(json.loads(f"[{text}]"))
-    except (ValueError, RecursionError):
-        said = f"length weights {shown(text)} are not numbers separated by commas, e.g. 1,1,2"
-        raise DatasetError(said) from None
-
-
-def read_labels(path: str | os.PathLike[str]) -> tuple[str, ...]:
-    """The label strings of a text file: one string of digits per line; blank lines and
-    spaces around a string are ignored. The file must be a regular file of at most
-    MAX_LABELS_BYTES; it is opened without blocking, so a pipe is refused, not waited on.
-    DatasetError (naming the file, and the line) otherwise."""
-    name = repr(str(path))  # whole: the reader needs to know which file
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    except OSError as exc:
-        raise DatasetError(f"labels file {name} cannot be read: {exc.strerror or exc}") from None
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise DatasetError(f"labels file {name} is not a regular file")
-        with open(fd, "rb", closefd=False) as file:
-            data = b"" if info.st_size > MAX_LABELS_BYTES else file.read(MAX_LABELS_BYTES + 1)
-    finally:
-        os.close(fd)
-    if info.st_size > MAX_LABELS_BYTES or len(data) > MAX_LABELS_BYTES:
-        raise DatasetError(f"labels file {name} is larger than {MAX_LABELS_BYTES >> 20} MB")
-    labels = []
-    for number, line in enumerate(data.removeprefix(b"\xef\xbb\xbf").split(b"\n"), 1):
-        text = line.decode("utf-8", "replace").strip()
-        problem = label_problem(text) if text else None
-        if problem:
-            raise DatasetError(f"labels file {name}, line {number}: {shown(text)} {problem}")
-        if text:
-            labels.append(text)
-    if not labels:
-        raise DatasetError(f"labels file {name} holds no strings of digits (one per line)")
-    return tuple(labels)
 
 
 def _as_dataset_error(make: Callable[..., Recipe], *args: Any, **kwargs: Any) -> Recipe:

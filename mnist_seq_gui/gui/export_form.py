@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from ..core import DTYPES, FIELDS, InputError, Recipe, new_seed
 from ..dataset import FORMATS, MAX_LENGTH, DatasetConfig
-from ..dataset.config import parse_length_weights, read_labels
+from ..dataset.labels import parse_length_weights, read_labels
 from .panel import Form, scrolled
 from .rows import NumberRow, Row, make_row
 from .state.edits import edit

@@ -24,7 +24,7 @@ from mnist_seq_gui.dataset import (
     load_npz,
 )
 from mnist_seq_gui.dataset.cli import main
-from mnist_seq_gui.dataset.config import MAX_LABELS_BYTES, read_labels
+from mnist_seq_gui.dataset.labels import MAX_LABELS_BYTES, read_labels
 
 SEED = st.integers(0, 2**63 - 1)
 LABEL = st.text("0123456789", min_size=1, max_size=9)
