@@ -13,7 +13,7 @@ Pillow (import-linter contracts in pyproject.toml hold both rules).
 from .bank import DigitBank, bundled_bank, load_bank
 from .checks import DIGIT_CHARS, DTYPES, as_digits, output_dtype, parse_sequence
 from .door import Batch, Composition, compose, compose_batch
-from .draws import MAX_ITEM, MAX_SEED, new_seed, new_seeds, sequences
+from .draws import MAX_ITEM, MAX_SEED, is_held, new_seed, new_seeds, sequences, stream_key
 from .errors import (
     Cancelled,
     DataError,
@@ -57,8 +57,9 @@ __all__ = [
     "Batch", "Cancelled", "Composition", "DataError", "DigitBank", "Field", "InputError",
     "MnistSeqError", "OutputError", "Recipe", "SequenceError", "SpacingError", "StyleError",
     "Variation", "as_digits", "bundled_bank", "common_widths", "compose", "compose_batch",
-    "free_width", "from_dict", "from_text", "load_bank", "nearest_valid_widths", "new_seed",
-    "new_seeds", "output_dtype", "parse_sequence", "prepare_maps", "resolve", "sequences",
-    "shown", "to_dict", "to_text", "usable_cores", "valid_widths", "whole_number",
+    "free_width", "from_dict", "from_text", "is_held", "load_bank", "nearest_valid_widths",
+    "new_seed", "new_seeds", "output_dtype", "parse_sequence", "prepare_maps", "resolve",
+    "sequences", "shown", "stream_key", "to_dict", "to_text", "usable_cores", "valid_widths",
+    "whole_number",
 ]
 # fmt: on

@@ -34,6 +34,7 @@ from .export import ExportCancelled
 from .formats import FORMATS, export
 from .items import SequenceDataset
 from .labels import parse_length_weights, read_labels
+from .splits import parse_splits, split_configs
 
 PROG = "mnist-seq dataset"
 
@@ -65,7 +66,19 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     add = parser.add_argument
-    add("--count", required=True, help="number of images in the whole data set")
+    add("--count", help="number of images in the whole data set (or --splits)")
+    add(
+        "--splits",
+        help="train, val and test at once, e.g. train:50000,val:5000,test:10000: "
+        "a folder each, from digits they do not share (train: the train pool; the others: "
+        "disjoint parts of the test pool)",
+    )
+    add(
+        "--hold-out-strings",
+        metavar="FRACTION",
+        help="with --splits: keep this fraction "
+        "of all label strings (0.01..0.99) for test, so no test string occurs in train or val",
+    )
     add("--length", help="digits per image: a number or a range such as 3-8 (default 5)")
     add("--length-weights", metavar="W,W,...", help="a weight per length: 1,1,2,2,4,4 for 3-8")
     add("--labels", metavar="FILE", help="label strings, one string of digits per line (dates, "
@@ -97,7 +110,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 def config_from_args(args: argparse.Namespace) -> tuple[DatasetConfig, Shard | None]:
     """Validate everything before a file is touched."""
-    count = parse_whole("count", args.count, 1)
+    if (args.count is None) == (args.splits is None):
+        raise UsageError("give --count N, or --splits such as train:50000,val:5000,test:10000")
+    if args.splits is not None and (args.shard is not None or hasattr(args, "pool")):
+        raise UsageError("--splits chooses each split's pool and writes them whole; "
+                         "leave out --pool and --shard")  # fmt: skip
+    if args.hold_out_strings is not None and args.splits is None:
+        raise UsageError("--hold-out-strings keeps strings for the test split of --splits")
+    count = 1 if args.count is None else parse_whole("count", args.count, 1)
     lo, hi = (None, None) if args.length is None else parse_lengths(args.length)
     if args.labels_in_order and args.labels is None:
         raise UsageError("--labels-in-order needs --labels FILE")
@@ -179,12 +199,26 @@ def print_notes(args: argparse.Namespace, config: DatasetConfig) -> None:
             f"so each sequence is placed freely (gaps drawn in {lo}..{hi}, anywhere in width "
             f"{config.width}); --placement fill refuses instead"
         )
-    if config.recipe.pool == "all":
+    if config.recipe.pool == "all" and not args.splits:
         print(
             f"{PROG}: note: pool all draws from every digit of the source, so two exports "
             "made this way share MNIST images; for training and test data use --pool train "
             "for one and --pool test for the other"
         )
+
+
+def split_datasets(args: argparse.Namespace, config: DatasetConfig) -> dict[str, SequenceDataset]:
+    """The data set of each split of --splits (none without it)."""
+    if args.splits is None:
+        return {}
+    fraction = None
+    if args.hold_out_strings is not None:
+        text = args.hold_out_strings.strip()
+        if not re.fullmatch(r"[0-9.eE+-]{1,30}", text):
+            raise UsageError(f"--hold-out-strings {text[:40]!r} is not a fraction, e.g. 0.2")
+        fraction = float(text)
+    configs = split_configs(config, parse_splits(args.splits), fraction)
+    return {name: SequenceDataset(c) for name, c in configs.items()}
 
 
 class StopReport:
@@ -208,7 +242,7 @@ def run(argv: list[str], report: StopReport | None = None) -> int:
     # Ctrl+C and SIGTERM stop the export at its next safe point, which then says exactly
     # what it left; a second one stops at once.
     with StopRequest().installed() as stop:
-        dataset = SequenceDataset(config)
+        dataset = split_datasets(args, config) or SequenceDataset(config)
         bar = ProgressBar(enabled=not args.quiet)
         try:
             result = export(
@@ -235,7 +269,10 @@ def run(argv: list[str], report: StopReport | None = None) -> int:
         for note in result.notes:
             print(f"{PROG}: note: {note}", file=sys.stderr)
         part = f" (shard {shard}: items {result.start:,}..{result.stop - 1:,})" if shard else ""
-        where = result.files[0] if args.format == "npz" else result.out_dir
+        where = result.files[0] if args.format == "npz" and not args.splits else result.out_dir
+        if isinstance(dataset, dict):
+            each = ", ".join(f"{name} {len(ds):,}" for name, ds in dataset.items())
+            part = f" in {len(dataset)} splits ({each})"
         print(f"wrote {result.items:,} images{part} to {where} with seed {config.seed}")
         print_notes(args, config)
     return 0

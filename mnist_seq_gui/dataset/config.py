@@ -22,6 +22,7 @@ from ..core import (
     InputError,
     Recipe,
     from_dict,
+    is_held,
     resolve,
     shown,
     to_dict,
@@ -38,7 +39,8 @@ NPZ_NAME = "dataset.npz"
 METADATA_NAME = "metadata.jsonl"
 CONFIG_NAME = "config.json"
 _OWN_FIELDS = ("count", "min_length", "max_length", "seed", "dtype", "source", "source_sha256")
-_LIST_FIELDS = ("labels", "labels_in_order", "length_weights")  # in config.json when given
+# in config.json when given
+_LIST_FIELDS = ("labels", "labels_in_order", "length_weights", "pool_part", "hold_out")
 
 
 class DatasetError(InputError):
@@ -63,6 +65,11 @@ class DatasetConfig:
     lengths then come from the strings unless given, and must hold every one of them.
     `length_weights=(1, 1, 2, ...)` weighs the lengths min_length..max_length (one
     non-negative weight each; None: even, the same draws as equal weights).
+
+    Splits (dataset/splits.py) set two more: `pool_part=(k, n)` draws from part k of n of
+    the recipe's pool (DigitBank.part: disjoint parts), and `hold_out=(fraction, held,
+    key)` keeps only label strings whose hash (draws.is_held) is (held=True), or is not
+    (False), below `fraction`: a test split never shares a string with its training split.
     """
 
     count: int
@@ -75,6 +82,8 @@ class DatasetConfig:
     labels: tuple[str, ...] | None = field(repr=False)
     labels_in_order: bool
     length_weights: tuple[float, ...] | None
+    pool_part: tuple[int, int] | None
+    hold_out: tuple[float, bool, int] | None
     _sizes: frozenset[int] = field(repr=False, compare=False)  # lengths the items can have
     recipe: Recipe  # as drawn: width and placement concrete
     given: Recipe = field(repr=False, compare=False)  # as given: replace() starts from it
@@ -92,6 +101,8 @@ class DatasetConfig:
         labels: Iterable[str] | None = None,
         labels_in_order: bool = False,
         length_weights: Iterable[float] | None = None,
+        pool_part: Iterable[int] | None = None,
+        hold_out: Iterable[Any] | None = None,
         recipe: Recipe | None = None,
         **fields: Any,
     ) -> None:
@@ -143,6 +154,8 @@ class DatasetConfig:
         given = _as_dataset_error((recipe or DEFAULT).replace, **fields)
         set_(self, "given", given)
         set_(self, "recipe", _as_dataset_error(resolve, given, self.lengths))
+        set_(self, "pool_part", None if pool_part is None else _check_part(pool_part, self))
+        set_(self, "hold_out", None if hold_out is None else _check_hold_out(hold_out, self))
 
     @property
     def lengths(self) -> range:
@@ -205,8 +218,9 @@ class DatasetConfig:
         if self.labels is not None:  # the strings themselves, so the file reproduces them
             out.update(labels=list(self.labels), labels_sha256=self.labels_sha256)
             out["labels_in_order"] = self.labels_in_order
-        if self.length_weights is not None:
-            out["length_weights"] = list(self.length_weights)
+        for name in ("length_weights", "pool_part", "hold_out"):
+            if getattr(self, name) is not None:
+                out[name] = list(getattr(self, name))
         return {**out, **to_dict(self.recipe)}
 
     def to_json(self) -> str:
@@ -284,6 +298,45 @@ def _check_weights(weights: Iterable[float], config: DatasetConfig) -> tuple[flo
     if not any(values):
         raise DatasetError(f"the length weights of {span} are all 0; make one positive")
     return tuple(int(w) if isinstance(w, numbers.Integral) else float(w) for w in values)
+
+
+def _check_part(part: Iterable[int], config: DatasetConfig) -> tuple[int, int]:
+    k, n = (_whole("pool_part", v, 1, 1 << 20) for v in _pair(part, "pool_part", "(k, n)"))
+    if k > n or config.recipe.pool == "all":
+        raise DatasetError(f"pool_part {k}/{n} is not a part k of n of pool train or test")
+    return k, n
+
+
+def _check_hold_out(hold_out: Iterable[Any], config: DatasetConfig) -> tuple[float, bool, int]:
+    fraction, held, key = _pair(hold_out, "hold_out", "(fraction, held, key)", 3)
+    fraction = hold_out_fraction(fraction)
+    if not isinstance(held, bool) or config.labels is not None:
+        raise DatasetError("hold_out takes (fraction, held: True or False, key) and no labels")
+    key = _whole("hold_out key", key, 0, 2**64 - 1)
+    for n in sorted(config._sizes):  # short strings are few: some length may have none
+        if n <= 5:
+            every = np.indices((10,) * n).reshape(n, -1).T
+            share = float(np.mean(is_held(key, fraction, every, np.full(len(every), n))))
+            if (share if held else 1 - share) < 0.01:
+                raise DatasetError(
+                    f"too few {n}-digit strings are {'held out' if held else 'left'} at "
+                    f"fraction {fraction:g}; use longer lengths or another fraction"
+                )
+    return fraction, held, key
+
+
+def hold_out_fraction(value: Any) -> float:
+    """A fraction of label strings to hold out, checked: 0.01..0.99."""
+    if not (isinstance(value, (int, float)) and 0.01 <= value <= 0.99):
+        raise DatasetError(f"hold-out fraction {shown(value)} is out of range; use 0.01..0.99")
+    return float(value)
+
+
+def _pair(value: Any, name: str, form: str, size: int = 2) -> tuple[Any, ...]:
+    iterable = isinstance(value, Iterable) and not isinstance(value, (str, bytes, Mapping))
+    if not iterable or len(values := tuple(value)) != size:
+        raise DatasetError(f"{name} {shown(value)} is not of the form {form}")
+    return values
 
 
 def _as_dataset_error(make: Callable[..., Recipe], *args: Any, **kwargs: Any) -> Recipe:

@@ -4,8 +4,10 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
+from typing import cast
 
 from ..core import InputError, MnistSeqError, OutputError
 from .config import DatasetError, Shard
@@ -23,7 +25,8 @@ from .export import (
 )
 from .items import SequenceDataset
 from .npz import NpzFormat
-from .png import PngFormat
+from .png import PngFormat, is_image_series
+from .splits import SplitSet, SplitsFormat
 from .transaction import FolderTransaction, clean_leftovers, folder_lock
 
 EXPORT_FORMATS: dict[str, type[ExportFormat]] = {
@@ -33,7 +36,7 @@ FORMATS: tuple[str, ...] = tuple(EXPORT_FORMATS)
 
 
 def export(
-    dataset: SequenceDataset,
+    dataset: SequenceDataset | Mapping[str, SequenceDataset],
     out_dir: str | os.PathLike[str],
     fmt: str | ExportFormat = "npz",
     *,
@@ -51,12 +54,20 @@ def export(
     (default: every usable core); `masks` adds each digit's ink mask (npz: member `masks`,
     bit-packed; COCO: `segmentation`; PNG and YOLO: label images in masks/; config.json
     says `"masks": true`); `progress(done, total)` is called as items are written;
-    `cancel()` returning True stops the export, which then leaves the folder as it was."""
+    `cancel()` returning True stops the export, which then leaves the folder as it was.
+    A mapping {"train": ds, "val": ds, "test": ds} (splits.split_configs) writes each
+    split into a folder of its own, all as one transaction (dataset/splits.py)."""
     if isinstance(fmt, str) and fmt not in EXPORT_FORMATS:
         raise DatasetError(f"format {fmt!r} is unknown; use {' or '.join(FORMATS)}")
     if not isinstance(masks, bool):
         raise DatasetError(f"masks {masks!r} is not True or False")
     writer = EXPORT_FORMATS[fmt](workers) if isinstance(fmt, str) else fmt
+    if isinstance(dataset, Mapping):
+        if shard is not None:
+            raise DatasetError("splits are written whole; --shard does not apply to them")
+        splits = SplitSet(dataset)
+        writer = SplitsFormat(writer, splits)
+        dataset = cast(SequenceDataset, splits)  # only SplitsFormat reads it, as the set it is
     out = target_folder(out_dir)
     job = ExportJob(dataset, out, shard or Shard(), masks=masks)
     plan = writer.plan(job)
@@ -78,8 +89,7 @@ def export(
         if isinstance(exc, KeyboardInterrupt):  # the new export is in place: nothing to undo
             raise type(exc)(f"the export into {out} is complete") from None
         raise
-    # a format lists its images first (then YOLO's labels, masks' label images)
-    images = sum(s.stop - s.start for s in plan.series[:1])
+    images = sum(s.stop - s.start for s in plan.series if is_image_series(s))
     files = tuple(out / name for name in plan.files)
     return ExportResult(out, files, job.total, job.start, job.stop, images, tuple(notes))
 

@@ -113,13 +113,16 @@ class SequenceDataset:
                 f"(sha256 {fingerprint[:12]}... instead of {config.source_sha256[:12]}...); "
                 "pass the same source"
             )
+        self._given_bank = bank
+        if config.pool_part is not None:  # a split's own part of its pool
+            bank = bank.pool(config.recipe.pool).part(*config.pool_part)
         bank.pool(config.recipe.pool).check_available(np.arange(10))
         self.config, self.bank = config, bank
 
     def __getstate__(self) -> dict[str, Any]:
         # DataLoader workers reload the digits from the config instead of receiving
         # the bank and its cached pixel tables through a pipe.
-        bank = self.bank if self._own_bank else None
+        bank = self._given_bank if self._own_bank else None
         return {"config": self.config, "bank": bank, "fields": self.fields}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
@@ -256,6 +259,7 @@ def drawn_sequences(config: DatasetConfig, items: Any) -> tuple[Any, Any]:
         config.length_weights,
         config.label_table,
         config.labels_in_order,
+        config.hold_out and (config.hold_out[2], config.hold_out[0], config.hold_out[1]),
     )
 
 

@@ -43,6 +43,11 @@ MASKS_FOLDER = "masks"
 MaskKind = Literal["", "png", "rle"]
 
 
+def is_image_series(series: Series) -> bool:
+    """Whether a series of an export's manifest is its images (not labels or masks)."""
+    return series.suffix == ".png" and series.folder.rpartition("/")[2] != MASKS_FOLDER
+
+
 def png_name(item: int, count: int) -> str:
     """'000042.png': zero-padded to the data set's (not the shard's) count, at least 6 digits."""
     return f"{item:0{max(6, len(str(count - 1)))}d}.png"

@@ -202,7 +202,7 @@ def test_help_lists_every_option_but_not_the_old_spellings(run_main):
         (["--count", "3", "--shard", "1/4", "--seed", "1"], "use at most 3 shards"),
         (["--count", "5", "--source", "/no/such/folder"], "no such data folder"),
         (["--count", "5", "--bogus"], "unrecognized arguments: --bogus"),
-        (["--length", "5"], "the following arguments are required: --count"),
+        (["--length", "5"], "give --count N, or --splits such as train:50000,val:5000,test:10000"),
     ],
 )  # fmt: skip
 def test_bad_arguments_get_one_line_naming_the_option_and_status_2(

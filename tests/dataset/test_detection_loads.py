@@ -93,3 +93,38 @@ def test_a_yolo_export_loads_in_ultralytics_from_any_working_folder(
         ]  # fmt: skip
         assert pixel_boxes == batch["ink_boxes"][item, :n].tolist()
     assert os.listdir(tmp_path / "elsewhere") == []
+
+
+SPLITS_CHECK = r"""
+import json, os, sys
+from ultralytics.data.utils import check_det_dataset
+os.chdir("/")
+data = check_det_dataset(sys.argv[1])
+print(json.dumps([data["train"], data["val"], data["test"], data["nc"]]))
+"""
+
+
+def test_yolo_splits_load_in_ultralytics_with_a_folder_per_split(
+    tmp_path, run_python, subprocess_env
+):
+    if importlib.util.find_spec("ultralytics") is None:
+        pytest.skip("Ultralytics is not installed")
+    from mnist_seq_gui.dataset import DatasetConfig
+    from mnist_seq_gui.dataset.splits import split_configs
+
+    base = DatasetConfig(count=1, min_length=2, max_length=4, spacing=(0, 8), seed=3)
+    configs = split_configs(base, {"train": 20, "val": 6, "test": 6})
+    out = tmp_path / "splits"
+    export({k: SequenceDataset(c) for k, c in configs.items()}, out, "yolo", workers=1)
+    env = {
+        **subprocess_env,
+        "YOLO_CONFIG_DIR": str(tmp_path / "settings"),
+        "MPLCONFIGDIR": str(tmp_path / "matplotlib"),
+        "YOLO_OFFLINE": "1",
+        "YOLO_AUTOINSTALL": "0",
+    }
+    ran = run_python("-c", SPLITS_CHECK, str(out / "data.yaml"), env=env, timeout=600)
+    assert ran.returncode == 0, ran.stdout[-3000:] + ran.stderr[-3000:]
+    got = json.loads(ran.stdout.strip().splitlines()[-1])
+    root = out.resolve()
+    assert got == [str(root / k / "images") for k in ("train", "val", "test")] + [10]
