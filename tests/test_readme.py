@@ -51,7 +51,9 @@ def commands(body: str) -> list[str]:
 def test_every_python_block_runs_in_order(tmp_path, monkeypatch):
     pytest.importorskip("torch")
     pytest.importorskip("dask")
+    pytest.importorskip("datasets")
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "huggingface"))  # its cache, not the user's
     namespace: dict[str, object] = {"__name__": "__main__"}  # as pasted, or run as a script
     used: set[str] = set()
     for number, body in enumerate(blocks("python"), 1):

@@ -35,15 +35,16 @@ from .manifest import MANIFEST_NAME, Manifest, Series
 from .npz import load_npz, npz_images
 from .png import metadata_lines, png_name
 from .shards import shard_folder, write_shard
+from .splits import SPLIT_NAMES, parse_splits, split_configs
 
 # fmt: off
 __all__ = [
     "BLANK", "CONFIG_NAME", "DTYPES", "EXPORT_FORMATS", "FIELDS", "FORMATS", "MANIFEST_NAME",
-    "MAX_COUNT", "MAX_LENGTH", "METADATA_NAME", "NO_BOX", "NPZ_NAME", "CancelCheck",
+    "MAX_COUNT", "MAX_LENGTH", "METADATA_NAME", "NO_BOX", "NPZ_NAME", "SPLIT_NAMES", "CancelCheck",
     "DatasetConfig", "DatasetError", "ExportCancelled", "ExportFormat", "ExportJob",
     "ExportResult", "Manifest", "Progress", "SequenceDataset", "Series", "Shard",
     "bank_fingerprint", "export",
-    "label_strings", "load_npz", "metadata_lines", "npz_images", "png_name",
-    "shard_folder", "write_shard",
+    "label_strings", "load_npz", "metadata_lines", "npz_images", "parse_splits", "png_name",
+    "shard_folder", "split_configs", "write_shard",
 ]
 # fmt: on

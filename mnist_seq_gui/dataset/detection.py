@@ -122,7 +122,7 @@ def data_yaml(train: str = IMAGES_FOLDER, val: str = IMAGES_FOLDER, test: str = 
     ]
     if train == val:
         lines.append("# one export is one set, so train and val are the same images; --splits")
-        lines.append("# (coming) writes a folder per split and points train, val, test at them")
+        lines.append("# writes a folder per split and points train, val, test at them")
     lines += [f"train: {train}", f"val: {val}"] + ([f"test: {test}"] if test else [])
     lines.append("nc: 10")
     lines.append("names: [" + ", ".join(f'"{d}"' for d in range(10)) + "]")

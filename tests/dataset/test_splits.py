@@ -149,7 +149,7 @@ def test_a_stopped_split_export_leaves_nothing_and_an_old_one_stays(tmp_path):
 
 
 @pytest.mark.slow
-def test_png_splits_load_in_hugging_face_datasets_per_split(tmp_path, run_python):
+def test_png_splits_load_in_hugging_face_datasets_per_split(tmp_path, run_python, subprocess_env):
     pytest.importorskip("datasets")
     export(made(), tmp_path / "png", "png", workers=1)
     script = (
@@ -158,8 +158,9 @@ def test_png_splits_load_in_hugging_face_datasets_per_split(tmp_path, run_python
         "rows = {k: [v.num_rows, v[0]['image'].size, str(v[3]['label'])] for k, v in d.items()}\n"
         "print(json.dumps(rows))\n"
     )
-    ran = run_python("-c", script, str(tmp_path / "png"), str(tmp_path / "cache"), timeout=600,
-                     env=None)  # fmt: skip
+    env = {**subprocess_env, "HF_HOME": str(tmp_path / "huggingface")}  # not the user's cache
+    folders = (str(tmp_path / "png"), str(tmp_path / "cache"))
+    ran = run_python("-c", script, *folders, timeout=600, env=env)
     assert ran.returncode == 0, ran.stderr[-3000:]
     got = json.loads(ran.stdout.strip().splitlines()[-1])
     splits = made()
