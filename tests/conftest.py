@@ -103,6 +103,20 @@ def subprocess_env() -> dict[str, str]:
     return env
 
 
+def _folder_bytes(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture
+def folder_bytes() -> Callable[[Path], dict[str, bytes]]:
+    """Every file under a folder (hidden ones too): relative path -> bytes."""
+    return _folder_bytes
+
+
 @pytest.fixture
 def run_python(subprocess_env: dict[str, str]) -> Callable[..., subprocess.CompletedProcess[str]]:
     """`python ARGS` in a fresh interpreter that imports this checkout (output as text)."""

@@ -100,6 +100,10 @@ class ExportDialog(QDialog):
             return self._refuse(worded(exc), error=True)
         except MnistSeqError as exc:
             return self._refuse(str(exc), error=True)
+        try:
+            splits = self.form.splits()
+        except MnistSeqError as exc:
+            return self._refuse(worded(exc) if isinstance(exc, InputError) else str(exc), True)
         if config.length_leak:
             self.leak_label.setText(
                 f"Note: {config.length_leak}; choose Placement: Free on the Recipe tab to "
@@ -112,7 +116,9 @@ class ExportDialog(QDialog):
         problem = folder_problem(Path(out_text).expanduser(), self.form.overwrite_check.isChecked())
         if problem:
             return self._refuse(problem, error=True)
-        self._set_status(describe_config(config), error=False)
+        each = ", ".join(f"{k} {c.count:,}" for k, c in (splits or {}).items())
+        said = describe_config(config)
+        self._set_status(f"Splits {each}: {said}" if splits else said, error=False)
         self.export_button.setEnabled(True)
         return True
 
@@ -135,10 +141,11 @@ class ExportDialog(QDialog):
         """Start exporting in the background; False (and a status line) if it cannot start."""
         if self.is_exporting() or not self._validate():
             return False
-        config = self.config()
+        config = self.form.splits() or self.config()
         out = str(Path(self.form.out_edit.text().strip()).expanduser())
         overwrite, masks = self.form.overwrite_check.isChecked(), self.form.masks_check.isChecked()
         thread = ExportThread(config, out, self.fmt, overwrite, masks, self)
+        count = sum(c.count for c in config.values()) if isinstance(config, dict) else config.count
         self._outcome = False
         thread.progressed.connect(self._on_progress)
         thread.succeeded.connect(self._on_succeeded)
@@ -148,7 +155,7 @@ class ExportDialog(QDialog):
         self._thread = thread
         self.form.setEnabled(False)
         self.export_button.setEnabled(False)
-        progress = QProgressDialog(f"Exporting {config.count:,} images\u2026", "Cancel", 0, 0, self)
+        progress = QProgressDialog(f"Exporting {count:,} images\u2026", "Cancel", 0, 0, self)
         progress.setWindowTitle("Export Dataset")
         progress.setWindowModality(Qt.WindowModality.WindowModal)
         progress.setMinimumDuration(0)
@@ -255,7 +262,7 @@ class ExportThread(QThread):
 
     def __init__(
         self,
-        config: DatasetConfig,
+        config: DatasetConfig | dict[str, DatasetConfig],
         out_dir: str,
         fmt: str,
         overwrite: bool,
@@ -273,8 +280,11 @@ class ExportThread(QThread):
 
     def run(self) -> None:
         try:
+            config = self.config
             result = export(
-                SequenceDataset(self.config),
+                {k: SequenceDataset(c) for k, c in config.items()}
+                if isinstance(config, dict)
+                else SequenceDataset(config),
                 self.out_dir,
                 self.fmt,
                 overwrite=self.overwrite,

@@ -16,6 +16,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -28,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core import DTYPES, FIELDS, InputError, Recipe, new_seed
-from ..dataset import FORMATS, MAX_LENGTH, DatasetConfig
+from ..dataset import FORMATS, MAX_LENGTH, DatasetConfig, parse_splits, split_configs
 from ..dataset.labels import parse_length_weights, read_labels
 from .panel import Form, scrolled
 from .rows import NumberRow, Row, make_row
@@ -71,6 +72,20 @@ class ExportForm(QTabWidget):
         self.in_order_check.setToolTip("Image i gets line i mod the number of strings")
         self.in_order_check.toggled.connect(self.changed)
         self._loaded: tuple[tuple[str, int, int] | None, tuple[str, ...]] = (None, ())
+        self.splits_edit = self._line(
+            "none: one data set",
+            "Train, val and test at once, e.g. train:50000,val:5000,test:10000: a folder "
+            "each, from digits they do not share (Images is then theirs)",
+        )
+        self.splits_edit.textChanged.connect(self._splits_given)
+        self.hold_out_spin = QDoubleSpinBox(self)
+        self.hold_out_spin.setRange(0, 0.99)
+        self.hold_out_spin.setSingleStep(0.05)
+        self.hold_out_spin.setSpecialValueText("no hold-out")
+        self.hold_out_spin.setToolTip(
+            "The fraction of label strings kept for test: none of them occurs in train or val"
+        )
+        self.hold_out_spin.valueChanged.connect(self.changed)
         self.seed_edit = self._line("", "0..2^63-1; the same seed writes the same data set")
         self.random_seed_button = QPushButton("Random", self)
         self.random_seed_button.clicked.connect(lambda: self.seed_edit.setText(str(new_seed())))
@@ -104,6 +119,7 @@ class ExportForm(QTabWidget):
         self.addTab(scrolled(self._data_set_tab()), "&Data set")
         self.addTab(scrolled(self._recipe_tab()), "&Recipe")
         self._labels_given()
+        self._splits_given()
 
     def _spin(self, name: str, low: int, high: int, tip: str) -> QSpinBox:
         spin = QSpinBox(self)
@@ -157,6 +173,7 @@ class ExportForm(QTabWidget):
         row("&Length:", self.min_length_spin, QLabel("to"), self.max_length_spin)
         row("Length &weights:", self.weights_edit)
         row("La&bels file:", self.labels_edit, self.labels_button, self.in_order_check)
+        row("S&plits:", self.splits_edit, QLabel("held out:"), self.hold_out_spin)
         row("S&eed:", self.seed_edit, self.random_seed_button)
         row("&Format:", self.format_combo, self.masks_check)
         row("Pi&xels:", self.dtype_combo)
@@ -182,6 +199,19 @@ class ExportForm(QTabWidget):
         for widget in (self.min_length_spin, self.max_length_spin, self.weights_edit):
             widget.setEnabled(not given)
         self.in_order_check.setEnabled(given)
+
+    def _splits_given(self) -> None:
+        given = bool(self.splits_edit.text().strip())
+        self.count_spin.setEnabled(not given)
+        self.hold_out_spin.setEnabled(given)
+
+    def splits(self) -> dict[str, DatasetConfig] | None:
+        """Each split's config when the form asks for splits, else None; MnistSeqError."""
+        text = self.splits_edit.text().strip()
+        if not text:
+            return None
+        hold_out = self.hold_out_spin.value() or None
+        return split_configs(self.config(), parse_splits(text), hold_out)
 
     def _labels(self) -> tuple[str, ...] | None:
         """The labels file's strings (None without one); read again only when the path,
@@ -234,7 +264,8 @@ class ExportForm(QTabWidget):
     def set_values(self, values: Mapping[str, Any]) -> None:
         """Fill the form: DatasetConfig fields (count, min_length, max_length, seed,
         dtype, source, recipe, labels_in_order, length_weights), `labels_file` (a path),
-        `format`, `masks`, `out` and `overwrite`; missing ones keep
+        `splits` (text such as train:500,test:100), `hold_out`, `format`, `masks`, `out`
+        and `overwrite`; missing ones keep
         sensible defaults (10,000 five-digit images)."""
         self.count_spin.setValue(int(values.get("count", 10_000)))
         self.min_length_spin.setValue(int(values.get("min_length", 5)))
@@ -252,7 +283,10 @@ class ExportForm(QTabWidget):
         self.weights_edit.setText("" if weights is None else ",".join(map(str, weights)))
         self.labels_edit.setText(str(values.get("labels_file") or ""))
         self.in_order_check.setChecked(bool(values.get("labels_in_order", False)))
+        self.splits_edit.setText(str(values.get("splits") or ""))
+        self.hold_out_spin.setValue(float(values.get("hold_out") or 0))
         self._labels_given()
+        self._splits_given()
         self.changed.emit()
 
     @property

@@ -25,20 +25,6 @@ def varied() -> dict[str, Any]:
     }
 
 
-def _folder_bytes(folder: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
-
-
-@pytest.fixture
-def folder_bytes() -> Callable[[Path], dict[str, bytes]]:
-    """Every file under a folder (hidden ones too): relative path -> bytes."""
-    return _folder_bytes
-
-
 def _assert_same_item(one: dict[str, Any], other: dict[str, Any]) -> None:
     assert list(one) == list(other)
     for key, value in one.items():
