@@ -81,7 +81,7 @@ class ExportForm(QTabWidget):
         self.hold_out_spin = QDoubleSpinBox(self)
         self.hold_out_spin.setRange(0, 0.99)
         self.hold_out_spin.setSingleStep(0.05)
-        self.hold_out_spin.setSpecialValueText("no hold-out")
+        self.hold_out_spin.setSpecialValueText("none")
         self.hold_out_spin.setToolTip(
             "The fraction of label strings kept for test: none of them occurs in train or val"
         )
@@ -116,8 +116,8 @@ class ExportForm(QTabWidget):
             else make_row(name, self._edited)
             for name in FIELDS
         }
-        self.addTab(scrolled(self._data_set_tab()), "&Data set")
-        self.addTab(scrolled(self._recipe_tab()), "&Recipe")
+        self.addTab(scrolled(self._data_set_tab(), fit="size"), "&Data set")
+        self.addTab(scrolled(self._recipe_tab(), fit="width"), "&Recipe")
         self._labels_given()
         self._splits_given()
 
@@ -173,9 +173,11 @@ class ExportForm(QTabWidget):
         row("&Length:", self.min_length_spin, QLabel("to"), self.max_length_spin)
         row("Length &weights:", self.weights_edit)
         row("La&bels file:", self.labels_edit, self.labels_button, self.in_order_check)
-        row("S&plits:", self.splits_edit, QLabel("held out:"), self.hold_out_spin)
+        row("S&plits:", self.splits_edit)
+        row("&Held-out strings:", self.hold_out_spin)
         row("S&eed:", self.seed_edit, self.random_seed_button)
-        row("&Format:", self.format_combo, self.masks_check)
+        row("&Format:", self.format_combo)
+        form.addRow("", self.masks_check)
         row("Pi&xels:", self.dtype_combo)
         row(
             "Digits &from:",

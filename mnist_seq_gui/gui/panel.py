@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QSignalBlocker, Qt, Signal
+from PySide6.QtCore import QSignalBlocker, QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QComboBox,
@@ -44,9 +44,28 @@ def large_int_spin(name: str, label: str, tip: str, high: int = MAX_SEED) -> QLa
     return spin
 
 
-def scrolled(page: QWidget) -> QScrollArea:
-    """`page` in a frameless scroll area that gives it the whole width."""
-    area = QScrollArea()
+class _FittingScroll(QScrollArea):
+    """A scroll area that asks for its page's whole width, and whole height if `tall` (a
+    plain one asks for at most 36 x 24 lines): a dialog opens as large as its form needs,
+    within the screen."""
+
+    def __init__(self, tall: bool) -> None:
+        super().__init__()
+        self.tall = tall
+
+    def sizeHint(self) -> QSize:
+        page, hint = self.widget(), super().sizeHint()
+        if page is None:
+            return hint
+        wanted = page.sizeHint()
+        bar = self.verticalScrollBar().sizeHint().width()
+        return QSize(wanted.width() + bar, wanted.height() if self.tall else hint.height())
+
+
+def scrolled(page: QWidget, fit: str = "") -> QScrollArea:
+    """`page` in a frameless scroll area that gives it the whole width; `fit` "width" or
+    "size": the area asks for the page's whole width, or its whole size."""
+    area = _FittingScroll(fit == "size") if fit else QScrollArea()
     area.setWidget(page)
     area.setWidgetResizable(True)
     area.setFrameShape(QScrollArea.Shape.NoFrame)
