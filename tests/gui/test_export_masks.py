@@ -8,7 +8,7 @@ import json
 import numpy as np
 import pytest
 from PIL import Image
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 
 from mnist_seq_gui.core import Recipe
 from mnist_seq_gui.dataset import CONFIG_NAME, METADATA_NAME, NPZ_NAME, SequenceDataset
@@ -33,7 +33,8 @@ def test_ticking_masks_exports_each_digits_mask(qtbot, tmp_path, fmt):
     dialog.show()
     box = dialog.form.masks_check
     assert box.isVisible() and box.isEnabled() and not box.isChecked()
-    qtbot.mouseClick(box, Qt.MouseButton.LeftButton)
+    # on the box itself: the check box spans the row, and only its box and text toggle it
+    qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(8, box.height() // 2))
     assert box.isChecked() and dialog.export_button.isEnabled()
     _export(qtbot, dialog)
     ds = SequenceDataset(dialog.config(), fields=("masks",))
