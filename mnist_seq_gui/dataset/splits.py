@@ -132,7 +132,9 @@ class SplitsFormat(ExportFormat):
         files, series, folders, scratch = [CONFIG_NAME], [], [], []
         for name, sub in self._jobs(job):
             part = self.inner.plan(sub)
-            files += [f"{name}/{f}" for f in part.files if f and f != ANNOTATIONS_NAME]
+            # COCO's annotations.json is listed though moved to annotations/: a stopped
+            # export's staging folder may hold it, and is then removed as a whole
+            files += [f"{name}/{f}" for f in part.files if f]
             series += [dataclasses.replace(s, folder=_under(name, s.folder)) for s in part.series]
             folders += [name, *(f"{name}/{f}" for f in part.folders)]
             scratch += [f"{name}/{s}" for s in part.scratch]

@@ -27,6 +27,7 @@ from ._helpers import REPO_ROOT, subprocess_env, tree
 EXPORTS = {  # format -> (count, extra arguments): each takes about a second here
     "npz": (60_000, []),
     "png": (2_500, ["--workers", "2"]),
+    "coco splits": (0, ["--workers", "2", "--splits", "train:1500,val:300,test:300"]),
 }
 USER_FILE = ("notes.txt", b"mine, beside the export")
 SIGNALS = {"SIGINT": signal.SIGINT, "SIGTERM": signal.SIGTERM, "SIGKILL": signal.SIGKILL}
@@ -35,12 +36,14 @@ EXIT = {"SIGINT": 130, "SIGTERM": 143}
 
 def command(fmt: str, seed: int, out: Path) -> list[str]:
     count, extra = EXPORTS[fmt]
+    size = ("--count", str(count)) if count else ()
     return [
         sys.executable,
         "-m",
         "mnist_seq_gui.cli",
         "dataset",
-        *("--count", str(count), "--seed", str(seed), "--format", fmt, "--length", "3-6"),
+        *size,
+        *("--seed", str(seed), "--format", fmt.split()[0], "--length", "3-6"),
         *("--rule", "random", "--spacing", "0", "50", "--placement", "free"),
         *("--quiet", "--overwrite"),
         *("--out", str(out), *extra),
