@@ -183,10 +183,10 @@ class ExportDialog(QDialog):
 
     def _on_succeeded(self, result: ExportResult) -> None:
         self._outcome = True
-        where = result.out_dir / NPZ_NAME if self.fmt == "npz" else result.out_dir
-        self._set_status(
-            f"Wrote {result.items:,} images{WRITTEN.get(self.fmt, '')} to {where}", error=False
-        )
+        splits = self._thread is not None and isinstance(self._thread.config, dict)
+        where = result.out_dir / NPZ_NAME if self.fmt == "npz" and not splits else result.out_dir
+        what = " in a folder per split, and config.json" if splits else WRITTEN.get(self.fmt, "")
+        self._set_status(f"Wrote {result.items:,} images{what} to {where}", error=False)
         self.exported.emit(str(where))
 
     def _on_failed(self, message: str) -> None:

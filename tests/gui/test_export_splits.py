@@ -30,7 +30,9 @@ def test_splits_typed_in_the_dialog_write_what_the_library_writes(qtbot, tmp_pat
     with qtbot.waitSignal(dialog.exported, timeout=TIMEOUT):
         qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not dialog.is_exporting(), timeout=TIMEOUT)
-    assert dialog.status_text().startswith("Wrote 62 images")
+    assert (
+        dialog.status_text() == f"Wrote 62 images in a folder per split, and config.json to {out}"
+    )
     base = DatasetConfig(10_000, 2, 4, seed=3, recipe=RECIPE)
     configs = split_configs(base, {"train": 40, "val": 10, "test": 12}, 0.3)
     export({k: SequenceDataset(c) for k, c in configs.items()}, tmp_path / "lib", "coco")
