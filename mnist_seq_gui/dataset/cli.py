@@ -181,6 +181,14 @@ class ProgressBar:
         self.stream.flush()
         self._drawn = True
 
+    def removing(self, done: int) -> None:
+        """After a stop: how many of the unfinished export's files are removed so far."""
+        if self.enabled and (self.terminal or done % 20_000 == 0):
+            end = "" if self.terminal else "\n"
+            self.stream.write(f"\rremoved {done:,} unfinished files (Ctrl+C leaves the rest){end}")
+            self.stream.flush()
+            self._drawn = self.terminal
+
     def close(self) -> None:
         if self._drawn:
             self.stream.write("\n")
@@ -255,6 +263,7 @@ def run(argv: list[str], report: StopReport | None = None) -> int:
                 masks=args.masks,
                 progress=bar,
                 cancel=stop,
+                removing=bar.removing,
             )
         except ExportCancelled as exc:
             if stop.signal is None:

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import cast
@@ -46,6 +46,8 @@ def export(
     masks: bool = False,
     progress: Progress | None = None,
     cancel: CancelCheck | None = None,
+    removing: Callable[[int], None] | None = None,
+    abandon: CancelCheck | None = None,
 ) -> ExportResult:
     """Write `dataset` (or one `shard` of it) into `out_dir` in format `fmt`: "npz" (one
     dataset.npz), "png" (a Hugging Face imagefolder), "coco" or "yolo" (detection sets),
@@ -54,7 +56,9 @@ def export(
     (default: every usable core); `masks` adds each digit's ink mask (npz: member `masks`,
     bit-packed; COCO: `segmentation`; PNG and YOLO: label images in masks/; config.json
     says `"masks": true`); `progress(done, total)` is called as items are written;
-    `cancel()` returning True stops the export, which then leaves the folder as it was.
+    `cancel()` returning True stops the export, which then leaves the folder as it was:
+    it removes every file it wrote (`removing(done)` is told every thousand), unless
+    `abandon()` returns True or a second Ctrl+C comes first; its error says which.
     A mapping {"train": ds, "val": ds, "test": ds} (splits.split_configs) writes each
     split into a folder of its own, all as one transaction (dataset/splits.py)."""
     if isinstance(fmt, str) and fmt not in EXPORT_FORMATS:
@@ -84,7 +88,7 @@ def export(
         notes += transaction.commit(cancel)
     except BaseException as exc:
         if not transaction.committed:
-            note = transaction.abort()
+            note = transaction.abort(removing, abandon)
             raise _explained(exc, note, out, transaction.left_files) from None
         if isinstance(exc, KeyboardInterrupt):  # the new export is in place: nothing to undo
             raise type(exc)(f"the export into {out} is complete") from None

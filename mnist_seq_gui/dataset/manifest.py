@@ -142,11 +142,13 @@ def sweep(
     twin: Path | None = None,
     deadline: float | None = None,
     stop: Callable[[], bool] | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> Sweep:
     """Remove from `folder` what `manifest` lists and what is also linked in `twin`.
 
     Anything else is kept and counted. Stops at `deadline` (time.monotonic), or when
-    `stop()` says so, with `finished=False`. The manifest file goes last, and the folder once empty.
+    `stop()` says so, with `finished=False`; `progress(removed)` is called every thousand
+    files. The manifest file goes last, and the folder once empty.
     """
     result = Sweep()
 
@@ -154,7 +156,10 @@ def sweep(
         with os.scandir(folder / rel_dir if rel_dir else folder) as entries:
             for entry in entries:
                 late = deadline is not None and time.monotonic() > deadline
-                if late or (stop is not None and result.removed % 1000 == 999 and stop()):
+                step = result.removed % 1000 == 999
+                if step and progress is not None:
+                    progress(result.removed + 1)
+                if late or (stop is not None and step and stop()):
                     result.finished = False
                     return
                 rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name

@@ -22,8 +22,8 @@ import errno
 import functools
 import os
 import secrets
+import shlex
 import stat
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -48,7 +48,6 @@ from .manifest import (
 )
 
 STAGING_MARK = ".mnist-seq-staging-"
-ABORT_SECONDS = 1.5  # clean-up after a stop gives up after this and says what is left
 
 
 # --- the system calls: flush, swap, lock ----------------------------------------------
@@ -280,20 +279,27 @@ class FolderTransaction:
                 except FileExistsError:
                     raise DatasetError(collision_message(self.out, entry.name)) from None
 
-    def abort(self) -> str:
-        """Remove the staging folder (for ABORT_SECONDS at most); says what is left."""
+    def abort(
+        self,
+        removing: Callable[[int], None] | None = None,
+        abandon: Callable[[], bool] | None = None,
+    ) -> str:
+        """Remove the staging folder, however many files it holds (`removing(done)` is
+        told every thousand), unless `abandon()` or a second Ctrl+C stops it; says what
+        is left."""
         said = f"{self.out} was not changed" if self.out.exists() else "nothing was written"
         done = Sweep(finished=False)
         if self.staging.exists():
-            with contextlib.suppress(OSError, KeyboardInterrupt):  # a second Ctrl+C: stop at once
-                done = sweep(self.staging, self.plan, self.out, time.monotonic() + ABORT_SECONDS)
+            with contextlib.suppress(OSError, KeyboardInterrupt):  # a second Ctrl+C: leave them
+                done = sweep(self.staging, self.plan, self.out, stop=abandon, progress=removing)
         self._unlock()
         if not self.staging.exists():
             return said
         self.left_files = True
         return (
             f"{said}; the unfinished export's files are left in {self.staging} "
-            f"({done.removed:,} removed so far), and the next export into "
+            f"({done.removed:,} removed before the second stop): remove them with "
+            f"rm -r {shlex.quote(str(self.staging))}, or the next export into "
             f"{self.out.name} removes them"
         )
 

@@ -47,7 +47,7 @@ class ExportDialog(QDialog):
 
     exported = Signal(str)  # the npz file or the folder written
     export_failed = Signal(str)  # one-line reason
-    export_cancelled = Signal()
+    export_cancelled = Signal(str)  # what the stopped export left, in the library's words
 
     def __init__(
         self, parent: QWidget | None = None, defaults: Mapping[str, Any] | None = None
@@ -151,6 +151,7 @@ class ExportDialog(QDialog):
         thread.succeeded.connect(self._on_succeeded)
         thread.failed.connect(self._on_failed)
         thread.cancelled.connect(self._on_cancelled)
+        thread.removing.connect(self._on_removing)
         thread.finished.connect(self._join)
         self._thread = thread
         self.form.setEnabled(False)
@@ -169,11 +170,14 @@ class ExportDialog(QDialog):
         return True
 
     def cancel_export(self) -> None:
-        """Ask the export to stop; it removes what it wrote, then reports `export_cancelled`."""
+        """Ask the export to stop; it removes what it wrote, then reports `export_cancelled`.
+        Asked again while it removes them, it leaves the rest (and says where)."""
         if self._thread is not None:
-            self._thread.cancel()
-            if self.progress_dialog is not None:
-                self.progress_dialog.setLabelText("Cancelling: removing partial files\u2026")
+            again = self._thread.cancel()
+            if self.progress_dialog is not None and not again:
+                self.progress_dialog.setLabelText(
+                    "Cancelling: removing the unfinished files\u2026 (Cancel again leaves them)"
+                )
 
     def _on_progress(self, done: int, total: int) -> None:
         if self.progress_dialog is not None:
@@ -194,10 +198,17 @@ class ExportDialog(QDialog):
         self._set_status(f"Export failed: {message}", error=True)
         self.export_failed.emit(message)
 
-    def _on_cancelled(self) -> None:
+    def _on_removing(self, done: int) -> None:
+        if self.progress_dialog is not None:
+            self.progress_dialog.setLabelText(
+                f"Cancelling: {done:,} unfinished files removed\u2026 "
+                "(Cancel again leaves the rest)"
+            )
+
+    def _on_cancelled(self, said: str) -> None:
         self._outcome = True
-        self._set_status("Export cancelled; no files were kept.", error=False)
-        self.export_cancelled.emit()
+        self._set_status(f"{said[:1].upper()}{said[1:]}.", error=False)
+        self.export_cancelled.emit(said)
 
     def _join(self) -> None:
         """Wait for the thread (without a time limit) and drop the progress dialog."""
@@ -258,7 +269,8 @@ class ExportThread(QThread):
     progressed = Signal(int, int)  # items done, items in total
     succeeded = Signal(object)  # ExportResult
     failed = Signal(str)
-    cancelled = Signal()
+    cancelled = Signal(str)  # the library's account of what the stop left
+    removing = Signal(int)  # unfinished files removed so far, after a cancel
 
     def __init__(
         self,
@@ -273,10 +285,14 @@ class ExportThread(QThread):
         self.setObjectName("ExportThread")
         self.config, self.out_dir, self.fmt, self.overwrite = config, out_dir, fmt, overwrite
         self.masks = masks
-        self._stop = threading.Event()
+        self._stop, self._abandon = threading.Event(), threading.Event()
 
-    def cancel(self) -> None:
-        self._stop.set()
+    def cancel(self) -> bool:
+        """Stop the export; a second call leaves its unfinished files. True if it was
+        the second."""
+        again = self._stop.is_set()
+        (self._abandon if again else self._stop).set()
+        return again
 
     def run(self) -> None:
         try:
@@ -291,9 +307,11 @@ class ExportThread(QThread):
                 masks=self.masks,
                 progress=self.progressed.emit,
                 cancel=self._stop.is_set,
+                removing=self.removing.emit,
+                abandon=self._abandon.is_set,
             )
-        except ExportCancelled:
-            self.cancelled.emit()
+        except ExportCancelled as exc:
+            self.cancelled.emit(str(exc))
         except MnistSeqError as exc:
             self.failed.emit(worded(exc) if isinstance(exc, InputError) else str(exc))
         except OSError as exc:

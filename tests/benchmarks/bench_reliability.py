@@ -8,10 +8,9 @@ for a few seconds and is then stopped: peak memory is the largest sum of residen
 memory over the whole process tree, sampled every 20 ms from /proc; stop latency is the
 time from the signal to the command's exit (its staging folder removed). A 10^4-item
 export stopped the same way is the reference printed beside the huge ones.
-"left" says what a stopped export left beside its output folder: nothing, or its
-staging folder, which the export leaves (and says so) when removing it takes longer than
-its clean-up budget (dataset/transaction.py, ABORT_SECONDS); the next export into the same
-folder removes it. Each run's leftovers are removed before the next run.
+"left" says what a stopped export left beside its output folder: nothing, as one stop
+removes every file it wrote, however long that takes (only a second stop leaves them);
+the stop latency includes that removal. Each run's leftovers are removed before the next.
 Targets: peak memory <= 250 MB at any count; stop <= 2 s at 10^7 items. Exit status 1
 when a target is missed.
 """

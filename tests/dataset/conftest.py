@@ -41,19 +41,14 @@ def _stop_leftovers(out: Path, message: str) -> list[Path]:
     left = sorted(
         p for p in out.parent.iterdir() if p.name.startswith(f".{out.name}.mnist-seq-staging")
     )
-    if "are left in" in message:
-        assert len(left) == 1 and str(left[0]) in message, message
-        assert f"the next export into {out.name} removes them" in message
-    else:
-        assert left == [], message
+    assert left == [] and "are left in" not in message, message  # one stop finishes its clean-up
     return left
 
 
 @pytest.fixture
 def stop_leftovers() -> Callable[[Path, str], list[Path]]:
-    """What a stopped export into `out` left beside it, checked against what its message
-    says: nothing, or (when its clean-up ran out of time, as on a loaded machine) the one
-    staging folder the message names, which the next export into `out` removes."""
+    """What a stopped export into `out` left beside it: nothing, however many files it had
+    written (only a second stop leaves them; see tests/reliability/test_stop_finishes.py)."""
     return _stop_leftovers
 
 
