@@ -10,6 +10,7 @@ error is one line on stderr with exit status 2.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, NoReturn
@@ -160,6 +161,9 @@ def guarded(
     """Run a command: bad input -> one line on stderr and status 2; Ctrl+C -> status 130,
     SIGTERM -> 143, each with what the interrupted work left: the exception's text, or
     `untouched` (or what it returns, at the time) when nothing more specific was said."""
+    for stream in (sys.stdout, sys.stderr):  # a path the terminal cannot show is escaped
+        with contextlib.suppress(AttributeError, ValueError):
+            stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
     try:
         with terminate_as_interrupt():
             return run_fn(list(argv))

@@ -71,7 +71,11 @@ def output_path(output: str | os.PathLike, default_name: str) -> Path:
     """
     raw = os.fspath(output)
     path = Path(raw).expanduser()
-    if path.is_dir():
+    try:
+        is_folder = path.is_dir()
+    except OSError as exc:  # a name too long for the file system, say
+        raise OutputError(f"cannot write {raw}: {exc.strerror or exc}") from None
+    if is_folder:
         return path / default_name
     if _names_a_folder(raw):
         raise OutputError(f"cannot write into {raw}: that folder does not exist; create it first")

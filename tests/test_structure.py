@@ -10,8 +10,9 @@ import grimp
 REPO_ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = REPO_ROOT / "mnist_seq_gui"
 # 10,000 held every feature of 0.2 (the structure issue); the labels issue (exact boxes,
-# masks, splits, label lists, noise ranges) may add up to 1,200 more.
-MAX_PACKAGE_LINES = 11_200
+# masks, splits, label lists, noise ranges) took it to 11,156; the stops-and-hostile-files
+# issue may add up to 400 more.
+MAX_PACKAGE_LINES = 11_600
 
 
 def _lines(path: Path) -> int:

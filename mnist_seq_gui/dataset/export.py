@@ -6,6 +6,7 @@ folder. `formats.export` runs every format alike as a transaction on its output 
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -116,8 +117,15 @@ class ExportFormat:
 
 def target_folder(out_dir: str | os.PathLike[str]) -> Path:
     """The folder an export replaces, links resolved; refuses what cannot be one."""
+    if not isinstance(out_dir, (str, os.PathLike)) or not str(out_dir).strip():
+        raise DatasetError(f"output folder {out_dir!r:.60} is not a path; pass a folder's path")
     given = Path(out_dir).expanduser()
     out = Path(os.path.realpath(given))
+    try:
+        os.lstat(out)
+    except OSError as exc:
+        if exc.errno == errno.ENAMETOOLONG:
+            raise OutputError(f"cannot write into {given}: {exc.strerror}") from None
     if out.exists() and not out.is_dir():
         kind = "a file" if out.is_file() else "a device, pipe or socket"
         raise DatasetError(f"output {given} is {kind}, not a folder; pass a folder")

@@ -63,6 +63,10 @@ def export(
     split into a folder of its own, all as one transaction (dataset/splits.py)."""
     if isinstance(fmt, str) and fmt not in EXPORT_FORMATS:
         raise DatasetError(f"format {fmt!r} is unknown; use {' or '.join(FORMATS)}")
+    if shard is not None and not isinstance(shard, Shard):
+        raise DatasetError(
+            f"shard {shard!r:.40} is not a Shard; pass Shard(k, n), e.g. Shard(2, 4)"
+        )
     if not isinstance(masks, bool):
         raise DatasetError(f"masks {masks!r} is not True or False")
     writer = EXPORT_FORMATS[fmt](workers) if isinstance(fmt, str) else fmt

@@ -22,6 +22,7 @@ from .items import SequenceDataset
 
 def shard_folder(out_root: str, k: int, n: int) -> Path:
     """'out/part-02-of-16': where shard k of n goes."""
+    Shard(k, n)  # DatasetError unless k of n is a shard
     width = len(str(n))
     return Path(out_root) / f"part-{k:0{width}d}-of-{n}"
 

@@ -20,6 +20,7 @@ import ctypes
 import dataclasses
 import errno
 import functools
+import hashlib
 import os
 import secrets
 import shlex
@@ -124,9 +125,22 @@ def folder_lock(folder: Path) -> Iterator[None]:
 # --- leftovers of interrupted exports ---------------------------------------------------
 
 
+def staging_prefix(out: Path) -> str:
+    """'.NAME.mnist-seq-staging-': what the staging folders of exports into `out` are named,
+    before their 8 random hex digits. A name too long to take that (and the 4 bytes of
+    '-old' a swap may add) within 255 bytes is cut, and its SHA-256 keeps it its own."""
+    room = 255 - len(f".{STAGING_MARK}") - 8 - len("-old")
+    name = out.name
+    if len(name.encode()) > room:
+        digest = hashlib.sha256(name.encode("utf-8", "surrogateescape")).hexdigest()[:12]
+        cut = name.encode("utf-8", "surrogateescape")[: room - 13]
+        name = f"{cut.decode('utf-8', 'ignore')}~{digest}"
+    return f".{name}{STAGING_MARK}"
+
+
 def staging_folders(out: Path) -> list[Path]:
     """Staging folders of exports into `out`: live ones and any a kill left."""
-    prefix = f".{out.name}{STAGING_MARK}"
+    prefix = staging_prefix(out)
     try:
         with os.scandir(out.parent) as entries:
             return sorted(
@@ -181,7 +195,7 @@ class FolderTransaction:
         self.previous = previous  # the export `out` holds now, if any (set before commit)
         self.left_files = False  # after abort: whether unfinished files are left behind
         self.plan = dataclasses.replace(plan, complete=False)
-        self.staging = out.parent / f".{out.name}{STAGING_MARK}{secrets.token_hex(4)}"
+        self.staging = out.parent / f"{staging_prefix(out)}{secrets.token_hex(4)}"
         self.committed = False  # True once the new export is in place
         self.swapped = False  # True when a previous folder was swapped out (to clean)
         self._locks: list[int] = []
