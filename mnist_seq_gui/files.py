@@ -51,6 +51,26 @@ def _names_a_folder(raw: str) -> bool:
     return raw.endswith("/") or raw.endswith(os.sep)
 
 
+def read_bounded(path: str | os.PathLike[str], limit: int) -> bytes:
+    """A regular file's bytes, if it holds at most `limit`: opened without blocking, so a
+    pipe is refused, never waited on. OSError if it cannot be opened; ValueError saying
+    what it is otherwise (a folder, a pipe, a device; larger than `limit` bytes)."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    fd = os.open(path, flags)
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise ValueError(f"is {_kind_of(info.st_mode)}, not a regular file")
+        with open(fd, "rb", closefd=False) as file:
+            data = b"" if info.st_size > limit else file.read(limit + 1)
+    finally:
+        os.close(fd)
+    if info.st_size > limit or len(data) > limit:
+        size = f"{limit >> 20} MB" if limit >= 1 << 20 else f"{limit:,} bytes"
+        raise ValueError(f"is larger than {size}")
+    return data
+
+
 def _kind_of(mode: int) -> str:
     if stat.S_ISDIR(mode):
         return "a folder"

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import json
 import os
-import stat
 from typing import Any
 
 from ..core import shown
+from ..files import read_bounded
 from .config import DatasetError, label_problem
 
 MAX_LABELS_BYTES = 16 * 2**20  # a labels file; the list travels inside every config.json
@@ -30,19 +30,11 @@ def read_labels(path: str | os.PathLike[str]) -> tuple[str, ...]:
     DatasetError (naming the file, and the line) otherwise."""
     name = repr(str(path))  # whole: the reader needs to know which file
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        data = read_bounded(path, MAX_LABELS_BYTES)
     except OSError as exc:
         raise DatasetError(f"labels file {name} cannot be read: {exc.strerror or exc}") from None
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise DatasetError(f"labels file {name} is not a regular file")
-        with open(fd, "rb", closefd=False) as file:
-            data = b"" if info.st_size > MAX_LABELS_BYTES else file.read(MAX_LABELS_BYTES + 1)
-    finally:
-        os.close(fd)
-    if info.st_size > MAX_LABELS_BYTES or len(data) > MAX_LABELS_BYTES:
-        raise DatasetError(f"labels file {name} is larger than {MAX_LABELS_BYTES >> 20} MB")
+    except ValueError as exc:  # not a regular file, or too large
+        raise DatasetError(f"labels file {name} {exc}") from None
     labels = []
     for number, line in enumerate(data.removeprefix(b"\xef\xbb\xbf").split(b"\n"), 1):
         text = line.decode("utf-8", "replace").strip()

@@ -21,6 +21,7 @@ from typing import Any
 
 from numpy.lib import format as npy_format
 
+from ..files import read_bounded
 from .config import CONFIG_NAME, METADATA_NAME, NPZ_NAME
 
 MANIFEST_NAME = ".mnist-seq-manifest.json"
@@ -28,6 +29,7 @@ _MANIFEST_FILES = (MANIFEST_NAME, f"{MANIFEST_NAME}.part")  # .part: while it is
 _MANIFEST_FORMAT = "mnist-seq export manifest"
 _SHOWN = 3  # names quoted in a note about kept files
 _DATASET_FORMAT = "mnist-seq dataset"  # the "format" of config.json and the npz config
+_MAX_RECORD_BYTES = 64 << 20  # a manifest or config.json read back: larger is not ours
 
 
 @dataclass(frozen=True)
@@ -84,23 +86,36 @@ class Manifest:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Manifest:
+        """Inverse of to_json's dict; ValueError or TypeError for anything tampered with."""
+        names = {key: data.get(key, []) for key in ("files", "folders", "scratch")}
+        if not all(
+            isinstance(v, list) and all(isinstance(n, str) for n in v) for v in names.values()
+        ):
+            raise ValueError("a manifest lists names as lists of text")
+        series = []
+        for s in data.get("series", []):
+            folder, suffix = s["folder"], s["suffix"]
+            if not (isinstance(folder, str) and isinstance(suffix, str)):
+                raise ValueError("a series is named by text")
+            digits, start, stop = whole(s["digits"], 30), whole(s["start"]), whole(s["stop"])
+            series.append(Series(folder, digits, suffix, start, stop))
         return cls(
-            files=tuple(str(f) for f in data.get("files", ())),
-            series=tuple(Series(**s) for s in data.get("series", ())),
-            folders=tuple(str(f) for f in data.get("folders", ())),
-            scratch=tuple(str(f) for f in data.get("scratch", ())),
-            complete=bool(data.get("complete", False)),
+            files=tuple(names["files"]),
+            series=tuple(series),
+            folders=tuple(names["folders"]),
+            scratch=tuple(names["scratch"]),
+            complete=data.get("complete") is True,
         )
 
 
 def read_manifest(folder: Path) -> Manifest | None:
     """The manifest in `folder`; None when it has none or one that is damaged."""
     try:
-        data = json.loads((folder / MANIFEST_NAME).read_text(encoding="utf-8"))
+        data = json.loads(read_bounded(folder / MANIFEST_NAME, _MAX_RECORD_BYTES))
         if not isinstance(data, dict) or data.get("format") != _MANIFEST_FORMAT:
             return None
         return Manifest.from_dict(data)
-    except (OSError, ValueError, TypeError, KeyError):
+    except (OSError, ValueError, TypeError, KeyError, RecursionError):
         return None
 
 
@@ -184,9 +199,14 @@ def sweep(
     walk("")
     if result.finished and not result.kept:
         for name in _MANIFEST_FILES:
-            with contextlib.suppress(FileNotFoundError):
+            try:
                 os.unlink(folder / name)
-        _rmdir(folder)
+            except FileNotFoundError:
+                pass
+            except OSError:  # not a file (a folder made in its place): not ours to remove
+                result.keep(name)
+        if not result.kept:
+            _rmdir(folder)
     return result
 
 
@@ -214,10 +234,10 @@ def legacy_manifest(out: Path) -> Manifest | None:
     config = out / CONFIG_NAME
     if config.is_file() and (out / METADATA_NAME).is_file():
         try:
-            record = json.loads(config.read_text(encoding="utf-8"))
-            count = int(record["config"]["count"])
-            start, stop = int(record["shard"]["start"]), int(record["shard"]["stop"])
-        except (OSError, ValueError, TypeError, KeyError):
+            record = json.loads(read_bounded(config, _MAX_RECORD_BYTES))
+            count = whole(record["config"]["count"])
+            start, stop = whole(record["shard"]["start"]), whole(record["shard"]["stop"])
+        except (OSError, ValueError, TypeError, KeyError, RecursionError):
             return None
         if record.get("format") != _DATASET_FORMAT or not 0 <= start <= stop <= count:
             return None
@@ -234,6 +254,15 @@ def legacy_manifest(out: Path) -> Manifest | None:
                 text = str(npy_format.read_array(member, allow_pickle=False))
         if json.loads(text).get("format") == _DATASET_FORMAT:
             return Manifest((NPZ_NAME,))
-    except (OSError, KeyError, ValueError, TypeError, AttributeError, zipfile.BadZipFile):
+    except (OSError, KeyError, ValueError, TypeError, AttributeError, RecursionError):
+        pass
+    except zipfile.BadZipFile:
         pass
     return None
+
+
+def whole(value: Any, high: int = 2**64) -> int:
+    """A whole number of a record in 0..high; ValueError for anything else (1e400, "x")."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= high:
+        raise ValueError(f"{value!r:.40} is not a whole number in 0..{high}")
+    return value

@@ -238,13 +238,13 @@ def test_only_a_regular_file_of_bounded_size_is_read(tmp_path):
         file.truncate(MAX_LABELS_BYTES + 1)  # sparse: nothing is written
     with pytest.raises(DatasetError, match="is larger than 16 MB"):
         read_labels(big)
-    with pytest.raises(DatasetError, match="is not a regular file"):
+    with pytest.raises(DatasetError, match="is a folder, not a regular file"):
         read_labels(tmp_path)
     with pytest.raises(DatasetError, match="cannot be read: No such file"):
         read_labels(tmp_path / "missing.txt")
     if hasattr(os, "mkfifo"):  # a pipe nobody writes to: refused at once, never waited on
         os.mkfifo(tmp_path / "fifo")
-        with pytest.raises(DatasetError, match="is not a regular file"):
+        with pytest.raises(DatasetError, match="is a pipe, not a regular file"):
             read_labels(tmp_path / "fifo")
 
 
@@ -286,7 +286,7 @@ def test_length_weights_on_the_command_line_are_the_librarys(tmp_path, run_main,
     [
         (["--labels", "missing.txt"], "labels file 'missing.txt' cannot be read"),
         (["--labels", "bad.txt"], "labels file 'bad.txt', line 2: '2024-01-31' is not a string"),
-        (["--labels", "."], "labels file '.' is not a regular file"),
+        (["--labels", "."], "labels file '.' is a folder, not a regular file"),
         (["--labels-in-order"], "--labels-in-order needs --labels FILE"),
         (["--labels", "bad.txt", "--labels-in-order", "--length-weights", "1"], "line 2"),
         (

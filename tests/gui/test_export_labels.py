@@ -126,7 +126,7 @@ def test_a_changed_or_bad_labels_file_is_read_again_and_said_in_the_status(qtbot
     assert not dialog.export_button.isEnabled()
     assert f"{str(path)!r}, line 2: '12-4' is not a string of digits" in dialog.status_text()
     dialog.form.labels_edit.setText(str(tmp_path))
-    assert "is not a regular file" in dialog.status_text()
+    assert "is a folder, not a regular file" in dialog.status_text()
     dialog.form.labels_edit.clear()  # no list: random digits of the spins' lengths again
     assert dialog.config().labels is None and dialog.form.min_length_spin.isEnabled()
     assert not dialog.form.in_order_check.isEnabled()
