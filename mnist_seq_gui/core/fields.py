@@ -112,8 +112,8 @@ class Field:
             return ""
         if self.kind == "flag":
             return "true" if value else "false"
-        if self.one and not isinstance(value, (tuple, list)):
-            return repr(value)  # one value, as a stored variation of 0.2 holds it
+        if self.is_range and not isinstance(value, (tuple, list)):
+            return repr(value)  # one value (0.2 stored noise so); from_text judges it
         if self.one and value[0] == value[1]:
             return repr(value[0])
         if self.is_range:

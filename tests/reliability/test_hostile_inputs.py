@@ -275,6 +275,10 @@ def hostile_pngs(folder: Path) -> dict[str, Path]:
         ("variation", json.dumps({"rotation": "x"})), ("variation", '{"noise": NaN}'),
         ("variation", json.dumps({"rotation": [-90, 0]})), ("variation", "{not json"),
         ("variation", json.dumps({"height": 28, "jitter_y": [0, 40]})),
+        ("variation", json.dumps({"height": 40, "jitter_y": 5})),
+        ("variation", json.dumps({"slant": None})), ("variation", json.dumps({"noise": "x"})),
+        ("variation", json.dumps({"height": True})), ("variation", '{"blur": Infinity}'),
+        ("variation", json.dumps({"noise": [1, 2, 3]})),
         ("polarity", "x" * 70_000),
     ]:  # fmt: skip
         name = f"{len(paths)}: {key}={value[:20]}"
