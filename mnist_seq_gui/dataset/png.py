@@ -36,7 +36,8 @@ from .items import SequenceDataset
 from .manifest import Manifest, Series
 from .rle import rle_encode_batch
 
-_PNG_TASK_ITEMS = 256
+_PNG_TASK_ITEMS = 256  # at most, per task; fewer for large images (_TASK_BYTES)
+_TASK_BYTES = 8 << 20  # a task's images, as uint8: its arrays stay a few times this
 MASKS_FOLDER = "masks"
 # How a format holds masks, made where the PNGs are encoded: "" none, "png" a label
 # image per item, "rle" COCO RLE in each metadata record (`segmentation`, `mask_areas`).
@@ -234,10 +235,9 @@ def image_chunks(
     """
     folder = job.folder
     labels = folder / MASKS_FOLDER if mask_folder is None else mask_folder
-    tasks = (
-        (begin, min(begin + _PNG_TASK_ITEMS, job.stop))
-        for begin in range(job.start, job.stop, _PNG_TASK_ITEMS)
-    )
+    image = job.dataset.config.height * job.dataset.width  # bytes of one uint8 image
+    step = max(1, min(_PNG_TASK_ITEMS, _TASK_BYTES // image))
+    tasks = ((begin, min(begin + step, job.stop)) for begin in range(job.start, job.stop, step))
     if workers == 1:
         for begin, end in tasks:
             check_cancel(cancel)
@@ -246,7 +246,7 @@ def image_chunks(
     config_json = job.dataset.config.to_json()
     work = folder / _WORK
     work.mkdir(exist_ok=True)
-    task_count = -(-job.total // _PNG_TASK_ITEMS)
+    task_count = -(-job.total // step)
     # A stop (Ctrl+C) may land while waiting for results, never inside the pool's own
     # bookkeeping: cut there, its shutdown can wait forever for workers it never told.
     with deferred():

@@ -52,3 +52,22 @@ def test_peak_memory_does_not_grow_with_the_count(tmp_path, fmt, options, stop_a
     # The same few thousand items were written either way; 10^10 costs no more memory.
     assert peaks[10**10] < peaks[100_000] + 16 * MB, peaks
     assert peaks[10**10] < 250 * MB, peaks
+
+
+LARGE = """
+import sys
+from mnist_seq_gui.dataset import SequenceDataset, export
+dataset = SequenceDataset(count=30, seed=1, min_length=5, max_length=5, spacing=(0, 100),
+                          placement="free", width=10_000, variation={{"height": 1024}})
+export(dataset, sys.argv[1], "{fmt}", workers=1)
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("fmt", ["png", "npz"])
+def test_memory_is_bounded_by_bytes_not_items_for_large_images(tmp_path, fmt):
+    # 30 images of 1024 x 10,000 are 307 MB: tasks and chunks cut by bytes stay far below
+    args = [*measured_script(LARGE.format(fmt=fmt)), str(tmp_path / "out")]
+    result = run_measured(args, cwd=tmp_path, timeout=600)
+    assert result.returncode == 0, result.stderr
+    assert 0 < result.peak_rss < 250 * MB, result.peak_rss // MB
