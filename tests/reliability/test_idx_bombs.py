@@ -18,7 +18,14 @@ import pytest
 
 from mnist_seq_gui.core import DataError, load_bank
 from mnist_seq_gui.core.bank import bundled_data_dir
-from mnist_seq_gui.core.idx import IMAGES_MAGIC, LABELS_MAGIC, MAX_ITEMS, read_idx, read_pair
+from mnist_seq_gui.core.idx import (
+    IMAGES_MAGIC,
+    LABELS_MAGIC,
+    LIMIT_VARIABLE,
+    MAX_ITEMS,
+    read_idx,
+    read_pair,
+)
 
 from ._helpers import gzip_bomb, idx_header, measured_script, run_measured, sparse_file
 
@@ -73,7 +80,10 @@ def test_the_bomb_decompresses_to_its_full_claim(bomb_folder):
     assert total == 16 + CLAIMED * 784
 
 
-def test_bomb_beside_real_labels_is_refused_by_counts_before_decompressing(bomb_folder):
+def test_bomb_beside_real_labels_is_refused_by_counts_before_decompressing(
+    bomb_folder, monkeypatch
+):
+    monkeypatch.setenv(LIMIT_VARIABLE, "4096")  # past the size limit: the counts refuse it
     images = bomb_folder / "bomb-images-idx3-ubyte.gz"
     message = "5,400,000 images but .* 10,000 labels"
     assert peak_while_refused(lambda: read_pair(images, LABELS), message) < 4 * MB
@@ -87,7 +97,8 @@ def test_bomb_on_the_command_line_is_one_line_exit_2_and_small(bomb_folder, tmp_
     )
     result = run_measured(measured_script(body), cwd=tmp_path)
     assert result.returncode == 2
-    assert len(result.stderr.splitlines()) == 1 and "5,400,000 images" in result.stderr
+    # the size limit refuses it first, from the header, saying how to raise it
+    assert len(result.stderr.splitlines()) == 1 and LIMIT_VARIABLE in result.stderr
     assert list(tmp_path.iterdir()) == []
     # The interpreter with numpy and Pillow loaded is about 35-60 MB; 4.2 GB was claimed.
     assert 0 < result.peak_rss < 150 * MB
@@ -102,7 +113,8 @@ def test_sparse_labels_file_claiming_4e9_labels_is_refused_from_its_header(tmp_p
     assert peak_while_refused(lambda: read_pair(IMAGES, labels), "limit") < MB
 
 
-def test_sparse_images_file_is_refused_by_counts_before_reading(tmp_path):
+def test_sparse_images_file_is_refused_by_counts_before_reading(tmp_path, monkeypatch):
+    monkeypatch.setenv(LIMIT_VARIABLE, "4096")
     images = sparse_file(tmp_path / "images", idx_header(2051, CLAIMED, 28, 28), 16 + CLAIMED * 784)
     assert peak_while_refused(lambda: read_pair(images, LABELS), "5,400,000 images") < MB
 
@@ -150,3 +162,16 @@ def test_real_pair_still_loads_after_all_checks():
     # Same bytes as before the chunked reader (sums of the published test set).
     assert int(images.sum(dtype="int64")) == 264_923_200
     assert int(labels.sum(dtype="int64")) == 44_434
+
+
+def test_an_honest_pair_larger_than_the_limit_is_refused_from_its_header(tmp_path, monkeypatch):
+    # 5.4 million images and as many labels, consistent with each other and their sizes:
+    # refused before a byte of either is read, and the message says how to read it anyway.
+    labels = sparse_file(tmp_path / "labels", idx_header(2049, CLAIMED), 8 + CLAIMED)
+    images = sparse_file(tmp_path / "images", idx_header(2051, CLAIMED, 28, 28), 16 + CLAIMED * 784)
+    said = f"more than the 1,024 MB this reads; set {LIMIT_VARIABLE} to more"
+    assert peak_while_refused(lambda: read_pair(images, labels), said) < MB
+    monkeypatch.setenv(LIMIT_VARIABLE, "not a number")  # an unreadable setting: the default
+    assert peak_while_refused(lambda: read_pair(images, labels), "1,024 MB") < MB
+    monkeypatch.setenv(LIMIT_VARIABLE, "3000")
+    assert peak_while_refused(lambda: read_pair(images, labels), "3,000 MB") < MB
