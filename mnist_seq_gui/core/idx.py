@@ -42,6 +42,8 @@ def payload_limit() -> int:
     text = os.environ.get(LIMIT_VARIABLE, "").strip()
     megabytes = int(text) if text.isascii() and text.isdigit() and len(text) < 6 else 0
     return min(megabytes or _DEFAULT_LIMIT_MB, MAX_PAYLOAD_BYTES >> 20) << 20
+
+
 # Deflate expands at most 1032:1 (a 258-byte match per 2 bits, plus block overhead).
 _DEFLATE_MAX_RATIO = 1032
 _GZIP_MAGIC = b"\x1f\x8b"
