@@ -122,10 +122,18 @@ _WORK = ".work"  # scratch folder in the staging folder: one sub-folder per work
 _ORPHAN_CHECK_SECONDS = 0.2
 
 
-def _worker_init(owner: int) -> None:
+def _current_umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _worker_init(owner: int, umask: int) -> None:
     # Ctrl+C reaches the whole process group; the parent alone decides how to stop,
     # so workers finish their task and let the parent clean up.
     ignore_interrupts()
+    # A fork server started earlier keeps the umask of that moment; files take the owner's.
+    os.umask(umask)
     # A worker waits for tasks forever once the process that owns the pool is gone
     # (kill -9), so it watches for that and exits. Under forkserver its parent is the
     # fork server, which stays up as long as any worker does: the owner is watched too
@@ -254,7 +262,7 @@ def image_chunks(
             max_workers=min(workers, task_count),
             mp_context=multiprocessing.get_context(_start_method()),
             initializer=_worker_init,
-            initargs=(os.getpid(),),
+            initargs=(os.getpid(), _current_umask()),
         )
     count = len(job.dataset)
     try:

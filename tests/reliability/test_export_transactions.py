@@ -9,6 +9,7 @@ import os
 import stat
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -189,13 +190,35 @@ def test_a_stopped_export_into_a_new_folder_leaves_nothing(tmp_path):
     left_as_said(out, str(stopped.value))
 
 
+def _in_a_thread(*args, **kwargs) -> None:
+    """export(...) from another thread: its PNG workers then come from the fork server."""
+    failed: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            export(*args, **kwargs)
+        except BaseException as exc:  # raised again below, in the test's thread
+            failed.append(exc)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    if failed:
+        raise failed[0]
+
+
 @pytest.mark.parametrize("mask", [0o022, 0o077, 0o002], ids=oct)
 def test_every_exported_file_and_folder_follows_the_umask(tmp_path, mask):
+    # The fork server is started (if it is not yet) under another umask, which it keeps:
+    # workers forked from it must still write with the exporting process's umask.
+    with umask(0o022 if mask != 0o022 else 0o077):
+        _in_a_thread(ds(count=600), tmp_path / "before", "png", workers=2)
     with umask(mask):
+        _in_a_thread(ds(count=600), tmp_path / "threaded", "png", workers=2)
         export(ds(count=600), tmp_path / "png", "png", workers=2)
         export(ds(), tmp_path / "npz", "npz")
         export(ds(), tmp_path / "yolo", "yolo", workers=1)
-    for folder in (tmp_path / "png", tmp_path / "npz", tmp_path / "yolo"):
+    for folder in (tmp_path / "threaded", tmp_path / "png", tmp_path / "npz", tmp_path / "yolo"):
         paths = [folder, *folder.rglob("*")]
         files = {stat.S_IMODE(p.stat().st_mode) for p in paths if p.is_file()}
         folders = {stat.S_IMODE(p.stat().st_mode) for p in paths if p.is_dir()}
