@@ -88,7 +88,7 @@ def sequences(
     weights: tuple[float, ...] | None = None,
     labels: tuple[np.ndarray, np.ndarray] | None = None,
     in_order: bool = False,
-    hold_out: tuple[int, float, bool] | None = None,
+    hold_out: tuple[float, bool, int] | None = None,
 ) -> tuple[Any, Any]:
     """The length and the digits of data-set items: (n, digits) of an int item, or
     ((N,) lengths, (N, max length) digits) of an array. An item's digits do not depend on
@@ -97,7 +97,7 @@ def sequences(
     `weights` (one per length, None: even) weigh the LENGTH draw; even weights draw
     exactly the lengths no weights do. `labels` is a label list as a (K, max length)
     table of digits and its (K,) lengths: each item takes the row `label_rows` gives.
-    `hold_out` (key, fraction, held): random digits are drawn again (streams REDRAW + k)
+    `hold_out` (fraction, held, key): random digits are drawn again (streams REDRAW + k)
     until `is_held` says of the string what `held` asks (a list is filtered beforehand).
     """
     if labels is not None:
@@ -113,7 +113,7 @@ def sequences(
         n = low + (below(u, span) if weights is None else bisect.bisect_right(cuts(weights), u))
         digits = [below(u, 10) for u in keyed(seed, items, DIGITS, n)]
         for k in range(0 if hold_out is None else _MAX_REDRAWS):
-            key, fraction, held = hold_out  # type: ignore[misc]
+            fraction, held, key = hold_out  # type: ignore[misc]
             if is_held(key, fraction, digits) == held:
                 break
             digits = [below(u, 10) for u in keyed(seed, items, REDRAW + k, n)]
@@ -126,7 +126,7 @@ def sequences(
         counts = low + drawn
     digits = below(keyed(seed, items, DIGITS, lengths[-1]), 10)
     for k in range(_MAX_REDRAWS if hold_out else 0):
-        key, fraction, held = hold_out  # type: ignore[misc]
+        fraction, held, key = hold_out  # type: ignore[misc]
         redo = np.flatnonzero(is_held(key, fraction, digits, counts) != held)
         if not redo.size:
             break

@@ -66,11 +66,8 @@ class DatasetConfig:
     `length_weights=(1, 1, 2, ...)` weighs the lengths min_length..max_length (one
     non-negative weight each; None: even, the same draws as equal weights).
 
-    Splits (dataset/splits.py) set two more: `pool_part=(k, n)` draws from part k of n of
-    the recipe's pool (DigitBank.part: disjoint parts), and `hold_out=(fraction, held,
-    key)` keeps only label strings whose hash (draws.is_held) is (held=True), or is not
-    (False), below `fraction`: a test split never shares a string with its training split.
-    """
+    Splits (dataset/splits.py) set `pool_part=(k, n)`, part k of n of the pool, and
+    `hold_out=(fraction, held, key)`: only strings that draws.is_held holds (or not)."""
 
     count: int
     min_length: int
@@ -313,16 +310,20 @@ def _check_hold_out(hold_out: Iterable[Any], config: DatasetConfig) -> tuple[flo
     if not isinstance(held, bool) or config.labels is not None:
         raise DatasetError("hold_out takes (fraction, held: True or False, key) and no labels")
     key = _whole("hold_out key", key, 0, 2**64 - 1)
-    for n in sorted(config._sizes):  # short strings are few: some length may have none
-        if n <= 5:
-            every = np.indices((10,) * n).reshape(n, -1).T
-            share = float(np.mean(is_held(key, fraction, every, np.full(len(every), n))))
-            if (share if held else 1 - share) < 0.01:
-                raise DatasetError(
-                    f"too few {n}-digit strings are {'held out' if held else 'left'} at "
-                    f"fraction {fraction:g}; use longer lengths or another fraction"
-                )
+    # short strings are few: a length may have (almost) none on the side asked for
+    for n in (n for n in sorted(config._sizes) if n <= 5):
+        if abs(held - _held_share(key, fraction, n)) > 0.99:
+            side = "held out" if held else "left"
+            raise DatasetError(f"too few {n}-digit strings are {side} at fraction {fraction:g}; "
+                               "use longer lengths or another fraction")  # fmt: skip
     return fraction, held, key
+
+
+@functools.lru_cache(maxsize=64)  # configs are made again in workers and by replace()
+def _held_share(key: int, fraction: float, n: int) -> float:
+    """The share of all n-digit strings that is_held holds out."""
+    every = np.indices((10,) * n).reshape(n, -1).T
+    return float(np.mean(is_held(key, fraction, every, np.full(len(every), n))))
 
 
 def hold_out_fraction(value: Any) -> float:

@@ -259,7 +259,7 @@ def drawn_sequences(config: DatasetConfig, items: Any) -> tuple[Any, Any]:
         config.length_weights,
         config.label_table,
         config.labels_in_order,
-        config.hold_out and (config.hold_out[2], config.hold_out[0], config.hold_out[1]),
+        config.hold_out,
     )
 
 
