@@ -52,22 +52,26 @@ def stream_key(seed: int, stream: int) -> int:
     return int(mix((mix(seed) ^ (stream * _GOLDEN)) & _M))
 
 
-def keyed(seed: int, items: Any, stream: int, count: int, dtype: Any = np.int64) -> Any:
-    """`count` uint32 draws per item of `stream`: for an int item, a list of ints; for an
-    array of items, an (N, count) array. Slot j does not depend on `count`."""
+def keyed(
+    seed: int, items: Any, stream: int, count: int, dtype: Any = np.int64, first: int = 0
+) -> Any:
+    """`count` uint32 draws per item of `stream`, slots `first`.. on: for an int item, a
+    list of ints; for an array of items, an (N, count) array. Slot j does not depend on
+    `count` or `first`, so a long run of slots can be drawn in parts."""
     base = mix((items * _GOLDEN & _M) ^ stream_key(seed, stream))
     if isinstance(base, int):
-        steps: Any = _STEPS[:count] if count <= len(_STEPS) else _steps(count)
+        fits = first + count <= len(_STEPS)
+        steps: Any = _STEPS[first : first + count] if fits else _steps(first, count)
         return [mix((base + step) & _M) >> 32 for step in steps]
-    if count <= len(_STEPS):
-        steps = _STEPS_ARRAY[:count]
+    if first + count <= len(_STEPS):
+        steps = _STEPS_ARRAY[first : first + count]
     else:  # noise: a draw per pixel
-        steps = np.arange(1, count + 1, dtype=np.uint64) * _SLOT
+        steps = np.arange(first + 1, first + count + 1, dtype=np.uint64) * _SLOT
     return (mix((base[:, None] + steps) & _M) >> 32).astype(dtype)
 
 
-def _steps(count: int) -> list[int]:
-    return [(slot * _SLOT) & _M for slot in range(1, count + 1)]
+def _steps(first: int, count: int) -> list[int]:
+    return [(slot * _SLOT) & _M for slot in range(first + 1, first + count + 1)]
 
 
 def below(draws: Any, high: Any) -> Any:
@@ -257,9 +261,9 @@ def image_values(seed: int, items: np.ndarray, slot: int, grid: np.ndarray) -> n
     return grid[below(keyed(seed, items, FINISH, 2)[:, slot], len(grid))]
 
 
-def noise_draws(seed: int, items: np.ndarray, pixels: int) -> np.ndarray:
-    """(N, pixels) uint32 draws for each image's noise."""
-    return keyed(seed, items, NOISE, pixels, dtype=np.uint32)
+def noise_draws(seed: int, items: np.ndarray, pixels: int, first: int = 0) -> np.ndarray:
+    """(N, pixels) uint32 draws for each image's noise, pixels `first`.. on (row-major)."""
+    return keyed(seed, items, NOISE, pixels, dtype=np.uint32, first=first)
 
 
 def new_seed(rng: np.random.Generator | None = None) -> int:

@@ -31,7 +31,8 @@ _CELL_ROW = np.dtype((np.void, CELL))  # one row of a cell, 28 uint8 pixels, as 
 _CHUNK_BYTES = 2 << 20  # pixels of a plain chunk: its buffers stay in a core's cache
 _MAX_ROW_GAP = 36  # equal gaps up to this are written as rows (a table of rows + gap)
 _STYLED_CHUNK_DIGITS = 1 << 20  # digits sorted by style together: the more, the more share a map
-_WORK_BYTES = 64 << 20  # a chunk's float32 staging, or blur and noise (about 16 bytes a pixel)
+_WORK_BYTES = 64 << 20  # a chunk's float32 staging, or its blur and noise
+_FINISH_BYTES = 48  # blur and noise take about this much a pixel (measured: 51 at blur 2)
 _MIN_ITEMS_PER_THREAD = 512  # below this, another thread costs more than it saves
 _BYTE_SUM_SD = math.sqrt(4 * (256**2 - 1) / 12)  # of the sum of a uint32's four bytes
 _LOW_BYTES = np.uint32(0x00FF00FF)
@@ -124,7 +125,7 @@ def _chunk_items(n: int, height: int, width: int, styled: bool, finish: bool, st
     if styled:
         items = max(items, _STYLED_CHUNK_DIGITS // max(n, 1))
     if finish or staged:
-        items = min(items, max(1, _WORK_BYTES // (16 * image if finish else image)))
+        items = min(items, max(1, _WORK_BYTES // (_FINISH_BYTES * image if finish else image)))
     return items
 
 
@@ -309,45 +310,67 @@ def _finish(
     images: np.ndarray, variation: Variation, background: int, seed: int, items: np.ndarray
 ) -> None:
     """Blur, then add noise to uint8 images in place (rounded, clipped to 0..255), each
-    image at its own level of each (drawn from the variation's ranges)."""
-    work = images.astype(np.float32)
+    image at its own level of each (drawn from the variation's ranges).
+
+    Work goes in bands of rows of about _WORK_BYTES (one band for all but huge images):
+    a band reads `radius` rows beyond it on each side, so each is written back only
+    after the next band has read them; every pixel gets the same sums either way."""
+    height, width = images.shape[1:]
     blur = image_values(seed, items, 1, style_grid(*variation.blur, FIELDS["blur"].step))
-    for sigma in np.unique(blur).tolist():
-        if sigma > 0:
-            same = slice(None) if blur[0] == blur[-1] == sigma else blur == sigma
-            work[same] = _blur(work[same], sigma, float(background))
+    radius = max((_radius(sigma) for sigma in blur.tolist() if sigma > 0), default=0)
+    rows = max(1, radius, _WORK_BYTES // (_FINISH_BYTES * width * len(images)))
+    levels = None
     if variation.noise[1] > 0:
-        height, width = images.shape[1:]
-        draws = noise_draws(seed, items, height * width)
-        # A draw's four bytes, summed in 16-bit lanes, are close to normal (mean 510): one
-        # draw per pixel, no transcendental functions, the same on every platform.
-        pairs = (draws & _LOW_BYTES) + ((draws >> np.uint32(8)) & _LOW_BYTES)
-        total = (pairs & np.uint32(0xFFFF)) + (pairs >> np.uint32(16))
-        unit = (total.astype(np.float32) - np.float32(510.0)) / np.float32(_BYTE_SUM_SD)
         grid = style_grid(*variation.noise, FIELDS["noise"].step)
         levels = image_values(seed, items, 0, grid).astype(np.float32)
-        work += unit.reshape(images.shape) * levels[:, None, None]
-    np.clip(np.rint(work), 0, 255, out=work)
-    images[...] = work
+    pending: tuple[int, np.ndarray] | None = None
+    for top in range(0, height, rows):
+        bottom = min(top + rows, height)
+        lo, hi = max(0, top - radius), min(height, bottom + radius)
+        work = images[:, lo:hi].astype(np.float32)
+        band = work[:, top - lo : bottom - lo].copy()
+        for sigma in np.unique(blur).tolist():
+            if sigma > 0:
+                same = slice(None) if blur[0] == blur[-1] == sigma else blur == sigma
+                band[same] = _blur(work[same], sigma, float(background), top - lo, bottom - lo)
+        if levels is not None:
+            draws = noise_draws(seed, items, (bottom - top) * width, first=top * width)
+            # A draw's four bytes, summed in 16-bit lanes, are close to normal (mean 510): one
+            # draw per pixel, no transcendental functions, the same on every platform.
+            pairs = (draws & _LOW_BYTES) + ((draws >> np.uint32(8)) & _LOW_BYTES)
+            total = (pairs & np.uint32(0xFFFF)) + (pairs >> np.uint32(16))
+            unit = (total.astype(np.float32) - np.float32(510.0)) / np.float32(_BYTE_SUM_SD)
+            band += unit.reshape(band.shape) * levels[:, None, None]
+        np.clip(np.rint(band), 0, 255, out=band)
+        if pending is not None:
+            images[:, pending[0] : pending[0] + pending[1].shape[1]] = pending[1]
+        pending = (top, band)
+    if pending is not None:
+        images[:, pending[0] :] = pending[1]
 
 
-def _blur(images: np.ndarray, sigma: float, background: float) -> np.ndarray:
-    """Separable Gaussian blur (radius 3 sigma); outside the image is background."""
-    radius = max(1, math.ceil(3 * sigma))
+def _radius(sigma: float) -> int:
+    return max(1, math.ceil(3 * sigma))
+
+
+def _blur(strip: np.ndarray, sigma: float, background: float, top: int, bottom: int) -> np.ndarray:
+    """Separable Gaussian blur (radius 3 sigma) of strip[:, top:bottom], reading the rows
+    around them; where the strip ends, the image does: outside it is background."""
+    radius = _radius(sigma)
     spread = 2 * sigma * sigma
     if spread == 0:  # so small a sigma that the blur keeps every pixel as it is
-        return images
+        return strip[:, top:bottom]
     weights = [math.exp(-(k * k) / spread) for k in range(-radius, radius + 1)]
     weights = [np.float32(w / sum(weights)) for w in weights]
-    for axis in (1, 2):
-        pad = [(0, 0)] * 3
-        pad[axis] = (radius, radius)
-        padded = np.pad(images, pad, constant_values=background)
-        size = images.shape[axis]
-        blurred = np.zeros_like(images)
-        for k, w in enumerate(weights):
-            window = [slice(None)] * 3
-            window[axis] = slice(k, k + size)
-            blurred += padded[tuple(window)] * w
-        images = blurred
-    return images
+    above, below, size, width = top - radius, bottom + radius, bottom - top, strip.shape[2]
+    source = strip[:, max(above, 0) : min(below, strip.shape[1])]
+    edges = (max(0, -above), max(0, below - strip.shape[1]))
+    padded = np.pad(source, [(0, 0), edges, (0, 0)], constant_values=background)
+    down = np.zeros((len(strip), size, width), np.float32)
+    for k, w in enumerate(weights):
+        down += padded[:, k : k + size] * w
+    padded = np.pad(down, [(0, 0), (0, 0), (radius, radius)], constant_values=background)
+    across = np.zeros_like(down)
+    for k, w in enumerate(weights):
+        across += padded[:, :, k : k + width] * w
+    return across
