@@ -11,7 +11,7 @@ of a batch equals `compose` with the same seed, and any slice can be made alone.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -45,7 +45,7 @@ from .draws import (
     style_codes,
     y_offsets,
 )
-from .errors import whole_number
+from .errors import InputError, whole_number
 from .idx import DIGIT_SIZE
 from .layout import resolve
 from .recipe import Recipe
@@ -257,12 +257,15 @@ def compose_batch(
     out: np.ndarray | None = None,
     threads: int | None = None,
     masks: bool = False,
+    checkpoint: Callable[[], object] | None = None,
 ) -> Batch:
     """N images at once: row r shows digits[r] (its first lengths[r] when `lengths` is
     given, so items of many lengths are made in one pass) as item items[r] (default r)
     of `seed`. `indices` (N, n) fixes the MNIST images. `out` (a buffer to reuse) is
     filled instead of a new array; `threads` caps the threads (default: usable_cores()).
     `masks` keeps each digit's ink mask (Batch.masks, Batch.label_images).
+    `checkpoint()` is called between parts of the work (64 MB of pixels or less apart):
+    what it raises stops the batch and reaches the caller (an export's Cancel does so).
 
     With `lengths` and a recipe whose width or placement is left to choose (None, auto),
     they are chosen for the lengths present; a data set passes a recipe made concrete for
@@ -272,6 +275,8 @@ def compose_batch(
     seed = whole_number("seed", seed, 0, MAX_SEED)
     if threads is not None:
         threads = whole_number("threads", threads, 1, 4096)
+    if checkpoint is not None and not callable(checkpoint):
+        raise InputError(f"checkpoint {checkpoint!r:.40} is not callable; pass a function or None")
     rows = digit_rows(digits)
     count, n = rows.shape
     numbers = np.arange(count, dtype=np.uint64) if items is None else item_numbers(items, count)
@@ -319,6 +324,7 @@ def compose_batch(
             codes=codes,
             finish=(drawn.variation, seed, its) if finish else None,
             masks=None if cells is None or grid is None else cells[part],
+            checkpoint=checkpoint,
         )
         if ink is not None and boxes is not None:
             ink[part] = boxes

@@ -142,12 +142,14 @@ def render(
     codes: dict[str, np.ndarray] | None = None,
     finish: tuple[Variation, int, np.ndarray] | None = None,
     masks: np.ndarray | None = None,
+    checkpoint: Callable[[], object] | None = None,
 ) -> np.ndarray | None:
     """Fill `out` (B, H, W), uint8 or float32: digit indices[r, j] in the cell at (x[r, j],
     y[r, j]) (leaving out indices of -1), styled per `grid` and `codes` (draws.style_codes),
     then blurred and noised per `finish` (variation, seed, items). Returns the ink boxes
     (B, n, 4) of styled digits; None for unstyled ones (plain_ink_boxes knows them).
-    `masks` (B, n, 28, 28) bool, if given, receives styled digits' ink masks in their cells."""
+    `masks` (B, n, 28, 28) bool, if given, receives styled digits' ink masks in their cells.
+    `checkpoint()`, if given, is called before each chunk and band of blur and noise."""
     count, height, width = out.shape
     n = indices.shape[1]
     styled = grid is not None and codes is not None
@@ -161,6 +163,8 @@ def render(
     table = bank.images if styled else bank.output_table(white_on_black)
     scratch: dict[str, np.ndarray] = {}  # buffers reused from chunk to chunk
     for start in range(0, count, step):
+        if checkpoint is not None:
+            checkpoint()
         part = slice(start, min(start + step, count))
         canvas = out[part] if staging is None else staging[: part.stop - start]
         active = indices[part] >= 0
@@ -208,7 +212,7 @@ def render(
         if has_finish:
             assert finish is not None
             variation, seed, items = finish
-            _finish(canvas, variation, background, seed, items[part])
+            _finish(canvas, variation, background, seed, items[part], checkpoint)
         if staging is not None:
             np.divide(canvas, np.float32(255), out=out[part], dtype=np.float32)
     if boxes is not None:
@@ -307,7 +311,12 @@ def _place(
 
 
 def _finish(
-    images: np.ndarray, variation: Variation, background: int, seed: int, items: np.ndarray
+    images: np.ndarray,
+    variation: Variation,
+    background: int,
+    seed: int,
+    items: np.ndarray,
+    checkpoint: Callable[[], object] | None = None,
 ) -> None:
     """Blur, then add noise to uint8 images in place (rounded, clipped to 0..255), each
     image at its own level of each (drawn from the variation's ranges).
@@ -325,6 +334,8 @@ def _finish(
         levels = image_values(seed, items, 0, grid).astype(np.float32)
     pending: tuple[int, np.ndarray] | None = None
     for top in range(0, height, rows):
+        if checkpoint is not None and top:
+            checkpoint()
         bottom = min(top + rows, height)
         lo, hi = max(0, top - radius), min(height, bottom + radius)
         work = images[:, lo:hi].astype(np.float32)

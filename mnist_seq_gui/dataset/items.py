@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import weakref
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -217,9 +217,15 @@ class SequenceDataset:
             values["masks"] = made.masks()
         return values
 
-    def composed(self, items: np.ndarray, masks: bool = False) -> tuple[dict[str, Any], Batch]:
+    def composed(
+        self,
+        items: np.ndarray,
+        masks: bool = False,
+        checkpoint: Callable[[], object] | None = None,
+    ) -> tuple[dict[str, Any], Batch]:
         """`batch(items)` without masks, and the core Batch it was made from; `masks` keeps
-        the digits' masks in it (Batch.masks, Batch.label_images, for any rows)."""
+        the digits' masks in it (Batch.masks, Batch.label_images, for any rows);
+        `checkpoint` as compose_batch's (an export's stop)."""
         cfg = self.config
         items = np.asarray(items, dtype=np.int64).reshape(-1)
         keys = items.astype(np.uint64)
@@ -233,6 +239,7 @@ class SequenceDataset:
             lengths=lengths,
             dtype=cfg.dtype,
             masks=masks,
+            checkpoint=checkpoint,
         )
         shown = np.arange(cfg.max_length) < lengths[:, None]
         digits = np.where(shown, drawn, BLANK)

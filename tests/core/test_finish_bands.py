@@ -44,3 +44,26 @@ def test_noise_drawn_in_parts_equals_noise_drawn_at_once():
     parts = [noise_draws(4, items, 1000, first=start) for start in range(0, 5000, 1000)]
     np.testing.assert_array_equal(np.concatenate(parts, axis=1), whole)
     np.testing.assert_array_equal(noise_draws(4, items, 10, first=1020), whole[:, 1020:1030])
+
+
+class _Stop(Exception):
+    pass
+
+
+def test_a_checkpoint_stops_one_huge_image_between_its_bands():
+    """An export's stop reaches inside one image: checkpoint runs between bands of blur and
+    noise, and what it raises ends the batch."""
+    recipe = Recipe(width=20_000, variation={"height": 600, "noise": (10.0, 10.0)})
+    calls = []
+
+    def checkpoint() -> None:
+        calls.append(len(calls))
+        if len(calls) == 3:
+            raise _Stop
+
+    with pytest.raises(_Stop):
+        compose_batch(BANK, recipe, [[1, 2, 3]], 5, checkpoint=checkpoint)
+    assert calls == [0, 1, 2]  # 12 M pixels: many bands, stopped at the third call
+    every = []
+    compose_batch(BANK, recipe, [[1, 2, 3]], 5, checkpoint=lambda: every.append(1))
+    assert len(every) > 5

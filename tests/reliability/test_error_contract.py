@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from mnist_seq_gui.core import MnistSeqError
+from mnist_seq_gui.core import MnistSeqError, Recipe, bundled_bank, compose_batch
 from mnist_seq_gui.dataset import SequenceDataset, export, load_npz, write_shard
 
 from ._helpers import REPO_ROOT, subprocess_env
@@ -27,6 +27,10 @@ from ._helpers import REPO_ROOT, subprocess_env
             "shard 1/2 is not valid",
         ),
         (lambda tmp: export(SequenceDataset(count=3), tmp / "o", masks="yes"), "True or False"),
+        (
+            lambda tmp: compose_batch(bundled_bank(), Recipe(), [[1]], checkpoint=5),
+            "checkpoint 5 is not callable",
+        ),
     ],
 )
 def test_bad_library_arguments_raise_the_projects_own_errors(tmp_path, call, said):
