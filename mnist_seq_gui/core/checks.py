@@ -119,8 +119,12 @@ def digit_rows(digits: ArrayLike) -> np.ndarray:
     return rows.astype(np.int64, copy=False)
 
 
+def _whole_numbers(count: int) -> str:
+    return "1 whole number" if count == 1 else f"{count:,} whole numbers"
+
+
 def item_numbers(items: ArrayLike, count: int) -> np.ndarray:
-    problem = f"items must be {count} whole numbers, one per row of digits"
+    problem = f"items must be {_whole_numbers(count)}, one per row of digits"
     numbers = _array(items, problem)
     if numbers.shape != (count,) or not (
         numbers.size == 0 or np.issubdtype(numbers.dtype, np.integer)
@@ -132,9 +136,10 @@ def item_numbers(items: ArrayLike, count: int) -> np.ndarray:
 
 
 def row_lengths(lengths: ArrayLike, count: int, n: int) -> np.ndarray | None:
-    rows = _array(lengths, f"lengths must be {count} whole numbers, one per row of digits")
+    problem = f"lengths must be {_whole_numbers(count)}, one per row of digits"
+    rows = _array(lengths, problem)
     if rows.shape != (count,) or not (rows.size == 0 or np.issubdtype(rows.dtype, np.integer)):
-        raise SequenceError(f"lengths must be {count} whole numbers, one per row of digits")
+        raise SequenceError(problem)
     if rows.size and (rows.min() < 1 or rows.max() > n):
         raise SequenceError(f"lengths must lie in 1..{n}, the number of digits given per row")
     rows = rows.astype(np.int64, copy=False)

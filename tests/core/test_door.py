@@ -122,9 +122,9 @@ def test_an_item_outside_the_counters_is_refused(bad):
 
 @pytest.mark.parametrize(
     ("items", "message"),
-    [([-1], "0 or more"), ([1.5], "1 whole numbers"), ([2**64], "1 whole numbers"),
-     ([True], "1 whole numbers"), (["a"], "1 whole numbers"), ([1, 2], "1 whole numbers"),
-     (5, "1 whole numbers")],
+    [([-1], "0 or more"), ([1.5], "1 whole number,"), ([2**64], "1 whole number,"),
+     ([True], "1 whole number,"), (["a"], "1 whole number,"), ([1, 2], "1 whole number,"),
+     (5, "1 whole number,")],
 )  # fmt: skip
 def test_batch_items_are_one_whole_number_per_row(items, message):
     with pytest.raises(SequenceError, match=message):
