@@ -23,6 +23,7 @@ from .errors import (
     SequenceError,
     SpacingError,
     StyleError,
+    counted,
     shown,
     whole_number,
 )
@@ -57,8 +58,9 @@ __all__ = [
     "Batch", "Cancelled", "Composition", "DataError", "DigitBank", "Field", "InputError",
     "MnistSeqError", "OutputError", "Recipe", "SequenceError", "SpacingError", "StyleError",
     "Variation", "as_digits", "bundled_bank", "common_widths", "compose", "compose_batch",
-    "free_width", "from_dict", "from_text", "is_held", "load_bank", "nearest_valid_widths",
-    "new_seed", "new_seeds", "output_dtype", "parse_sequence", "prepare_maps", "resolve",
+    "counted", "free_width", "from_dict", "from_text", "is_held", "load_bank",
+    "nearest_valid_widths", "new_seed", "new_seeds", "output_dtype", "parse_sequence",
+    "prepare_maps", "resolve",
     "sequences", "shown", "stream_key", "to_dict", "to_text", "usable_cores", "valid_widths",
     "whole_number",
 ]

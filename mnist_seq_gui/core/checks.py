@@ -10,7 +10,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from .bank import DigitBank
-from .errors import InputError, SequenceError, shown, whole_number
+from .errors import InputError, SequenceError, counted, shown, whole_number
 from .recipe import Recipe
 
 DTYPES: tuple[str, ...] = ("uint8", "float32")  # output pixel types; float32 is uint8 / 255
@@ -119,12 +119,8 @@ def digit_rows(digits: ArrayLike) -> np.ndarray:
     return rows.astype(np.int64, copy=False)
 
 
-def _whole_numbers(count: int) -> str:
-    return "1 whole number" if count == 1 else f"{count:,} whole numbers"
-
-
 def item_numbers(items: ArrayLike, count: int) -> np.ndarray:
-    problem = f"items must be {_whole_numbers(count)}, one per row of digits"
+    problem = f"items must be {counted(count, 'whole number')}, one per row of digits"
     numbers = _array(items, problem)
     if numbers.shape != (count,) or not (
         numbers.size == 0 or np.issubdtype(numbers.dtype, np.integer)
@@ -136,7 +132,7 @@ def item_numbers(items: ArrayLike, count: int) -> np.ndarray:
 
 
 def row_lengths(lengths: ArrayLike, count: int, n: int) -> np.ndarray | None:
-    problem = f"lengths must be {_whole_numbers(count)}, one per row of digits"
+    problem = f"lengths must be {counted(count, 'whole number')}, one per row of digits"
     rows = _array(lengths, problem)
     if rows.shape != (count,) or not (rows.size == 0 or np.issubdtype(rows.dtype, np.integer)):
         raise SequenceError(problem)

@@ -86,6 +86,11 @@ class Cancelled(MnistSeqError):
     """The work was cancelled; nothing it started is left on disk."""
 
 
+def counted(count: int, noun: str) -> str:
+    """'1 file', '2,048 files': a count and its noun, plural unless one."""
+    return f"{count:,} {noun}" if count == 1 else f"{count:,} {noun}s"
+
+
 def shown(value: Any, limit: int = 40) -> str:
     """A value as a message quotes it: ranges as 'lo..hi', huge ints by their size, long
     text cut, so that a hostile value cannot flood a message."""

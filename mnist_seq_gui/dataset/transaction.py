@@ -34,7 +34,7 @@ try:
 except ImportError:  # pragma: no cover - not on Windows; staging folders are then unlocked
     fcntl = None  # type: ignore[assignment]
 
-from ..core import OutputError
+from ..core import OutputError, counted
 from ..files import fsync_path
 from ..stops import deferred
 from .config import DatasetError
@@ -174,12 +174,13 @@ def clean_leftovers(out: Path) -> list[str]:
             os.close(fd)
         if done.kept:
             notes.append(
-                f"kept {folder}: it holds {done.kept:,} files no export listed "
+                f"kept {folder}: it holds {counted(done.kept, 'file')} no export listed "
                 f"(e.g. {', '.join(done.examples)}); look at them, then delete the folder"
             )
         else:
             notes.append(
-                f"removed {folder.name} ({done.removed:,} files), left by an interrupted export"
+                f"removed {folder.name} ({counted(done.removed, 'file')}), left by an interrupted "
+                "export"
             )
     return notes
 
@@ -248,8 +249,8 @@ class FolderTransaction:
         self._unlock()
         if done.kept:
             return [
-                f"kept {self.staging}: the previous export's folder holds {done.kept:,} "
-                f"files it did not list (e.g. {', '.join(done.examples)})"
+                f"kept {self.staging}: the previous export's folder holds "
+                f"{counted(done.kept, 'file')} it did not list (e.g. {', '.join(done.examples)})"
             ]
         if not done.finished:
             return [
