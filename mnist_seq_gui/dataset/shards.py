@@ -13,9 +13,13 @@ set, or from `source`, which must be readable there).
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+from collections.abc import Callable
 from pathlib import Path
 
 from .config import DatasetConfig, Shard
+from .export import ExportCancelled
 from .formats import export
 from .items import SequenceDataset
 
@@ -33,9 +37,27 @@ def write_shard(
     """Write shard k of n of the data set `config_json` into shard_folder(out_root, k, n)
     (with each digit's mask when `masks`, as `mnist-seq dataset --masks` does).
 
-    One process per shard (the engine runs many at once); returns the folder.
+    One process per shard (the engine runs many at once); returns the folder. Run in a
+    worker process of a pool (Dask's "processes" scheduler, a multiprocessing Pool), it
+    stops once the process that started the pool is gone, leaves the folder as it was,
+    and ends the worker, which no one is left to give work or take results from.
     """
     folder = shard_folder(out_root, k, n)
     dataset = SequenceDataset(DatasetConfig.from_json(config_json))
-    export(dataset, folder, fmt, shard=Shard(k, n), workers=1, masks=masks)
+    orphaned = _orphaned()
+    try:
+        export(dataset, folder, fmt, shard=Shard(k, n), workers=1, masks=masks, cancel=orphaned)
+    except ExportCancelled:
+        if orphaned is not None and orphaned():
+            os._exit(1)  # as a PNG worker does when its export's process is gone
+        raise
     return str(folder)
+
+
+def _orphaned() -> Callable[[], bool] | None:
+    """In a multiprocessing worker: whether the process that started it has gone."""
+    parent = multiprocessing.parent_process()
+    if parent is None or parent.pid is None:
+        return None
+    started_by = parent.pid  # not getppid() now: it may have gone before this task began
+    return lambda: os.getppid() != started_by

@@ -278,3 +278,39 @@ def test_a_png_worker_whose_exporting_process_is_already_gone_exits(tmp_path):
     done = subprocess.run([sys.executable, "-c", GONE_OWNER], env=subprocess_env(),
                           cwd=tmp_path, capture_output=True, timeout=120)  # fmt: skip
     assert done.returncode == 1, done.stderr
+
+
+DASK_SHARDS = """
+import sys
+import dask.bag as db
+from mnist_seq_gui.dataset import DatasetConfig, write_shard
+config = DatasetConfig(count=10**8, min_length=3, max_length=8, spacing=(0, 60), seed=7)
+if __name__ == "__main__":
+    shards = db.from_sequence(range(1, 3), npartitions=2)
+    shards.map(write_shard, config.to_json(), sys.argv[1], 2, "npz").compute(
+        scheduler="processes", num_workers=2)
+"""
+
+
+@pytest.mark.slow
+def test_shards_written_by_dask_stop_and_clean_up_when_its_process_is_killed(tmp_path):
+    pytest.importorskip("dask.bag")
+    script = tmp_path / "shards.py"  # Dask's workers import the main module again
+    script.write_text(DASK_SHARDS)
+    out = tmp_path / "out"
+    process = subprocess.Popen(
+        [sys.executable, str(script), str(out)],
+        env=subprocess_env(),
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not list(out.glob(".part-*-staging-*/*.npz")):
+        time.sleep(0.05)
+    family = descendants(process.pid)
+    assert len(family) >= 2, family  # Dask's workers (and a resource tracker)
+    process.kill()
+    process.wait(timeout=30)
+    assert wait_gone(family, limit=120) == set()
+    assert sorted(p.name for p in out.iterdir()) == []  # each shard removed what it wrote
