@@ -47,7 +47,7 @@ from .recipe import (
     to_dict,
     to_text,
 )
-from .render import INK_THRESHOLD, usable_cores
+from .render import INK_THRESHOLD, to_float, usable_cores
 from .warp import prepare_maps
 
 # fmt: off
@@ -61,7 +61,8 @@ __all__ = [
     "counted", "free_width", "from_dict", "from_text", "is_held", "load_bank",
     "nearest_valid_widths", "new_seed", "new_seeds", "output_dtype", "parse_sequence",
     "prepare_maps", "resolve",
-    "sequences", "shown", "stream_key", "to_dict", "to_text", "usable_cores", "valid_widths",
+    "sequences", "shown", "stream_key", "to_dict", "to_float", "to_text", "usable_cores",
+    "valid_widths",
     "whole_number",
 ]
 # fmt: on

@@ -49,7 +49,14 @@ from .errors import InputError, whole_number
 from .idx import DIGIT_SIZE
 from .layout import resolve
 from .recipe import Recipe
-from .render import digit_ink_boxes, digit_ink_masks, plain_ink_boxes, render, run_spans
+from .render import (
+    digit_ink_boxes,
+    digit_ink_masks,
+    plain_ink_boxes,
+    render,
+    run_spans,
+    to_float,
+)
 from .warp import style_grid_of
 
 BLOCK = 8192  # items drawn and rendered together on one thread
@@ -238,7 +245,7 @@ def _one_plain(
     for x, index in zip(edges, picked):
         pixels[:, x : x + DIGIT_SIZE] = table[index]
     if dtype != np.uint8:
-        pixels = np.divide(pixels, np.float32(255), dtype=np.float32)
+        pixels = to_float(pixels)
     return Composition(
         recipe, digits, pixels, picked, gaps, tuple(edges), (0,) * n, seed, item, pool
     )

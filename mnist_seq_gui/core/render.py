@@ -45,6 +45,11 @@ def usable_cores() -> int:
     return os.cpu_count() or 1
 
 
+def to_float(pixels: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """uint8 pixels as float32 in [0, 1]: pixel / 255, the one conversion of every door."""
+    return np.divide(pixels, np.float32(255), out=out, dtype=np.float32)
+
+
 def run_spans(work: Callable[[slice], object], count: int, threads: int | None, block: int) -> None:
     """work(part) over consecutive parts of range(count) of at most `block` items, on up to
     `threads` threads (None: every usable core), each thread taking a contiguous run."""
@@ -173,7 +178,7 @@ def render(
         if gap is not None:
             rows = _rows(bank, indices[part], gap, white_on_black, width, scratch)
             if staging is not None and not has_finish:
-                np.divide(rows, np.float32(255), out=out[part], dtype=np.float32)
+                to_float(rows, out=out[part])
                 continue
             canvas[...] = rows
         else:
@@ -214,7 +219,7 @@ def render(
             variation, seed, items = finish
             _finish(canvas, variation, background, seed, items[part], checkpoint)
         if staging is not None:
-            np.divide(canvas, np.float32(255), out=out[part], dtype=np.float32)
+            to_float(canvas, out=out[part])
     if boxes is not None:
         boxes += np.stack((x, y, x, y), axis=-1)
         boxes[indices < 0] = -1

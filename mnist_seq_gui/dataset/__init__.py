@@ -7,6 +7,8 @@
     npz.py      one dataset.npz, streamed
     png.py      a PNG folder (Hugging Face imagefolder), encoded on all cores
     detection.py  COCO and YOLO annotations beside the PNGs
+    parquet.py  Parquet files of PNG bytes and labels, as Hugging Face datasets loads them
+    pngenc.py   the PNG encoder of every export (--png-level)
     formats.py  every format by name, and export(): the output folder as a transaction
     shards.py   one shard as a plain function, for engines such as Dask
     cli.py      `mnist-seq dataset`

@@ -165,9 +165,12 @@ class DetectionFormat(PngFormat):
             (job.folder / folder).mkdir(exist_ok=True)
         images = dataclasses.replace(job, folder=job.folder / IMAGES_FOLDER)
         labels = job.folder / MASKS_FOLDER
-        with self.writing(job) as take:
+        masks, level = self.masks(job), self.png_level
+        chunks = image_chunks(images, self.workers, cancel, masks, level, labels)
+        # closed on leaving, so that a stop shuts the workers down before the clean-up
+        with contextlib.closing(chunks), self.writing(job) as take:
             done = 0
-            for text in image_chunks(images, self.workers, cancel, self.masks(job), labels):
+            for text in chunks:
                 records = [json.loads(line) for line in text.splitlines()]
                 take(records)
                 done += len(records)

@@ -25,12 +25,14 @@ from .export import (
 )
 from .items import SequenceDataset
 from .npz import NpzFormat
+from .parquet import ParquetFormat
 from .png import PngFormat, is_image_series
+from .pngenc import DEFAULT_PNG_LEVEL
 from .splits import SplitSet, SplitsFormat
 from .transaction import FolderTransaction, clean_leftovers, folder_lock
 
 EXPORT_FORMATS: dict[str, type[ExportFormat]] = {
-    f.name: f for f in (NpzFormat, PngFormat, CocoFormat, YoloFormat)
+    f.name: f for f in (NpzFormat, PngFormat, CocoFormat, YoloFormat, ParquetFormat)
 }
 FORMATS: tuple[str, ...] = tuple(EXPORT_FORMATS)
 
@@ -44,6 +46,9 @@ def export(
     overwrite: bool = False,
     workers: int | None = None,
     masks: bool = False,
+    png_level: int | None = None,
+    compress: bool = False,
+    rows_per_file: int | None = None,
     progress: Progress | None = None,
     cancel: CancelCheck | None = None,
     removing: Callable[[int], None] | None = None,
@@ -51,11 +56,16 @@ def export(
 ) -> ExportResult:
     """Write `dataset` (or one `shard` of it) into `out_dir` in format `fmt`: "npz" (one
     dataset.npz), "png" (a Hugging Face imagefolder), "coco" or "yolo" (detection sets),
-    or an ExportFormat of your own. The folder changes as one transaction (export.py):
-    `overwrite` replaces an earlier export there; `workers` processes encode PNGs
-    (default: every usable core); `masks` adds each digit's ink mask (npz: member `masks`,
-    bit-packed; COCO: `segmentation`; PNG and YOLO: label images in masks/; config.json
-    says `"masks": true`); `progress(done, total)` is called as items are written;
+    "parquet" (Parquet files of PNGs and labels; needs pyarrow), or an ExportFormat of
+    your own. The folder changes as one transaction (export.py): `overwrite` replaces an
+    earlier export there; `workers` processes encode PNGs (default: every usable core);
+    `masks` adds each digit's ink mask (npz: member `masks`, bit-packed; COCO:
+    `segmentation`; PNG and YOLO: label images in masks/; parquet: a `masks` image
+    column; config.json says `"masks": true`); `png_level` 0..9 trades the PNGs' size
+    for speed (png, coco, yolo, parquet; default 1, the fastest; pngenc.py); `compress`
+    deflates the npz's members; `rows_per_file` caps a parquet file's items (default:
+    about 256 MB a file; parquet.py); `progress(done, total)` is called as items are
+    written;
     `cancel()` returning True stops the export, which then leaves the folder as it was:
     it removes every file it wrote (`removing(done)` is told every thousand), unless
     `abandon()` returns True or a second Ctrl+C comes first; its error says which.
@@ -69,7 +79,7 @@ def export(
         )
     if not isinstance(masks, bool):
         raise DatasetError(f"masks {masks!r} is not True or False")
-    writer = EXPORT_FORMATS[fmt](workers) if isinstance(fmt, str) else fmt
+    writer = _writer(fmt, workers, png_level, compress, rows_per_file)
     if isinstance(dataset, Mapping):
         if shard is not None:
             raise DatasetError("splits are written whole; --shard does not apply to them")
@@ -100,6 +110,38 @@ def export(
     images = sum(s.stop - s.start for s in plan.series if is_image_series(s))
     files = tuple(out / name for name in plan.files)
     return ExportResult(out, files, job.total, job.start, job.stop, images, tuple(notes))
+
+
+def _writer(
+    fmt: str | ExportFormat,
+    workers: int | None,
+    png_level: int | None,
+    compress: bool,
+    rows: int | None,
+) -> ExportFormat:
+    """The format `fmt` names, with the options that apply to it (the others refused)."""
+    if not isinstance(fmt, str):
+        if png_level is not None or compress or rows is not None:
+            raise DatasetError("png_level, compress and rows_per_file are set on your own "
+                               "ExportFormat")  # fmt: skip
+        return fmt
+    if rows is not None and fmt != "parquet":
+        raise DatasetError(f"--rows-per-file (rows_per_file) sets the items of a parquet file; "
+                           f"{fmt} has no such files")  # fmt: skip
+    if fmt == "npz":
+        if png_level is not None:
+            raise DatasetError("a PNG level (--png-level, png_level) applies to exports of PNGs; "
+                               "npz holds raw arrays: --compress (compress=True) deflates "
+                               "them")  # fmt: skip
+        return NpzFormat(workers, compress)
+    if compress:
+        raise DatasetError(f"--compress (compress=True) deflates an npz; {fmt} holds PNGs, "
+                           "which are compressed already: --png-level (png_level) trades "
+                           "their size for speed")  # fmt: skip
+    level = DEFAULT_PNG_LEVEL if png_level is None else png_level  # checked by the format
+    if fmt == "parquet":
+        return ParquetFormat(workers, level, rows)
+    return cast(type[PngFormat], EXPORT_FORMATS[fmt])(workers, level)
 
 
 def _explained(exc: BaseException, note: str, out: Path, left: bool) -> BaseException:

@@ -222,10 +222,12 @@ class SequenceDataset:
         items: np.ndarray,
         masks: bool = False,
         checkpoint: Callable[[], object] | None = None,
+        dtype: str | None = None,
     ) -> tuple[dict[str, Any], Batch]:
         """`batch(items)` without masks, and the core Batch it was made from; `masks` keeps
         the digits' masks in it (Batch.masks, Batch.label_images, for any rows);
-        `checkpoint` as compose_batch's (an export's stop)."""
+        `checkpoint` as compose_batch's (an export's stop); `dtype` instead of the
+        config's (an exporter converts uint8 to float32 a strip at a time: core.to_float)."""
         cfg = self.config
         items = np.asarray(items, dtype=np.int64).reshape(-1)
         keys = items.astype(np.uint64)
@@ -237,7 +239,7 @@ class SequenceDataset:
             cfg.seed,
             items=keys,
             lengths=lengths,
-            dtype=cfg.dtype,
+            dtype=cfg.dtype if dtype is None else dtype,
             masks=masks,
             checkpoint=checkpoint,
         )

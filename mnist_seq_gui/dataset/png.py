@@ -21,27 +21,37 @@ import os
 import sys
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Generator, Mapping
 from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
 
 from ..core import usable_cores, whole_number
-from ..files import encode_png
 from ..stops import deferred, ignore_interrupts
 from .config import CONFIG_NAME, METADATA_NAME, DatasetConfig, DatasetError
-from .export import CancelCheck, ExportFormat, ExportJob, Progress, check_cancel
+from .export import (
+    CancelCheck,
+    ExportCancelled,
+    ExportFormat,
+    ExportJob,
+    Progress,
+    check_cancel,
+)
 from .items import SequenceDataset
 from .manifest import Manifest, Series
+from .pngenc import DEFAULT_PNG_LEVEL, check_png_level, png_parts
 from .rle import rle_encode_batch
 
 _PNG_TASK_ITEMS = 256  # at most, per task; fewer for large images (_TASK_BYTES)
 _TASK_BYTES = 8 << 20  # a task's images, as uint8: its arrays stay a few times this
+_POOL_BYTES = 64 << 20  # workers at once times one image, at most: huge images, fewer workers
 MASKS_FOLDER = "masks"
 # How a format holds masks, made where the PNGs are encoded: "" none, "png" a label
 # image per item, "rle" COCO RLE in each metadata record (`segmentation`, `mask_areas`).
 MaskKind = Literal["", "png", "rle"]
+Task = Callable[..., Any]  # (dataset, start, stop, *args, checkpoint=) -> a picklable result
+Checkpoint = Callable[[], object]  # raises to stop a task part-way
 
 
 def is_image_series(series: Series) -> bool:
@@ -78,23 +88,33 @@ def metadata_lines(
 
 
 def _write_pngs(
-    dataset: SequenceDataset, start: int, stop: int, folder: Path, masks: MaskKind, labels: Path
+    dataset: SequenceDataset,
+    start: int,
+    stop: int,
+    folder: Path,
+    masks: MaskKind,
+    labels: Path,
+    level: int,
+    checkpoint: Checkpoint,
 ) -> str:
-    """Render items start..stop-1, write their PNGs into `folder` (label images, for masks
-    "png", into `labels`); return their metadata."""
-    batch, made = dataset.composed(np.arange(start, stop, dtype=np.int64), bool(masks))
+    """Render items start..stop-1, write their PNGs (at PNG `level`) into `folder` (label
+    images, for masks "png", into `labels`); return their metadata. `checkpoint()` raises
+    to stop (between bands of work and between images)."""
+    items = np.arange(start, stop, dtype=np.int64)
+    batch, made = dataset.composed(items, bool(masks), checkpoint)
     count = len(dataset)
     extra: list[dict[str, Any]] = []
     for r, item in enumerate(batch["item"].tolist()):
+        checkpoint()
         name = png_name(item, count)
-        write_file(folder / name, encode_png(batch["image"][r]))
+        write_file(folder / name, png_parts(batch["image"][r], level))
         rows = slice(r, r + 1)  # one row at a time: a batch's masks can be large
         if masks == "rle":
             ink = made.masks(rows)[0, : batch["length"][r]]
             areas = np.count_nonzero(ink, axis=(1, 2)).tolist()
             extra.append({"segmentation": rle_encode_batch(ink), "mask_areas": areas})
         elif masks:
-            write_file(labels / name, encode_png(made.label_images(rows)[0]))
+            write_file(labels / name, png_parts(made.label_images(rows)[0], level))
             extra.append({"mask_file_name": f"{MASKS_FOLDER}/{name}"})
     return metadata_lines(batch, count, extra)
 
@@ -102,17 +122,19 @@ def _write_pngs(
 _FLAGS = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0)
 
 
-def write_file(path: Path, data: bytes) -> None:
-    """Create (or truncate) `path` with `data`, for a file of an export's staging folder.
+def write_file(path: Path, data: bytes | list[bytes]) -> None:
+    """Create (or truncate) `path` with `data` (or its parts, one after another), for a
+    file of an export's staging folder.
 
     Plain os calls: file creation is the serial part of a PNG export here. 0666 and the
     umask decide the mode, as for every file mnist-seq writes.
     """
     fd = os.open(path, _FLAGS, 0o666)
     try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view) :]
+        for part in [data] if isinstance(data, bytes) else data:
+            view = memoryview(part)
+            while view:
+                view = view[os.write(fd, view) :]
     finally:
         os.close(fd)
 
@@ -128,7 +150,18 @@ def _current_umask() -> int:
     return mask
 
 
-def _worker_init(owner: int, umask: int) -> None:
+_STOP: Any = None  # on a worker: the pool's stop event (set: leave the task under way)
+
+
+def _stopped() -> None:
+    """A worker's checkpoint: ExportCancelled once the exporting process stops the pool."""
+    if _STOP is not None and _STOP.is_set():
+        raise ExportCancelled("export cancelled")
+
+
+def _worker_init(owner: int, umask: int, stop: Any = None) -> None:
+    global _STOP
+    _STOP = stop
     # Ctrl+C reaches the whole process group; the parent alone decides how to stop,
     # so workers finish their task and let the parent clean up.
     ignore_interrupts()
@@ -163,34 +196,53 @@ def _started(pid: int) -> str | None:
     return None if fields[0] in ("Z", "X") else fields[19]
 
 
-def _png_task(
-    config_json: str, start: int, stop: int, work: str, masks: MaskKind
-) -> tuple[str, str]:
-    """Write a task's PNGs into this worker's own work folder; (metadata, folder)."""
+def _in_worker(run: Task, config_json: str, start: int, stop: int, args: tuple[Any, ...]) -> Any:
+    """`run` on a worker, with the data set `config_json` (loaded once per worker)."""
     dataset = _WORKER_DATASETS.get(config_json)
     if dataset is None:
         _WORKER_DATASETS.clear()
         dataset = _WORKER_DATASETS[config_json] = SequenceDataset(
             DatasetConfig.from_json(config_json)
         )
-    folder = Path(work) / str(os.getpid())
-    labels = folder / MASKS_FOLDER
-    (labels if masks == "png" else folder).mkdir(parents=True, exist_ok=True)
-    return _write_pngs(dataset, start, stop, folder, masks, labels), str(folder)
+    return run(dataset, start, stop, *args, checkpoint=_stopped)
+
+
+def _png_task(
+    dataset: SequenceDataset,
+    start: int,
+    stop: int,
+    work: str,
+    folder: Path,
+    labels: Path,
+    masks: MaskKind,
+    level: int,
+    *,
+    checkpoint: Checkpoint,
+) -> tuple[str, str]:
+    """Write a task's PNGs into `folder` (label images into `labels`) or, given a `work`
+    folder (on a worker), into this process's own folder in it; (metadata, the folder)."""
+    if work:
+        folder = Path(work) / str(os.getpid())
+        labels = folder / MASKS_FOLDER
+        (labels if masks == "png" else folder).mkdir(parents=True, exist_ok=True)
+    text = _write_pngs(dataset, start, stop, folder, masks, labels, level, checkpoint)
+    return text, str(folder)
 
 
 class PngFormat(ExportFormat):
-    """PNGs + metadata.jsonl + config.json, encoded by `workers` processes (default: all)."""
+    """PNGs + metadata.jsonl + config.json, encoded by `workers` processes (default: all)
+    at PNG level `png_level` (pngenc.py)."""
 
     name = "png"
     mask_kind: MaskKind = "png"
 
-    def __init__(self, workers: int | None = None) -> None:
+    def __init__(self, workers: int | None = None, png_level: int = DEFAULT_PNG_LEVEL) -> None:
         self.workers = (
             usable_cores()
             if workers is None
             else whole_number("workers", workers, 1, 256, error=DatasetError)
         )
+        self.png_level = check_png_level(png_level)
 
     def plan(self, job: ExportJob) -> Manifest:
         if job.dataset.has_own_bank:
@@ -218,7 +270,7 @@ class PngFormat(ExportFormat):
     def write(self, job: ExportJob, progress: Progress | None, cancel: CancelCheck | None) -> None:
         done = 0
         with open(job.folder / METADATA_NAME, "w", encoding="utf-8", newline="\n") as meta:
-            for text in image_chunks(job, self.workers, cancel, self.masks(job)):
+            for text in image_chunks(job, self.workers, cancel, self.masks(job), self.png_level):
                 meta.write(text)
                 done += text.count("\n")
                 if progress is not None:
@@ -233,63 +285,90 @@ def image_chunks(
     workers: int,
     cancel: CancelCheck | None,
     masks: MaskKind = "",
+    level: int = DEFAULT_PNG_LEVEL,
     mask_folder: Path | None = None,
-) -> Iterator[str]:
-    """Write every item's PNG into `job.folder` (label images, for masks "png", into
-    `mask_folder`, default `job.folder`/masks); yield each task's metadata in item order.
-
-    Tasks are made lazily and at most a few per worker are in flight, so memory stays
-    flat at any count; a stop is noticed within one task.
-    """
+) -> Generator[str, None, None]:
+    """Write every item's PNG (at PNG `level`) into `job.folder` (label images, for masks
+    "png", into `mask_folder`, default `job.folder`/masks); yield each task's metadata in
+    item order."""
     folder = job.folder
     labels = folder / MASKS_FOLDER if mask_folder is None else mask_folder
-    image = job.dataset.config.height * job.dataset.width  # bytes of one uint8 image
-    step = max(1, min(_PNG_TASK_ITEMS, _TASK_BYTES // image))
-    tasks = ((begin, min(begin + step, job.stop)) for begin in range(job.start, job.stop, step))
-    if workers == 1:
-        for begin, end in tasks:
-            check_cancel(cancel)
-            yield _write_pngs(job.dataset, begin, end, folder, masks, labels)
-        return
-    config_json = job.dataset.config.to_json()
-    work = folder / _WORK
-    work.mkdir(exist_ok=True)
-    task_count = -(-job.total // step)
-    # A stop (Ctrl+C) may land while waiting for results, never inside the pool's own
-    # bookkeeping: cut there, its shutdown can wait forever for workers it never told.
-    with deferred():
-        pool = concurrent.futures.ProcessPoolExecutor(
-            max_workers=min(workers, task_count),
-            mp_context=multiprocessing.get_context(_start_method()),
-            initializer=_worker_init,
-            initargs=(os.getpid(), _current_umask()),
-        )
+    # workers write into folders of their own, moved up from there: see the module's doc
+    work = folder / _WORK if workers > 1 else None
+    if work is not None:
+        work.mkdir(exist_ok=True)
     count = len(job.dataset)
-    try:
-        pending: collections.deque[tuple[int, int, concurrent.futures.Future[tuple[str, str]]]]
-        pending = collections.deque()
-
-        def submit() -> None:
-            with deferred():
-                for begin, end in tasks:
-                    future = pool.submit(_png_task, config_json, begin, end, str(work), masks)
-                    pending.append((begin, end, future))
-                    return
-
-        for _ in range(4 * workers):  # bounded: metadata of a few tasks waits at most
-            submit()
-        while pending:
-            begin, end, future = pending.popleft()
-            text, source = _wait_result(future, cancel)
-            submit()
-            for item in range(begin, end):
+    args = (str(work or ""), folder, labels, masks, level)
+    # closed on leaving, so that an error or stop here shuts the pool down at once
+    with contextlib.closing(ordered_tasks(job, workers, cancel, _png_task, *args)) as done:
+        for begin, end, (text, source) in done:
+            for item in range(begin, end) if work is not None else ():
                 name = png_name(item, count)
                 os.replace(os.path.join(source, name), folder / name)
                 if masks == "png":
                     os.replace(os.path.join(source, MASKS_FOLDER, name), labels / name)
             yield text
+
+
+def ordered_tasks(
+    job: ExportJob, workers: int, cancel: CancelCheck | None, run: Task, *args: Any
+) -> Generator[tuple[int, int, Any], None, None]:
+    """`run(dataset, begin, end, *args, checkpoint=...)` for each task of the job's items,
+    on `workers` processes (in this one for 1, or for images so large that two at once
+    would pass _POOL_BYTES; `run` a module's function); yields (begin, end, result) in
+    item order.
+
+    A task holds at most _TASK_BYTES of pixels. Tasks are made lazily and at most a few
+    per worker are in flight, so memory stays flat at any count. A stop is noticed while
+    waiting, and tasks under way end at their next checkpoint (between bands of work
+    and images), so even one huge image stops part-way.
+    """
+    image = job.dataset.config.height * job.dataset.width  # bytes of one uint8 image
+    step = max(1, min(_PNG_TASK_ITEMS, _TASK_BYTES // image))
+    tasks = ((begin, min(begin + step, job.stop)) for begin in range(job.start, job.stop, step))
+    workers = max(1, min(workers, _POOL_BYTES // image, -(-job.total // step)))
+    if workers == 1:
+        for begin, end in tasks:
+            check_cancel(cancel)
+            yield (
+                begin,
+                end,
+                run(job.dataset, begin, end, *args, checkpoint=lambda: check_cancel(cancel)),
+            )
+        return
+    config_json = job.dataset.config.to_json()
+    context = multiprocessing.get_context(_start_method())
+    stop = context.Event()
+    # A stop (Ctrl+C) may land while waiting for results, never inside the pool's own
+    # bookkeeping: cut there, its shutdown can wait forever for workers it never told.
+    with deferred():
+        pool = concurrent.futures.ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=context,
+            initializer=_worker_init,
+            initargs=(os.getpid(), _current_umask(), stop),
+        )
+    try:
+        pending: collections.deque[tuple[int, int, concurrent.futures.Future[Any]]]
+        pending = collections.deque()
+
+        def submit() -> None:
+            with deferred():
+                for begin, end in tasks:
+                    future = pool.submit(_in_worker, run, config_json, begin, end, args)
+                    pending.append((begin, end, future))
+                    return
+
+        for _ in range(4 * workers):  # bounded: the results of a few tasks wait at most
+            submit()
+        while pending:
+            begin, end, future = pending.popleft()
+            result = _wait_result(future, cancel)
+            submit()
+            yield begin, end, result
     finally:
         with deferred():
+            stop.set()  # tasks under way end at their next checkpoint
             pool.shutdown(wait=True, cancel_futures=True)
 
 

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+import shutil
+import statistics
 import time
 from collections.abc import Callable, Mapping
+from pathlib import Path
 
 
 def best_rates(
@@ -40,3 +43,27 @@ def load_note() -> str:
     except OSError:  # pragma: no cover - not every OS reports it
         return "load average unknown"
     return f"load average {one:.2f} {five:.2f} {fifteen:.2f} (1, 5, 15 min)"
+
+
+def interleaved(
+    scratch: Path,
+    runs: int,
+    works: Mapping[str, Callable[[Path], object]],
+    png_bytes: dict[str, int] | None = None,
+) -> dict[str, float]:
+    """Median seconds of each work(folder), `runs` rounds, interleaved so that each sees
+    the same state of the machine; every call gets a fresh folder after os.sync().
+    `png_bytes`, if given, receives the bytes of the PNGs each work left in its folder."""
+    times: dict[str, list[float]] = {name: [] for name in works}
+    for _ in range(runs):
+        for name, work in works.items():
+            folder = scratch / name
+            folder.mkdir()
+            os.sync()
+            start = time.perf_counter()
+            work(folder)
+            times[name].append(time.perf_counter() - start)
+            if png_bytes is not None:
+                png_bytes[name] = sum(p.stat().st_size for p in folder.rglob("*.png"))
+            shutil.rmtree(folder)
+    return {name: statistics.median(values) for name, values in times.items()}

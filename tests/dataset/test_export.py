@@ -56,8 +56,8 @@ def _member_payloads(path: Path) -> dict[str, bytes]:
     return out
 
 
-def test_formats_are_the_four_documented():
-    assert FORMATS == ("npz", "png", "coco", "yolo")
+def test_formats_are_the_five_documented():
+    assert FORMATS == ("npz", "png", "coco", "yolo", "parquet")
 
 
 @pytest.mark.parametrize("dtype", ["uint8", "float32"])

@@ -242,6 +242,8 @@ def test_the_command_line_writes_the_librarys_bytes(tmp_path, run_main, folder_b
     assert written == folder_bytes(tmp_path / "library")
     if fmt == "npz":
         assert b"masks.npy" in written[NPZ_NAME]
+    elif fmt == "parquet":  # the config's JSON is in each file's metadata
+        assert b'"masks": true' in written["000000.parquet"]
     else:
         assert b'"masks": true' in written[CONFIG_NAME]
 

@@ -159,7 +159,7 @@ def stop_after(n_calls: int, how: str):
     return progress, cancel, calls
 
 
-BIG = {"npz": 40_000, "png": 3000, "coco": 3000, "yolo": 3000}
+BIG = {"npz": 40_000, "png": 3000, "coco": 3000, "yolo": 3000, "parquet": 3000}
 
 
 @pytest.mark.parametrize("fmt", FORMATS)

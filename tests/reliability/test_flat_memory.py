@@ -71,3 +71,25 @@ def test_memory_is_bounded_by_bytes_not_items_for_large_images(tmp_path, fmt):
     result = run_measured(args, cwd=tmp_path, timeout=600)
     assert result.returncode == 0, result.stderr
     assert 0 < result.peak_rss < 250 * MB, result.peak_rss // MB
+
+
+HUGE = """
+import sys
+from mnist_seq_gui.dataset import SequenceDataset, export
+dataset = SequenceDataset(count=2, seed=1, min_length=5, max_length=5, spacing=(0, 100),
+                          placement="free", width=80_000, dtype="{dtype}",
+                          variation={{"height": 1024, "noise": (0, 20), "blur": (0, 2)}})
+export(dataset, sys.argv[1], "{fmt}", workers=2)
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("fmt", "dtype"), [("npz", "float32"), ("png", "uint8")])
+def test_images_of_80_mb_with_noise_and_blur_export_in_bounded_memory(tmp_path, fmt, dtype):
+    # One such image is 82 MB as uint8 and 328 MB as float32; blur and noise work on
+    # bands of rows, float32 is written a strip at a time, PNGs deflate a strip at a
+    # time, and images this large take one worker: 2.9 GB and 980 MB before.
+    args = [*measured_script(HUGE.format(fmt=fmt, dtype=dtype)), str(tmp_path / "out")]
+    result = run_measured(args, cwd=tmp_path, timeout=900)
+    assert result.returncode == 0, result.stderr
+    assert 0 < result.peak_rss < 250 * MB, result.peak_rss // MB
