@@ -4,6 +4,7 @@
     mnist-seq dataset --count 60000 --length 3-8 --spacing 0 80 --rule random \\
         --format png --out data/val --seed 2
     mnist-seq dataset --count 1000000 --seed 7 --shard 2/4 --out part2   # machine 2 of 4
+    mnist-seq dataset --count 60000 --length 3-8 --seed 2 --preview grid.png  # look first
 
 Bad arguments print one line on stderr and exit with status 2, before anything is
 written. Ctrl+C exits with status 130 and leaves no partial files.
@@ -34,6 +35,8 @@ from .export import ExportCancelled
 from .formats import FORMATS, export
 from .items import SequenceDataset
 from .labels import parse_length_weights, read_labels
+from .pngenc import MAX_PNG_LEVEL
+from .preview import PREVIEW_ITEMS, write_preview
 from .splits import parse_splits, split_configs
 
 PROG = "mnist-seq dataset"
@@ -89,11 +92,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--format",
         choices=FORMATS,
         default="npz",
-        help="npz file, PNG folder, or COCO or YOLO detection set (images + boxes; default npz)",
+        help="npz file, PNG folder, COCO or YOLO detection set (images + boxes), or parquet "
+        "files (images + labels; default npz)",
     )
     add("--masks", action="store_true", help="each digit's ink mask too: npz member masks "
-        "(bit-packed), COCO segmentation (RLE), PNG and YOLO label images in masks/")  # fmt: skip
-    add("--out", required=True, help="output folder (must be empty unless --overwrite)")
+        "(bit-packed), COCO segmentation (RLE), PNG and YOLO label images in masks/, "
+        "parquet a masks image column")  # fmt: skip
+    add("--out", help="output folder (must be empty unless --overwrite)")
+    add("--preview", metavar="FILE", help="write only a contact sheet (PNG) of the first "
+        "images and print their statistics; no --out needed")  # fmt: skip
     add("--shard", help="write only part k of n, e.g. 2/4 (needs --seed)")
     add(
         "--source",
@@ -101,6 +108,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add("--dtype", choices=DTYPES, default="uint8", help="pixel type in the npz (default uint8)")
     add("--workers", help=f"processes encoding PNGs (default {usable_cores()})")
+    add("--png-level", metavar=f"0-{MAX_PNG_LEVEL}", help="PNG compression: 0 none, 1 fastest "
+        f"(default), {MAX_PNG_LEVEL} smallest; the pixels are the same")  # fmt: skip
+    add("--compress", action="store_true", help="deflate the npz (about a quarter of the "
+        "bytes for plain images; np.load reads it)")  # fmt: skip
+    add("--rows-per-file", metavar="N", help="parquet: at most N images a file (default: "
+        "about 256 MB a file)")  # fmt: skip
     add("--overwrite", action="store_true", help="replace an earlier export in --out")
     add("--quiet", action="store_true", help="no progress bar")
     add("--version", action="version", version=f"{PROG} {__version__}")
@@ -229,6 +242,27 @@ def split_datasets(args: argparse.Namespace, config: DatasetConfig) -> dict[str,
     return {name: SequenceDataset(c) for name, c in configs.items()}
 
 
+def write_preview_sheet(args: argparse.Namespace, config: DatasetConfig) -> int:
+    """--preview: the contact sheet of the export's first images (with their ink boxes
+    for COCO and YOLO, masks with --masks) and a few lines of statistics; nothing else."""
+    if args.out is not None or args.shard is not None:
+        raise UsageError("--preview writes only its sheet of the whole data set's first "
+                         "images; leave out --out and --shard")  # fmt: skip
+    splits = {name: ds.config for name, ds in split_datasets(args, config).items()}
+    path, stats = write_preview(
+        args.preview,
+        splits or config,
+        ink=args.format in ("coco", "yolo"),
+        masks=args.masks,
+    )
+    shown = min(PREVIEW_ITEMS, stats.total)
+    print(f"wrote a contact sheet of the first {shown:,} images to {path} with seed {config.seed}")
+    for line in stats.summary():
+        print(f"  {line}")
+    print_notes(args, config)
+    return 0
+
+
 class StopReport:
     """What a stop outside the export's own handling should say: it changes once the
     export is complete."""
@@ -240,13 +274,25 @@ class StopReport:
 def run(argv: list[str], report: StopReport | None = None) -> int:
     args = build_parser().parse_args(argv)
     config, shard = config_from_args(args)
+    if args.out is None and args.preview is None:
+        raise UsageError("give --out FOLDER, or --preview FILE to look at the data set first")
     workers = None if args.workers is None else parse_whole("workers", args.workers, 1, 256)
+    level = (
+        None
+        if args.png_level is None
+        else parse_whole("png-level", args.png_level, 0, MAX_PNG_LEVEL)
+    )
+    rows = (
+        None if args.rows_per_file is None else parse_whole("rows-per-file", args.rows_per_file, 1)
+    )
     if config.length_leak:  # said before the export starts, which may take hours
         print(
             f"{PROG}: note: {config.length_leak}; --placement free places each sequence "
             "anywhere in a width that holds the longest",
             file=sys.stderr,
         )
+    if args.preview is not None:
+        return write_preview_sheet(args, config)
     # Ctrl+C and SIGTERM stop the export at its next safe point, which then says exactly
     # what it left; a second one stops at once.
     with StopRequest().installed() as stop:
@@ -261,6 +307,9 @@ def run(argv: list[str], report: StopReport | None = None) -> int:
                 overwrite=args.overwrite,
                 workers=workers,
                 masks=args.masks,
+                png_level=level,
+                compress=args.compress,
+                rows_per_file=rows,
                 progress=bar,
                 cancel=stop,
                 removing=bar.removing,
