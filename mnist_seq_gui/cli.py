@@ -16,14 +16,20 @@ import signal
 import sys
 from collections.abc import Callable
 
-from .stops import interrupt, noted, said, status_of
+from .stops import exit_status, ignore_stops, interrupt, noted, said, status_of
 
 PROG = "mnist-seq"
 
 
 def main(argv: list[str] | None = None) -> int:
     """Console entry point: returns the exit status."""
-    argv = sys.argv[1:] if argv is None else list(argv)
+    status = _main(sys.argv[1:] if argv is None else list(argv))
+    if argv is None and status in (exit_status(signal.SIGINT), exit_status(signal.SIGTERM)):
+        ignore_stops()  # this process is the command, and it ends now with that status
+    return status
+
+
+def _main(argv: list[str]) -> int:
     dataset = bool(argv) and argv[0] == "dataset"
     prog = f"{PROG} dataset" if dataset else PROG
     command: Callable[[list[str]], int]

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import re
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, NoReturn
 
 from .core import (
+    DEFAULT,
     FIELDS,
     MAX_SEED,
     Field,
@@ -38,7 +40,13 @@ class UsageError(InputError):
 
 
 class OneLineParser(argparse.ArgumentParser):
-    """argparse that reports a bad command line in one line (raised as UsageError)."""
+    """argparse that reports a bad command line in one line (raised as UsageError), and
+    takes every word that starts as a number does for a value: -1e-05 too, as Python
+    3.13's argparse does (before it, only -1 and -1.5 were numbers)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._negative_number_matcher = re.compile(r"^-\.?\d")
 
     def error(self, message: str) -> NoReturn:
         raise UsageError(f"{message} (see {self.prog} --help)")
@@ -137,6 +145,21 @@ def recipe_from_args(args: argparse.Namespace, base: Recipe) -> Recipe:
             value = entry.from_text(",".join(value) if isinstance(value, list) else value)
         changes[name] = value
     return base.replace(**changes)
+
+
+def recipe_to_args(recipe: Recipe, base: Recipe = DEFAULT) -> list[str]:
+    """The recipe options that make `recipe` from `base` (whose flags are off): the
+    inverse of recipe_from_args, from the same table (flags, Field.to_text's values)."""
+    words: list[str] = []
+    for entry, value in recipe.items():
+        if value == base.get(entry.name) or value is None:
+            continue
+        if entry.kind == "flag":
+            words.append(entry.flag)
+            continue
+        text = entry.to_text(value)
+        words += [entry.flag, *(text.split(",") if entry.is_range else [text])]
+    return words
 
 
 def cli_words(exc: MnistSeqError, names: Mapping[str, str]) -> str:

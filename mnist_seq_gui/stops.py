@@ -186,3 +186,10 @@ def ignore_interrupts() -> None:
     """In a worker process: Ctrl+C reaches the whole process group, but only the parent
     decides how to stop; the worker finishes its task and lets the parent clean up."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def ignore_stops() -> None:
+    """A command that has stopped and said so: further Ctrl+C or SIGTERM must not cut its
+    exit short (joining threads, closing pools), which would end it by the signal itself."""
+    for signum in STOPS:
+        signal.signal(signum, signal.SIG_IGN)

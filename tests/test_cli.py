@@ -9,12 +9,17 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, reject, settings
+from hypothesis import strategies as st
 from PIL import Image
 
 from mnist_seq_gui.cli import main
-from mnist_seq_gui.core import INK_THRESHOLD, Recipe, compose
-from mnist_seq_gui.dataset import load_npz
+from mnist_seq_gui.cli_common import recipe_from_args, recipe_to_args
+from mnist_seq_gui.core import DEFAULT, FIELDS, INK_THRESHOLD, InputError, Recipe, compose
+from mnist_seq_gui.dataset import DatasetConfig, load_npz
+from mnist_seq_gui.dataset.cli import build_parser, config_from_args
 from mnist_seq_gui.dataset.cli import main as dataset_main
+from mnist_seq_gui.dataset.command import command_line, command_words, python_code
 from mnist_seq_gui.files import read_saved
 
 VARIED = [
@@ -261,3 +266,82 @@ def test_exports_from_the_train_and_test_pools_share_no_mnist_image(tmp_path, ru
     fill = ["--length", "4-8", "--spacing", "-6", "12", "--rule", "random", "--placement", "fill"]
     ran = run_main(dataset_main, ["--count", "5", *fill, "--out", str(tmp_path / "f")])
     assert ran.status == 2 and not (tmp_path / "f").exists()
+
+
+# --- the command back from a recipe (Edit > Copy as Command) -------------------------
+
+
+def _value(entry) -> st.SearchStrategy:
+    """Any value the field takes, ends of ranges in either order (sorted by the draw)."""
+    if entry.kind == "flag":
+        return st.booleans()
+    if entry.kind == "choice":
+        return st.sampled_from(entry.choices)
+    whole = entry.kind in ("int", "int range")
+    high = entry.high if entry.name != "width" else 4000
+    number = (
+        st.integers(int(entry.low), int(high))
+        if whole
+        else st.floats(entry.low, high, allow_nan=False)
+    )
+    if not entry.is_range:
+        return st.none() | number if entry.none else number
+    pair = st.tuples(number, number).map(lambda p: tuple(sorted(p)))
+    return (st.none() | pair) if entry.none else pair
+
+
+@st.composite
+def recipes(draw, names=tuple(FIELDS)) -> Recipe:
+    changes = {name: draw(_value(FIELDS[name])) for name in names}
+    try:
+        return DEFAULT.replace(**changes)
+    except InputError:  # a jitter beyond the height
+        reject()
+
+
+@settings(max_examples=300, deadline=None)
+@given(recipes())
+def test_the_options_written_for_a_recipe_parse_back_to_it(recipe):
+    words = recipe_to_args(recipe)
+    args = build_parser().parse_args(["--count", "1", "--out", "o", *words])
+    assert recipe_from_args(args, DEFAULT) == recipe
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    recipes(names=("spacing", "rule", "pool", "white_on_black", "slant", "noise", "scale")),
+    st.integers(1, 8),
+    st.integers(0, 3),
+    st.integers(0, 2**63 - 1),
+    st.booleans(),
+)
+def test_a_data_set_and_its_command_make_each_other(recipe, low, extra, seed, weighted):
+    weights = tuple(range(1, extra + 2)) if weighted else None
+    try:
+        config = DatasetConfig(1000, low, low + extra, seed=seed, recipe=recipe,
+                               length_weights=weights, dtype="float32")  # fmt: skip
+    except InputError:  # no width for these lengths
+        reject()
+    args = build_parser().parse_args(command_words(config, "out dir", "png"))
+    assert config_from_args(args) == (config, None)
+    assert args.out == "out dir" and args.format == "png"
+    namespace: dict = {}
+    exec(python_code(config, "out").replace("export(", "print("), namespace)
+    assert namespace["config"] == config
+
+
+def test_a_copied_command_writes_the_same_bytes_as_its_python(tmp_path, run_python, run_main):
+    recipe = Recipe(width=139, spacing=(-3, 9), rule="random", placement="fill")
+    config = DatasetConfig(20, 4, 4, seed=5, recipe=recipe.replace(rotation=(-1e-05, 8.0)))
+    line = command_line(config, "from shell")
+    assert line.startswith("mnist-seq dataset --count 20 --length 4 --seed 5 --out 'from shell'")
+    ran = run_main(dataset_main, command_words(config, "from shell"), cwd=tmp_path)
+    assert ran.status == 0, ran.err
+    script = tmp_path / "make.py"
+    script.write_text(python_code(config, "from python"))
+    done = run_python(str(script), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    shell = load_npz(tmp_path / "from shell" / "dataset.npz")
+    python = load_npz(tmp_path / "from python" / "dataset.npz")
+    assert np.array_equal(shell["images"], python["images"])
+    assert shell["config"] == python["config"]

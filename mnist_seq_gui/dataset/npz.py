@@ -21,7 +21,7 @@ import sys
 import tempfile
 import threading
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -194,7 +194,7 @@ def _batches_ahead(
     masks: bool,
     cancel: CancelCheck | None,
     depth: int = 2,
-) -> Iterator[dict[str, np.ndarray]]:
+) -> Generator[dict[str, np.ndarray], None, None]:
     """`_chunk`s over start..stop of `step` items each, computed one thread ahead, unless
     one image fills a chunk (then here, one at a time: memory holds one huge image).
 

@@ -39,8 +39,15 @@ ACTIONS = {
     "export": ("&Export Dataset\u2026", "Write a training data set (npz, PNG folder, COCO or "
                "YOLO) with the current recipe", (None, "Ctrl+E"), "document-export", False),
     "quit": ("&Quit", "Quit the explorer", (S.Quit,), "application-exit", False),
+    "undo": ("&Undo", "Go back to the recipe before the last change", (S.Undo,), "edit-undo",
+             False),
+    "redo": ("&Redo", "Make the change undone last again", (S.Redo, "Ctrl+Shift+Z"),
+             "edit-redo", False),
     "copy": ("&Copy Image", "Copy the image 1:1 to the clipboard", (S.Copy,), "edit-copy",
              False),
+    "copyCommand": ("Copy as Co&mmand", "Copy the mnist-seq dataset command (and the Python) "
+                     "that exports this recipe: the gallery's samples are its first items",
+                     (None, "Ctrl+Shift+C"), None, False),
     "reroll": ("&Reroll", "Draw new MNIST samples with a new seed, keeping every other field",
                (S.Refresh, "Ctrl+R"), "view-refresh", False),
     "zoom_in": ("Zoom &In", "Enlarge the preview", (S.ZoomIn, "Ctrl+="), "zoom-in", False),
@@ -59,7 +66,7 @@ ACTIONS = {
 # fmt: on
 MENUS = {
     "&File": ("open", "save", "save_as", None, "export", None, "quit"),
-    "&Edit": ("copy", None, "reroll"),
+    "&Edit": ("undo", "redo", None, "copy", "copyCommand", None, "reroll"),
     "&View": ("zoom_in", "zoom_out", "actual_size", "fit", None, "gallery", "ink_boxes"),
     "&Help": ("about", "about_qt"),
 }

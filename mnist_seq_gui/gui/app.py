@@ -136,7 +136,8 @@ def run(argv: Sequence[str], file: str | None) -> int:
 
         def woken() -> None:
             if waker.received is None and waker.read() is not None:
-                window.close()  # never refused: it saves the session and joins every thread
+                window.document.asks = False  # a stop is never refused, nor asked about
+                window.close()  # it saves the session and joins every thread
                 app.quit()
 
         notifier = QSocketNotifier(waker.fileno(), QSocketNotifier.Type.Read, window)
@@ -153,6 +154,7 @@ def run(argv: Sequence[str], file: str | None) -> int:
             return status if waker.received is None else exit_status(waker.received)
         finally:
             # Also after an exception: Qt aborts the process if a running QThread is destroyed.
+            window.document.asks = False
             window.close()
             notifier.setEnabled(False)  # before the waker's socket closes
     finally:

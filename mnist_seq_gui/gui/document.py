@@ -2,8 +2,11 @@
 
 As in Qt's Application example: the title shows the file name and an unsaved-changes
 marker (`setWindowFilePath`, `setWindowModified`). Save never replaces a file that
-holds a different image without asking. Opening goes through the recipe's own checks
-and restores the digit source the file records.
+holds a different image without asking, and nothing unsaved is lost without asking
+(Open, Open Recent, closing: Save / Discard / Cancel). Opening goes through the recipe's
+own checks and restores the digit source the file records, once the user has seen it
+(a source they never chose is confirmed first). A file whose image data is damaged is
+opened from its recipe with a warning that says so.
 """
 
 from __future__ import annotations
@@ -12,29 +15,51 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QGuiApplication, QImage
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from ..core import MnistSeqError
 from .model import SessionModel
-from .qimage import qimage_to_grey
+from .settings import is_chosen_source, remember_source
 from .state.session import Session
 from .workers import RenderResult
 
 STATUS_MS = 6000
 APP_TITLE = "mnist-seq explorer"
+Button = QMessageBox.StandardButton
+
+
+def _file_pixels(path: Path) -> np.ndarray:
+    """A PNG's pixels, decoded whole; an exception (Pillow's, saying what) if damaged."""
+    from PIL import Image  # here: Pillow loads only when a file is opened or saved
+
+    with Image.open(path, formats=["PNG"]) as image:
+        return np.asarray(image.convert("L"))
 
 
 def _pixels_on_disk(path: Path) -> np.ndarray | None:
-    image = QImage(str(path))
-    return None if image.isNull() else qimage_to_grey(image)
+    try:
+        return _file_pixels(path)
+    except Exception:  # Pillow raises many kinds; any of them: not the image shown
+        return None
+
+
+def _damage(path: Path) -> str | None:
+    """What is damaged in a PNG whose recipe could be read, or None."""
+    try:
+        _file_pixels(path)
+    except Exception as exc:
+        return f"its image data is damaged ({exc})"
+    return None
 
 
 class Document(QObject):
     """Which file the window shows and whether the session still matches it. Works with
     the window (a QWidget: its title, dialogs' parent), the model, the result shown
     (`shown()`), and says what happened through `say(text)` and `error(title, text)`."""
+
+    attached = Signal(object)  # the Path of a file just opened or saved
 
     def __init__(
         self,
@@ -49,6 +74,7 @@ class Document(QObject):
         self.path: Path | None = None
         self.saved: Session | None = None  # the session at the last open or save
         self.folder = Path.home()
+        self.asks = True  # False: nothing is asked any more (the process is being stopped)
 
     # ------------------------------------------------------------------ state
 
@@ -66,9 +92,14 @@ class Document(QObject):
             window.setWindowTitle(f"{self.path.name}[*] \u2014 {APP_TITLE}")
             window.setWindowModified(session != self.saved)
 
-    def _attach(self, path: Path, session: Session) -> None:
+    def modified(self) -> bool:
+        """The session differs from the open file's (the title's `*`)."""
+        return self.path is not None and self.model.session() != self.saved
+
+    def _attach(self, path: Path, session: Session | None) -> None:
         self.path, self.saved, self.folder = path, session, path.parent
         self.update_title(self.model.session())
+        self.attached.emit(path)
 
     def default_save_path(self) -> Path:
         result = self.shown()
@@ -85,32 +116,50 @@ class Document(QObject):
             return False
         on_disk = _pixels_on_disk(self.path) if self.path.exists() else result.composition.pixels
         if on_disk is None or not np.array_equal(on_disk, result.composition.pixels):
-            answer = self._ask_replace(self.path)
-            if answer == QMessageBox.StandardButton.Save:
+            answer = self._ask(
+                "replaceDialog",
+                "Replace the file?",
+                f"{self.path.name} holds a different image.",
+                "Replace it with the image shown now, or save the new image under another name?",
+                {Button.Yes: "Replace", Button.Save: "Save As\u2026", Button.Cancel: ""},
+            )
+            if answer == Button.Save:
                 return self.save_as()
-            if answer != QMessageBox.StandardButton.Yes:
+            if answer != Button.Yes:
                 self.say("Not saved")
                 return False
         return self.save_to(self.path)
 
-    def _ask_replace(self, path: Path) -> QMessageBox.StandardButton:
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
-            "Replace the file?",
-            f"{path.name} holds a different image.",
-            QMessageBox.StandardButton.Yes
-            | QMessageBox.StandardButton.Save
-            | QMessageBox.StandardButton.Cancel,
-            self.window,
+    def _ask(
+        self, name: str, title: str, text: str, more: str, buttons: dict[Button, str]
+    ) -> Button:
+        """A question with `buttons` (a new text, or "" for the standard one); the last
+        is the default. Waits for the answer."""
+        box = QMessageBox(QMessageBox.Icon.Question, title, text, Button.NoButton, self.window)
+        box.setObjectName(name)
+        box.setInformativeText(more)
+        for button, label in buttons.items():
+            made = box.addButton(button)
+            if label:
+                made.setText(label)
+        box.setDefaultButton(list(buttons)[-1])
+        return Button(box.exec())
+
+    def may_discard(self) -> bool:
+        """True when no unsaved change would be lost: none, saved now, or discarded."""
+        if not (self.asks and self.modified()):
+            return True
+        assert self.path is not None
+        answer = self._ask(
+            "unsavedDialog",
+            "Save the changes?",
+            f"The recipe shown has changes not saved to {self.path.name}.",
+            "Save them to the file, discard them, or go back to them?",
+            {Button.Discard: "", Button.Cancel: "", Button.Save: ""},
         )
-        box.setObjectName("replaceDialog")
-        box.setInformativeText(
-            "Replace it with the image shown now, or save the new image under another name?"
-        )
-        box.button(QMessageBox.StandardButton.Yes).setText("Replace")
-        box.button(QMessageBox.StandardButton.Save).setText("Save As\u2026")
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        return QMessageBox.StandardButton(box.exec())
+        if answer == Button.Save:
+            return self.save()
+        return answer == Button.Discard
 
     def save_as(self) -> bool:
         if self.shown() is None:
@@ -146,26 +195,59 @@ class Document(QObject):
         return True
 
     def open_dialog(self) -> bool:
+        if not self.may_discard():
+            return False
         path, _ = QFileDialog.getOpenFileName(
             self.window, "Open Image", str(self.folder), "PNG images (*.png)"
         )
-        return bool(path) and self.open_file(path)
+        return bool(path) and self._open(Path(path))
 
-    def open_file(self, path: str | Path) -> bool:
-        """Restore the recipe saved in a PNG; the same pixels are then drawn."""
+    def open_file(self, path: str | Path, ask: bool = False) -> bool:
+        """Restore the recipe saved in a PNG; the same pixels are then drawn. With `ask`
+        (Open Recent), unsaved changes are asked about first."""
+        return (not ask or self.may_discard()) and self._open(Path(path))
+
+    def _open(self, path: Path) -> bool:
         from ..files import read_saved  # here: Pillow loads only when a file is opened
 
-        path = Path(path)
         try:
             saved = read_saved(path)
         except MnistSeqError as exc:
             self.error("Could not open the image", str(exc))
             return False
+        if saved.source is not None and not self._source_confirmed(path, saved.source):
+            self.say(f"Not opened: {path.name} draws its digits from {saved.source}")
+            return False
+        damage = _damage(path)
         digits = "".join(map(str, saved.digits))
         session = Session(saved.recipe, digits, saved.seed, saved.item, saved.indices, saved.source)
-        self.model.reset(session, snap=False)
-        self._attach(path, session)
-        self.say(f"Opened {path.name}")
+        self.model.reset(session, snap=False, what="Open")
+        self._attach(path, session if damage is None else None)  # damaged: not saved as shown
+        if damage is None:
+            self.say(f"Opened {path.name}")
+        else:
+            self.error(
+                "The image was damaged",
+                f"{path}: {damage}; the recipe was read from its text chunks and the image "
+                "drawn again from it. Save to write the file whole again.",
+            )
+        return True
+
+    def _source_confirmed(self, path: Path, source: str) -> bool:
+        """A source the user never chose is shown, and loaded only if they say so."""
+        if source == self.model.session().source or is_chosen_source(source):
+            return True
+        answer = self._ask(
+            "sourceDialog",
+            "Load digits from another source?",
+            f"{path.name} draws its digits from {source}",
+            "The explorer reads digits only from its bundled MNIST set and the sources you "
+            "chose. Read the digit images from this one?",
+            {Button.Yes: "Load", Button.Cancel: ""},
+        )
+        if answer != Button.Yes:
+            return False
+        remember_source(source)
         return True
 
     def copy_image(self) -> None:

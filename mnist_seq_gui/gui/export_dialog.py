@@ -7,12 +7,13 @@ the dialog goes away.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QThread, Signal
-from PySide6.QtGui import QCloseEvent, QShowEvent
+from PySide6.QtCore import QObject, QSize, Qt, QThread, Signal
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -54,11 +55,14 @@ class ExportDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Export Dataset")
+        fit_title(self)
         self._thread: ExportThread | None = None
         self._outcome = False  # the running export reported how it ended
+        self._started = self._said = 0.0  # when the export started; its figures last said
         self.progress_dialog: QProgressDialog | None = None
         self.form = ExportForm(self)
         self.form.changed.connect(self._validate)
+        self.form.preview.wants_room.connect(self.fit_screen)
         self.leak_label = QLabel(self)  # a note: the layout gives the length away
         self.leak_label.setObjectName("lengthLeak")
         self.leak_label.setWordWrap(True)
@@ -158,6 +162,7 @@ class ExportDialog(QDialog):
         self.export_button.setEnabled(False)
         progress = QProgressDialog(f"Exporting {count:,} images\u2026", "Cancel", 0, 0, self)
         progress.setWindowTitle("Export Dataset")
+        fit_title(progress)
         progress.setWindowModality(Qt.WindowModality.WindowModal)
         progress.setMinimumDuration(0)
         progress.setAutoClose(False)
@@ -165,6 +170,7 @@ class ExportDialog(QDialog):
         progress.canceled.connect(self.cancel_export)
         self.progress_dialog = progress
         self._set_status(f"Exporting to {out}\u2026", error=False)
+        self._started, self._said = time.monotonic(), 0.0
         progress.show()
         thread.start()
         return True
@@ -184,6 +190,11 @@ class ExportDialog(QDialog):
             if self.progress_dialog.maximum() != total:
                 self.progress_dialog.setMaximum(total)
             self.progress_dialog.setValue(done)
+            now = time.monotonic()
+            stopping = self._thread is not None and self._thread.stopping()
+            if not stopping and (now - self._said >= 0.25 or done == total):
+                self._said = now
+                self.progress_dialog.setLabelText(progress_text(done, total, now - self._started))
 
     def _on_succeeded(self, result: ExportResult) -> None:
         self._outcome = True
@@ -227,7 +238,8 @@ class ExportDialog(QDialog):
         self.export_button.setEnabled(bool(self.form.out_edit.text().strip()))
 
     def stop_and_wait(self) -> None:
-        """Cancel a running export and wait until it has cleaned up."""
+        """Cancel a running export and wait until it has cleaned up; stop the preview."""
+        self.form.preview.stop()
         if self._thread is not None:
             self._thread.cancel()
             self._thread.wait()
@@ -241,12 +253,16 @@ class ExportDialog(QDialog):
         super().showEvent(event)
         # As large as the form wants (Qt stops a new window at 2/3 of the screen), but
         # never larger than the screen: the form's pages scroll instead.
+        self.fit_screen(self.sizeHint())
+
+    def fit_screen(self, wanted: QSize) -> None:
+        """Grow towards `wanted` as far as the screen lets the window and its frame; keep
+        the frame on the screen."""
         room = self.screen().availableGeometry()
         frame = self.frameGeometry()
         extra_w, extra_h = frame.width() - self.width(), frame.height() - self.height()
-        hint = self.sizeHint()
-        width = max(self.width(), min(hint.width(), room.width() - extra_w))
-        height = max(self.height(), min(hint.height(), room.height() - extra_h))
+        width = max(self.width(), min(wanted.width(), room.width() - extra_w))
+        height = max(self.height(), min(wanted.height(), room.height() - extra_h))
         if (width, height) != (self.width(), self.height()):
             self.resize(width, height)
         frame = self.frameGeometry()
@@ -258,6 +274,34 @@ class ExportDialog(QDialog):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.stop_and_wait()
         super().closeEvent(event)
+
+
+def progress_text(done: int, total: int, elapsed: float) -> str:
+    """The progress dialog's words: how far, how fast, how long still."""
+    head = f"Exporting {total:,} images\u2026\n{done:,} done"
+    if done == 0 or elapsed < 0.5:
+        return f"{head}; working out the time left"
+    rate = done / elapsed
+    return f"{head} \u00b7 {rate:,.0f} images/s \u00b7 {duration((total - done) / rate)} left"
+
+
+def duration(seconds: float) -> str:
+    """'45 s', '3 min 05 s', '2 h 07 min': as precise as a person needs."""
+    whole = max(0, round(seconds))
+    if whole < 60:
+        return f"{whole} s"
+    if whole < 3600:
+        return f"{whole // 60} min {whole % 60:02d} s"
+    return f"{whole // 3600} h {whole % 3600 // 60:02d} min"
+
+
+def fit_title(window: QWidget) -> None:
+    """At least as wide as the title bar needs for the whole title, as a window manager
+    shows it (with the application's name), so that it is not cut."""
+    title = f"{window.windowTitle()} \u2014 {QGuiApplication.applicationDisplayName()}"
+    # The bar's font is often bold and a little larger; its icon and buttons need room.
+    need = round(window.fontMetrics().horizontalAdvance(title) * 1.2) + 150
+    window.setMinimumWidth(max(window.minimumWidth(), need))
 
 
 class ExportThread(QThread):
@@ -286,6 +330,10 @@ class ExportThread(QThread):
         self.config, self.out_dir, self.fmt, self.overwrite = config, out_dir, fmt, overwrite
         self.masks = masks
         self._stop, self._abandon = threading.Event(), threading.Event()
+
+    def stopping(self) -> bool:
+        """True once asked to stop."""
+        return self._stop.is_set()
 
     def cancel(self) -> bool:
         """Stop the export; a second call leaves its unfinished files. True if it was

@@ -2,6 +2,7 @@
 
 Two tabs keep it short enough for small screens. The "Recipe" tab is prefilled from the
 window: with these values the window's gallery shows the first items of this export.
+A third, "Preview", shows the first items of exactly this export, and its statistics.
 Every input emits `changed`, so the dialog re-checks the whole form.
 """
 
@@ -31,6 +32,7 @@ from PySide6.QtWidgets import (
 from ..core import DTYPES, FIELDS, InputError, Recipe, new_seed
 from ..dataset import FORMATS, MAX_LENGTH, DatasetConfig, parse_splits, split_configs
 from ..dataset.labels import parse_length_weights, read_labels
+from .export_preview import ExportPreview
 from .panel import Form, scrolled
 from .rows import NumberRow, Row, make_row
 from .state.edits import edit
@@ -41,12 +43,13 @@ FORMAT_TEXT = {
     "png": "PNG folder + metadata.jsonl",
     "coco": "COCO detection (images + annotations.json)",
     "yolo": "YOLO detection (images + labels + data.yaml)",
+    "parquet": "Parquet files (PNG images + labels; Hugging Face datasets)",
 }
 _MAX_COUNT = 100_000_000
 
 
 class ExportForm(QTabWidget):
-    """Every parameter of the export, in two tabs; `config()` reads them."""
+    """Every parameter of the export, in two tabs, and its preview; `config()` reads them."""
 
     changed = Signal()
 
@@ -118,6 +121,9 @@ class ExportForm(QTabWidget):
         }
         self.addTab(scrolled(self._data_set_tab(), fit="size"), "&Data set")
         self.addTab(scrolled(self._recipe_tab(), fit="width"), "&Recipe")
+        self.preview = ExportPreview(lambda: self.splits() or self.config(), self)
+        self.addTab(self.preview, "Pre&view")
+        self.changed.connect(self.preview.refresh)  # it asks only while it is shown
         self._labels_given()
         self._splits_given()
 

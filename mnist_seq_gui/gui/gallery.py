@@ -1,17 +1,15 @@
-"""The gallery: K samples of the recipe in a grid, crisp at a whole zoom.
+"""The gallery: K samples of the recipe in a grid (gallery_canvas.py), crisp at a whole zoom.
 
 Sample i is item i of the data set the export dialog would write with the same
-parameters and seed. The zoom is the largest whole number of device pixels per image
-pixel at which the whole grid fits (at least 1; then the grid scrolls).
+parameters and seed.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
-from PySide6.QtCore import QPoint, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QImage, QPainter, QPaintEvent, QPen, QResizeEvent
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -22,148 +20,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .pointing import INK_COLOUR, PointingCanvas, ink_rects, paint_outlines
+from .gallery_canvas import GalleryCanvas
 from .state.jobs import BankCache, gallery_key
 from .state.session import Session, index_name
 from .workers import GalleryResult, GalleryThread, RenderRequest
 
 MIN_SAMPLES, MAX_SAMPLES = 4, 64
-GAP = 8  # logical pixels between samples and around the grid
-_MAX_SCALE = 32
-
-
-def grid_layout(
-    count: int, image: QSize, room_w: int, room_h: int, gap: int
-) -> tuple[int, int, int]:
-    """(scale, columns, rows) in device pixels: the largest whole scale that fits all."""
-    if count == 0 or image.isEmpty():
-        return 1, 1, 0
-    for scale in range(_MAX_SCALE, 0, -1):
-        cell_w, cell_h = image.width() * scale + gap, image.height() * scale + gap
-        columns = min(count, (room_w - gap) // cell_w)
-        if columns < 1:
-            continue
-        rows = math.ceil(count / columns)
-        if rows * cell_h + gap <= room_h:
-            return scale, columns, rows
-    columns = max(1, min(count, (room_w - gap) // (image.width() + gap)))
-    return 1, columns, math.ceil(count / columns)
-
-
-class GalleryCanvas(PointingCanvas):
-    """Paints the samples; reports the one under the mouse."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("galleryCanvas")
-        self._images: tuple[QImage, ...] = ()
-        self._ink: Sequence[Sequence[Sequence[int]]] = ()  # per sample, its digits' ink boxes
-        self._current = -1
-        self._room = QSize(0, 0)  # the visible area the grid should fit
-
-    def images(self) -> tuple[QImage, ...]:
-        return self._images
-
-    def ink_boxes(self) -> Sequence[Sequence[Sequence[int]]]:
-        return self._ink
-
-    def set_samples(
-        self,
-        images: Sequence[QImage],
-        tips: Sequence[str],
-        ink: Sequence[Sequence[Sequence[int]]] = (),
-    ) -> None:
-        self._images, self.tips, self._ink = tuple(images), tuple(tips), ink
-        self.hover = -1
-        self._relayout()
-
-    def current(self) -> int:
-        """The framed sample (the one the main preview shows), or -1."""
-        return self._current
-
-    def set_current(self, index: int) -> None:
-        """Frame the sample the main preview shows (-1: none)."""
-        if index != self._current:
-            self._current = index
-            self.update()
-
-    def set_room(self, room: QSize) -> None:
-        self._room = room
-        self._relayout()
-
-    def layout_in_device_pixels(self) -> tuple[int, int, int, int]:
-        """(scale, columns, rows, gap) in device pixels for the current room."""
-        dpr = self.devicePixelRatioF()
-        gap = max(1, round(GAP * dpr))
-        size = self._images[0].size() if self._images else QSize()
-        scale, columns, rows = grid_layout(
-            len(self._images),
-            size,
-            math.floor(self._room.width() * dpr),
-            math.floor(self._room.height() * dpr),
-            gap,
-        )
-        return scale, columns, rows, gap
-
-    def sample_rect(self, index: int) -> QRect:
-        """Where sample `index` is painted, in device pixels."""
-        scale, columns, _rows, gap = self.layout_in_device_pixels()
-        image = self._images[index]
-        row, column = divmod(index, columns)
-        x = gap + column * (image.width() * scale + gap)
-        y = gap + row * (image.height() * scale + gap)
-        return QRect(x, y, image.width() * scale, image.height() * scale)
-
-    def _relayout(self) -> None:
-        if self._images:
-            scale, columns, rows, gap = self.layout_in_device_pixels()
-            dpr = self.devicePixelRatioF()
-            image = self._images[0]
-            height = gap + rows * (image.height() * scale + gap)
-            width = gap + columns * (image.width() * scale + gap)
-            self.setMinimumSize(math.ceil(width / dpr), math.ceil(height / dpr))
-        else:
-            self.setMinimumSize(0, 0)
-        self.update()
-
-    def item_at(self, pos: QPoint) -> int:
-        dpr = self.devicePixelRatioF()
-        point = QPoint(round(pos.x() * dpr), round(pos.y() * dpr))
-        for i in range(len(self._images)):
-            if self.sample_rect(i).contains(point):
-                return i
-        return -1
-
-    def widget_point_of(self, index: int) -> QPoint:
-        """The centre of sample `index` in widget (logical) coordinates."""
-        rect = self.sample_rect(index)
-        dpr = self.devicePixelRatioF()
-        return QPoint(round(rect.center().x() / dpr), round(rect.center().y() / dpr))
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        painter = QPainter(self)
-        painter.fillRect(event.rect(), QColor(0x84, 0x84, 0x84))
-        if not self._images:
-            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "No samples yet")
-            painter.end()
-            return
-        dpr = painter.device().devicePixelRatioF()
-        painter.scale(1.0 / dpr, 1.0 / dpr)
-        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
-        frame = max(1, round(dpr))
-        for i, image in enumerate(self._images):
-            rect = self.sample_rect(i)
-            if i in (self._current, self.hover):
-                colour = QColor(0x2A, 0x82, 0xDA) if i == self.hover else QColor(0xE0, 0x8A, 0)
-                pen = QPen(colour, 2 * frame)
-                pen.setJoinStyle(Qt.PenJoinStyle.MiterJoin)
-                painter.setPen(pen)
-                painter.drawRect(rect.adjusted(-frame, -frame, frame, frame))
-            painter.drawImage(rect, image)
-            if self.show_ink and i < len(self._ink):
-                rects = ink_rects(self._ink[i], rect.x(), rect.y(), rect.width() // image.width())
-                paint_outlines(painter, rects, INK_COLOUR, frame)
-        painter.end()
 
 
 class _Scroll(QScrollArea):
@@ -261,7 +123,7 @@ class GalleryView(QWidget):
         name = index_name(result.session, plural=True)
         tips = [
             f"Sample {i}: {label}\n{name} {', '.join(map(str, row[row >= 0].tolist()))}"
-            "\nClick to show it in the Image tab"
+            "\nClick (or Enter) to show it in the Image tab"
             for i, (label, row) in enumerate(zip(result.labels, result.indices))
         ]
         note = (
@@ -303,5 +165,5 @@ class GalleryView(QWidget):
         row = result.indices[index]
         return (
             f"Sample {index}: {result.labels[index]}, {index_name(result.session, plural=True)} "
-            f"{', '.join(map(str, row[row >= 0].tolist()))} \u2014 click to show it"
+            f"{', '.join(map(str, row[row >= 0].tolist()))} \u2014 click or press Enter to show it"
         )

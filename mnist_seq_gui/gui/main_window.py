@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QRect, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -26,18 +26,23 @@ from PySide6.QtWidgets import (
 
 from ..core import new_seed
 from .actions import about, create_actions, create_menus
+from .commands import copy_command
 from .document import STATUS_MS, Document, error_box
 from .gallery import GalleryView
 from .model import SessionModel
 from .panel import ParametersPanel, scrolled
-from .preview import FIT, ZOOM_STEPS, ImagePage, corner_toggle
+from .preview import FIT, ZOOM_STEPS, ImagePage
 from .problem_bar import ProblemBar
-from .settings import ViewState, read_session, write_session
+from .recent import RecentMenu
+from .screen_fit import keep_on_screen, place
+from .settings import ViewState, read_session, remember_source, write_session
 from .shortcuts import ShortcutPassthrough
-from .state.edits import Problem, pick_another
-from .state.jobs import BankCache
+from .state.edits import Problem, pick_another, width_moved
+from .state.jobs import BankCache, picked_by_hand
 from .state.session import Session, index_name
 from .status_bar import StatusBar
+from .toggles import action_check_box
+from .undo import History
 from .workers import ComposeFn, RenderRequest, RenderResult, RenderThread, compose_session
 
 PREFERRED_SIZE = (1100, 700)
@@ -65,12 +70,15 @@ class MainWindow(QMainWindow):
         self.document = Document(self, self.model, self.result, self.say, self.show_error)
         self.document.folder = view.save_dir
         self._create_widgets(banks)
+        self.history = History(self.model, self.panel, self)
         self._gallery_thread = self.gallery.worker
         # fmt: off
         self.actions_ = create_actions(self, {
             "open": self.document.open_dialog, "save": self.document.save,
             "save_as": self.document.save_as, "export": self.export_dataset, "quit": self.close,
             "copy": self.document.copy_image, "reroll": self.reroll,
+            "undo": self.history.undo, "redo": self.history.redo,
+            "copyCommand": lambda: copy_command(self.model.session(), self.say),
             "zoom_in": self.image_page.zoom_in, "zoom_out": self.image_page.zoom_out,
             "actual_size": lambda: self.image_page.set_zoom(1),
             "fit": self.fit_to_window, "gallery": self.toggle_gallery,
@@ -79,7 +87,9 @@ class MainWindow(QMainWindow):
         })
         # fmt: on
         create_menus(self.menuBar(), self.actions_)
-        self.tabs.setCornerWidget(corner_toggle(self.actions_.ink_boxes, "inkBoxesButton"))
+        self.history.bind(self.actions_.undo, self.actions_.redo)
+        self.recent = RecentMenu(self.actions_.open, self.document, self)
+        self.tabs.setCornerWidget(action_check_box(self.actions_.ink_boxes, "inkBoxesButton"))
         self.status = StatusBar(self)
         self.setStatusBar(self.status)
         self.size_label = self.status.add_label("sizeLabel")
@@ -130,6 +140,8 @@ class MainWindow(QMainWindow):
         self.panel.variationCleared.connect(self.model.clear_variation)
         self.problem_bar.widthOffered.connect(lambda w: self.model.set("width", w))
         self.problem_bar.randomRuleOffered.connect(lambda: self.model.set("rule", "random"))
+        self.problem_bar.sessionOffered.connect(lambda s: self.model.reset(s, False, "Width"))
+        self.problem_bar.widthKept.connect(lambda: self.model.reset(self.model.session()))
         self.image_page.zoomChanged.connect(self.update_actions)
         self.preview.digitHovered.connect(self._digit_hovered)
         self.preview.digitClicked.connect(self.reroll_digit)
@@ -141,13 +153,7 @@ class MainWindow(QMainWindow):
         self.gallery.shown.connect(self.galleryShown)
 
     def _apply_view(self, view: ViewState) -> None:
-        screen = self.screen().availableGeometry()
-        if view.geometry is None or not self.restoreGeometry(view.geometry):
-            self.resize(*PREFERRED_SIZE)
-            if not screen.contains(QRect(screen.topLeft(), self.size())):
-                # A small screen: maximised, the window manager fits the frame in too.
-                self.setWindowState(Qt.WindowState.WindowMaximized)
-        self.resize(self.size().boundedTo(screen.size()))
+        place(self, view.geometry, PREFERRED_SIZE)
         self.image_page.set_zoom(view.zoom)
         self.gallery.count_spin.setValue(view.gallery_count)
         self.tabs.setCurrentIndex(1 if view.gallery_shown else 0)
@@ -160,7 +166,8 @@ class MainWindow(QMainWindow):
 
     def _on_session_changed(self, session: Session) -> None:
         self.panel.show_session(session, self.model.widths())
-        self.problem_bar.show_problem(self.model.problem(), self._result is not None)
+        moved = width_moved(*self.model.state())
+        self.problem_bar.show_problem(self.model.problem(), self._result is not None, moved)
         self.document.update_title(session)
         if self.model.problem() is None:
             self._latest_id += 1
@@ -194,7 +201,8 @@ class MainWindow(QMainWindow):
         self.time_label.setText(f"{result.elapsed_ms:.1f} ms")
         session = result.session
         text = f"seed {session.seed}" + (f" \u00b7 sample {session.item}" if session.item else "")
-        self.seed_label.setText(text + (" \u00b7 digits picked by hand" if session.indices else ""))
+        picked = picked_by_hand(result.bank, session, comp.indices)
+        self.seed_label.setText(text + (" \u00b7 digits picked by hand" if picked else ""))
         self.update_actions()
         self.imageShown.emit(result.request_id)
 
@@ -231,7 +239,7 @@ class MainWindow(QMainWindow):
             session, comp.digits, comp.indices, candidates.tolist(), position, new_seed()
         )
         if made is not None:
-            self.model.reset(made, snap=False)
+            self.model.reset(made, snap=False, what=f"Draw Another {comp.digits[position]}")
         self.say(note)
 
     def _digit_hovered(self, position: int) -> None:
@@ -250,6 +258,7 @@ class MainWindow(QMainWindow):
             self, "Folder with MNIST IDX files", str(self.document.folder)
         )
         if folder:
+            remember_source(folder)
             self.model.set("source", folder)
 
     # ------------------------------------------------------------------ gallery
@@ -275,7 +284,7 @@ class MainWindow(QMainWindow):
         """Make gallery sample `index` the main image (same pixels) and show it."""
         session = self.gallery.sample_session(index)
         if session is not None:
-            self.model.reset(session, snap=False)
+            self.model.reset(session, snap=False, what="Gallery Pick")
             self.tabs.setCurrentIndex(0)
             self.say(f"Sample {index} ({session.sequence}) is now the image")
 
@@ -320,6 +329,7 @@ class MainWindow(QMainWindow):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
+        keep_on_screen(self)
         if not self._sized:  # the panel gets about a third of the window, never less than it needs
             self._sized = True
             total = self.splitter.width()
@@ -363,6 +373,9 @@ class MainWindow(QMainWindow):
         return self.document.open_file(path)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not (self._closed or self.document.may_discard()):
+            event.ignore()  # unsaved changes kept: the user chose Cancel, or Save failed
+            return
         if not self._closed:
             write_session(self.model.session(), self.view_state())
             self._closed = True

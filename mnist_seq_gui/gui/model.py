@@ -2,7 +2,8 @@
 
 Widgets call `set(name, value)`; the rules live in gui/state (Qt-free). Every change,
 whatever its origin, leaves through `changed`, so the panel, the preview, the gallery and
-the title all follow the same session.
+the title all follow the same session; `stored` also says what it was before and what
+changed it (the undo history, gui/undo.py, records it; `restore` goes back).
 """
 
 from __future__ import annotations
@@ -13,7 +14,10 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from .state.edits import Problem, edit, problem, settle, width_range, without_variation
-from .state.session import Session
+from .state.session import NAMES, Session
+
+# What the model holds: the session and the width the user last asked for.
+State = tuple[Session, int]
 
 
 class SessionModel(QObject):
@@ -21,6 +25,7 @@ class SessionModel(QObject):
 
     changed = Signal(object)  # the new Session
     noted = Signal(str)  # something the user should read (status bar)
+    stored = Signal(object, object, str)  # State before, State after, what changed it
 
     def __init__(self, session: Session, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -35,34 +40,44 @@ class SessionModel(QObject):
         """Why the session gives no image (with offers), or None."""
         return self._problem
 
+    def state(self) -> State:
+        return self._session, self._wanted_width
+
     def widths(self) -> Sequence[int] | None:
         return width_range(self._session)
 
     def set(self, name: str, value: Any) -> None:
         """One user edit; linked fields follow (state/edits.py)."""
         result = edit(self._session, self._wanted_width, name, value)
-        self._wanted_width = result.wanted_width
         for note in result.notes:
             self.noted.emit(note)
-        self._store(result.session)
+        self._store(result.session, result.wanted_width, NAMES.get(name, name))
 
-    def reset(self, session: Session, snap: bool = True) -> None:
-        """Replace the whole session (an opened file, a gallery sample)."""
+    def reset(self, session: Session, snap: bool = True, what: str = "Change") -> None:
+        """Replace the whole session (an opened file, a gallery sample); `what` names
+        the change (Undo's text)."""
         session = settle(session) if snap else session
-        self._wanted_width = session.recipe.width or 0
-        self._store(session)
+        self._store(session, session.recipe.width or 0, what)
+
+    def restore(self, state: State) -> None:
+        """Go back (or forward) to a state `stored` reported; reported by `changed` only."""
+        self._store(state[0], state[1], "")
 
     def clear_variation(self) -> None:
-        self._store(without_variation(self._session))
+        self._store(without_variation(self._session), self._wanted_width, "No Variation")
 
     def recommit_seed(self) -> None:
         """The seed was entered again: the seed's own draws come back."""
         if self._session.indices is not None:
-            self._store(self._session.replace(indices=None))
+            self._store(self._session.replace(indices=None), self._wanted_width, "Seed")
 
-    def _store(self, session: Session) -> None:
+    def _store(self, session: Session, wanted_width: int, what: str) -> None:
+        before = self.state()
+        self._wanted_width = wanted_width
         if session == self._session:
             return
         self._session = session
         self._problem = problem(session)
+        if what:
+            self.stored.emit(before, self.state(), what)
         self.changed.emit(session)

@@ -20,6 +20,8 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QScrollArea,
+    QStyle,
+    QStyleOptionSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -42,6 +44,25 @@ def large_int_spin(name: str, label: str, tip: str, high: int = MAX_SEED) -> QLa
     spin.setKeyboardTracking(False)
     describe(spin, label, tip)
     return spin
+
+
+def fit_largest(spin: QLargeIntSpinBox) -> None:
+    """Make the spin box at least wide enough to show its largest value whole."""
+    option = QStyleOptionSpinBox()
+    option.initFrom(spin)
+    option.frame = True
+    option.buttonSymbols = spin.buttonSymbols()
+    option.subControls = (
+        QStyle.SubControl.SC_SpinBoxFrame
+        | QStyle.SubControl.SC_SpinBoxEditField
+        | QStyle.SubControl.SC_SpinBoxUp
+        | QStyle.SubControl.SC_SpinBoxDown
+    )
+    metrics = spin.fontMetrics()
+    text = metrics.horizontalAdvance(f"{spin.maximum()} ") + 2  # as QAbstractSpinBox pads
+    size = QSize(text, spin.sizeHint().height())
+    hint = spin.style().sizeFromContents(QStyle.ContentsType.CT_SpinBox, option, size, spin)
+    spin.setMinimumWidth(hint.width())
 
 
 class _FittingScroll(QScrollArea):
@@ -123,6 +144,7 @@ class ParametersPanel(QWidget):
         self.seed_spin = large_int_spin(
             "seedSpin", "Seed", "Seed: the same seed gives the same image"
         )
+        fit_largest(self.seed_spin)  # a 19-digit seed is read whole, not just its tail
         self.reroll_button = QPushButton("Reroll")
         self.reroll_button.setObjectName("rerollButton")
         describe(self.reroll_button, "Reroll", "Draw new MNIST samples with a new seed")

@@ -3,10 +3,13 @@
 The session goes through its own text codec (gui/state/session.py), which is the
 recipe's, so a damaged or absurd value (width=2147483648, zoom=10**30, seed=-1) becomes a
 note in the status bar and the value from before, never an exception at every start.
+Lists of paths are kept too: the recent files (gui/recent.py) and the digit sources the
+user chose, from which a saved PNG's recipe may read without asking (gui/document.py).
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Container
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -100,3 +103,43 @@ def write_session(session: Session, view: ViewState) -> None:
     if view.geometry is not None:
         settings.setValue("window/geometry", view.geometry)
     settings.sync()
+
+
+RECENT_KEY, RECENT_COUNT = "files/recent", 10
+SOURCES_KEY, SOURCES_COUNT = "sources/chosen", 100
+
+
+def _same(path: str) -> str:
+    """A path as compared: absolute, ~ expanded, links resolved."""
+    return os.path.realpath(os.path.expanduser(path))
+
+
+def remembered(key: str) -> list[str]:
+    """The paths stored under `key`, newest first (a damaged value reads as none)."""
+    value = settings_store().value(key, [])
+    values = value if isinstance(value, list) else [value]
+    return [v for v in values if isinstance(v, str) and v and "\0" not in v]
+
+
+def store_paths(key: str, paths: list[str]) -> None:
+    """Replace the list of paths under `key`."""
+    settings = settings_store()
+    settings.setValue(key, paths)
+    settings.sync()
+
+
+def remember(key: str, path: str | Path, count: int) -> None:
+    """Put `path` first in the list under `key`, which keeps `count` paths."""
+    path = _same(str(path))
+    store_paths(key, [path, *(p for p in remembered(key) if _same(p) != path)][:count])
+
+
+def remember_source(source: str) -> None:
+    remember(SOURCES_KEY, source, SOURCES_COUNT)
+
+
+def is_chosen_source(source: str) -> bool:
+    """The user chose this digit source, or the folder it is in (with the source chooser,
+    or by confirming it)."""
+    path = Path(_same(source))
+    return any(path.is_relative_to(_same(p)) for p in remembered(SOURCES_KEY))

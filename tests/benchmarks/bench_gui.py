@@ -12,12 +12,15 @@ panel's rows do.
    until the preview has painted it; p50 / p99 over 500 changes of a 10-digit sequence.
 2. gallery: a reroll until all 64 samples are shown and painted; p50 / p99 over 200,
    from a shown gallery whose thread is idle (its style's maps made).
+   preview: in the export dialog's Preview tab, of the same recipe with lengths 3-8
+   placed freely, a new seed until its 64 items are shown and painted; p50 / p99 over
+   100 seeds typed one after another (each stops the statistics of the one before).
 3. longest stall of the UI event loop while a 200-step slider drag runs (a 1 ms timer
    heartbeat: the largest gap between two ticks).
 4. process start -> first image shown: a fresh interpreter per run, median of 5 runs
    (the varied start restores the varied recipe from its settings file).
 Targets (plain and varied; broad is for information): change -> shown p99 <= 16 ms,
-change -> painted p99 <= 16 ms, gallery p99 <= 50 ms, stall <= 16 ms, first image
+change -> painted p99 <= 16 ms, gallery and preview p99 <= 50 ms, stall <= 16 ms, first image
 <= 0.5 s (median). Exit status 1 when one is missed. --quick: a tenth of the changes and
 rerolls, 3 starts, a smoke run. The machine's load average is printed with the figures.
 """
@@ -39,11 +42,13 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from gui_waits import paint_watch, wait_until  # noqa: E402
 from report import load_note  # noqa: E402
 
 CHANGES = 500
 GALLERY_REFRESHES = 200
 GALLERY_SAMPLES = 64
+PREVIEW_REFRESHES = 100
 DRAG_STEPS = 200
 STARTS = 5
 VARIED = (  # a style grid of 17 x 9 x 7 x 3 = 3,213 combinations
@@ -56,8 +61,8 @@ VARIED = (  # a style grid of 17 x 9 x 7 x 3 = 3,213 combinations
     ("scale", (0.85, 1.15)),
     ("aspect", (0.95, 1.05)),
     ("thickness", (-0.5, 0.5)),
-    ("noise", 8.0),
-    ("blur", 0.6),
+    ("noise", (8.0, 8.0)),  # one value each, as a range: the recipe holds it so
+    ("blur", (0.6, 0.6)),
 )
 BROAD = (  # 21 x 11 x 9 x 5 = 10,395 combinations
     ("slant", (-20.0, 20.0)),
@@ -152,57 +157,6 @@ def varied_settings(config: str, changes=VARIED) -> None:
     store.sync()
 
 
-def paint_watch(painted_at: list[float]):
-    """An event filter noting the time of every paint of the widget it watches; its
-    `painted` signal fires after each note."""
-    from PySide6.QtCore import QEvent, QObject, Signal
-
-    class PaintWatch(QObject):
-        painted = Signal()
-
-        def eventFilter(self, obj, event):
-            if event.type() == QEvent.Type.Paint:
-                painted_at.append(time.perf_counter())
-                self.painted.emit()
-            return False
-
-    return PaintWatch()
-
-
-def wait_until(condition, signals=(), poll_ms: int = 0, timeout_s: float = 10.0) -> None:
-    """Run the event loop until condition() holds, checking it whenever one of `signals`
-    fires (and every `poll_ms` if given). The loop sleeps between events, as the
-    explorer's own loop does: a loop spinning processEvents() would take a core and the
-    GIL from the render threads, which no user's session does."""
-    from PySide6.QtCore import QEventLoop, QTimer
-
-    if condition():
-        return
-    loop = QEventLoop()
-
-    def check() -> None:
-        if condition():
-            loop.quit()
-
-    for signal in signals:
-        signal.connect(check)
-    poll = QTimer()
-    if poll_ms:
-        poll.timeout.connect(check)
-        poll.start(poll_ms)
-    guard = QTimer()
-    guard.setSingleShot(True)
-    guard.timeout.connect(loop.quit)
-    guard.start(round(timeout_s * 1000))
-    loop.exec()
-    guard.stop()
-    poll.stop()
-    for signal in signals:
-        signal.disconnect(check)
-    if not condition():
-        raise SystemExit(f"the explorer did not answer within {timeout_s:.0f} s")
-
-
 def bench_latency(app, window) -> tuple[list[float], list[float]]:
     shown_at: dict[int, float] = {}
     painted_at: list[float] = []
@@ -255,6 +209,41 @@ def bench_gallery(app, window) -> list[float]:
         times.append((painted_at[-1] - start) * 1000)
     window.gallery.canvas.removeEventFilter(watch)
     window.actions_.gallery.trigger()  # back to the image
+    return times
+
+
+def bench_preview(app, window) -> list[float]:
+    """A new seed -> the export preview's 64 items shown and painted."""
+    from mnist_seq_gui.gui.export_dialog import ExportDialog
+    from mnist_seq_gui.gui.state.jobs import export_defaults
+
+    values = {**export_defaults(window.model.session()), "min_length": 3, "max_length": 8}
+    dialog = ExportDialog(window, values)
+    form, preview = dialog.form, dialog.form.preview
+    placement = form.rows["placement"].combo
+    placement.setCurrentIndex(placement.findData("free"))
+    preview.count_spin.setValue(GALLERY_SAMPLES)
+    dialog.show()
+    form.setCurrentWidget(preview)
+    wait_until(lambda: preview.is_counted() and preview.worker.is_idle(), poll_ms=5)
+    painted_at: list[float] = []
+    watch = paint_watch(painted_at)
+    preview.canvas.installEventFilter(watch)
+    shown_at: dict[int, float] = {}
+    preview.shown.connect(lambda i: shown_at.__setitem__(i, time.perf_counter()))
+    times = []
+    for n in range(PREVIEW_REFRESHES):
+        painted_at.clear()
+        start = time.perf_counter()
+        form.seed_edit.setText(str(1000 + n))  # the form's note changes: paints before it
+
+        def painted(wanted: int = preview.latest_id) -> list[float]:
+            return [t for t in painted_at if wanted in shown_at and t >= shown_at[wanted]]
+
+        wait_until(lambda: bool(painted()), (preview.shown, watch.painted))
+        times.append((painted()[0] - start) * 1000)
+    preview.canvas.removeEventFilter(watch)
+    dialog.close()
     return times
 
 
@@ -328,6 +317,7 @@ def bench_first_image(changes: tuple) -> list[float]:
 def measure(app, window) -> dict[str, float]:
     to_shown, to_painted = bench_latency(app, window)
     gallery = bench_gallery(app, window)
+    preview = bench_preview(app, window)
     stall, drag_images = bench_drag_stall(app, window)
     return {
         "shown50": percentile(to_shown, 50),
@@ -336,17 +326,20 @@ def measure(app, window) -> dict[str, float]:
         "painted99": percentile(to_painted, 99),
         "gallery50": percentile(gallery, 50),
         "gallery99": percentile(gallery, 99),
+        "preview50": percentile(preview, 50),
+        "preview99": percentile(preview, 99),
         "stall": stall,
         "drag_images": drag_images,
     }
 
 
 def main(argv: list[str] | None = None) -> int:
-    global CHANGES, GALLERY_REFRESHES, STARTS
+    global CHANGES, GALLERY_REFRESHES, PREVIEW_REFRESHES, STARTS
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer changes, rerolls, starts")
     if parser.parse_args(argv).quick:
         CHANGES, GALLERY_REFRESHES, STARTS = CHANGES // 10, GALLERY_REFRESHES // 10, 3
+        PREVIEW_REFRESHES //= 10
     from mnist_seq_gui.gui.memory import tune_malloc
 
     tune_malloc()  # as the explorer's entry point does (gui/app.py)
@@ -370,6 +363,8 @@ def main(argv: list[str] | None = None) -> int:
         ("change -> painted p99", "painted99", "ms", "<= 16 ms"),
         (f"gallery of {GALLERY_SAMPLES}, reroll -> painted p50", "gallery50", "ms", ""),
         (f"gallery of {GALLERY_SAMPLES}, reroll -> painted p99", "gallery99", "ms", "<= 50 ms"),
+        (f"preview of {GALLERY_SAMPLES}, seed -> painted p50", "preview50", "ms", ""),
+        (f"preview of {GALLERY_SAMPLES}, seed -> painted p99", "preview99", "ms", "<= 50 ms"),
         ("longest UI stall, 200-step drag", "stall", "ms", "<= 16 ms"),
         ("images shown during the drag", "drag_images", "", ""),
         (f"start -> first image (median of {STARTS})", "first50", "s", "<= 0.5 s"),
@@ -379,6 +374,7 @@ def main(argv: list[str] | None = None) -> int:
         runs[kind]["shown99"] <= 16
         and runs[kind]["painted99"] <= 16
         and runs[kind]["gallery99"] <= 50
+        and runs[kind]["preview99"] <= 50
         and runs[kind]["stall"] <= 16
         and runs[kind]["first50"] <= 0.5
         for kind in ("plain", "varied")

@@ -111,7 +111,9 @@ def make_window(qtbot) -> Callable[..., MainWindow]:
 
     def make(**kwargs) -> MainWindow:
         window = MainWindow(**kwargs)
-        qtbot.addWidget(window)
+        # Closed at the end of the test without asking about unsaved changes (a test that
+        # failed half-way would otherwise wait on the question for ever).
+        qtbot.addWidget(window, before_close_func=lambda w: setattr(w.document, "asks", False))
         window.show()
         wait_for_latest(qtbot, window)
         return window

@@ -1,16 +1,20 @@
 """Run the explorer as a user would, wait for its image, and screenshot the whole screen.
 
     python tests/gui/screenshot_app.py OUT.png [--sequence 3141592] [--seed 7] [--gallery]
-        [--variation] [--open-variation] [--ink-boxes] [--export-tab 0|1]
+        [--variation] [--open-variation] [--ink-boxes] [--export-tab 0|1|2]
     xvfb-run -a -s "-screen 0 1280x800x24" python tests/gui/screenshot_app.py --readme
+    xvfb-run -a -s "-screen 0 1280x800x24" python tests/gui/screenshot_app.py --readme-preview
 
 Used by test_xvfb.py in a subprocess on a real X server (platform xcb); prints one JSON
 line describing what was shown, so the test can check the screenshot's pixels.
 `--variation` draws a varied recipe (VARIED below), `--open-variation` opens the
 Variation section, `--ink-boxes` outlines the digits' ink, `--export-tab N` opens
-File > Export Dataset at tab N (0: data set, 1: recipe). `--readme` refreshes
-resources/screenshot.png (the gallery with variation on, for the README) instead of
-writing OUT.png; nothing else in the test suite writes into the repository.
+File > Export Dataset at tab N (0: data set, 1: recipe, 2: preview; the preview is
+grabbed once its plots are drawn, of lengths 3-8 placed freely with their ink boxes).
+`--readme` refreshes resources/screenshot.png (the gallery with variation on, for the
+README) instead of writing OUT.png, `--readme-preview` resources/export_preview.png (the
+export dialog at its Preview tab); nothing else in the test suite writes into the
+repository.
 The explorer's settings live in a fresh temporary folder: the script neither reads
 nor changes the user's.
 """
@@ -36,6 +40,7 @@ from mnist_seq_gui.gui.main_window import MainWindow  # noqa: E402
 from mnist_seq_gui.gui.state.session import to_stored  # noqa: E402
 
 README_SHOT = Path(__file__).resolve().parents[2] / "resources" / "screenshot.png"
+PREVIEW_SHOT = README_SHOT.with_name("export_preview.png")
 # Overlapping, slanted, rotated, jittered digits of several sizes, with noise and blur.
 VARIED = (
     ("spacing", (-4, 2)),
@@ -98,11 +103,14 @@ def main() -> int:
     parser.add_argument("--open-variation", action="store_true", help="open its section")
     parser.add_argument("--ink-boxes", action="store_true", help="outline the digits' ink")
     parser.add_argument(
-        "--export-tab", type=int, choices=(0, 1), help="open the export dialog at this tab"
+        "--export-tab", type=int, choices=(0, 1, 2), help="open the export dialog at this tab"
     )
     parser.add_argument("--readme", action="store_true", help=f"write {README_SHOT}")
+    parser.add_argument("--readme-preview", action="store_true", help=f"write {PREVIEW_SHOT}")
     args = parser.parse_args()
-    out = README_SHOT if args.readme else args.out
+    if args.readme_preview:
+        args.export_tab, args.variation = 2, True
+    out = README_SHOT if args.readme else PREVIEW_SHOT if args.readme_preview else args.out
     if out is None:
         parser.error("give OUT.png or --readme")
     gallery = args.gallery or args.readme
@@ -124,6 +132,9 @@ def main() -> int:
                 window.actions_.export.trigger()
                 state["dialog"] = window.findChild(ExportDialog)
                 state["dialog"].form.setCurrentIndex(args.export_tab)
+                if args.export_tab == 2:
+                    show_preview(state["dialog"].form)
+                    return
             PaintWatch(state["dialog"], finish)
             state["dialog"].update()
             return
@@ -133,6 +144,21 @@ def main() -> int:
             app.exit(1)  # the traceback is printed by Python; fail fast, do not hang
             raise
 
+    def show_preview(form) -> None:
+        """Lengths 3-8 placed freely, ink boxes on; `finish` once the plots are drawn."""
+        form.min_length_spin.setValue(3)
+        form.max_length_spin.setValue(8)
+        placement = form.rows["placement"].combo
+        placement.setCurrentIndex(placement.findData("free"))
+        form.preview.ink_check.setChecked(True)
+
+        def counted(_request_id: int) -> None:
+            if form.preview.is_counted():
+                PaintWatch(form.preview.plots.viewport(), finish)
+                form.preview.plots.viewport().update()
+
+        form.preview.counted.connect(counted)
+
     def report_and_quit() -> None:
         canvas = window.preview.canvas
         dpr = canvas.devicePixelRatioF()
@@ -141,7 +167,10 @@ def main() -> int:
         corner = canvas.mapTo(window, QPoint(0, 0))  # whole logical pixels
         screen = window.screen()
         # Tests grab the whole screen (what does not fit is cut off); the README the window.
-        shot = screen.grabWindow(window.winId() if args.readme else 0)
+        if args.readme_preview:
+            shot = screen.grabWindow(state["dialog"].winId())
+        else:
+            shot = screen.grabWindow(window.winId() if args.readme else 0)
         shot.save(str(out))
         session = window.result().session
         frame = window.frameGeometry()

@@ -1,5 +1,6 @@
 """Damaged and hostile PNGs: refused with a dialog naming the file and the reason, the
-session and image kept; from the command line too (a dialog, never an abort)."""
+session and image kept; from the command line too (a dialog, never an abort). A PNG whose
+recipe is whole but whose image data is damaged opens with a warning saying so."""
 
 from __future__ import annotations
 
@@ -12,11 +13,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from PySide6.QtWidgets import QMessageBox
 
 from mnist_seq_gui.core import Recipe, bundled_bank, compose
 from mnist_seq_gui.files import composition_text, write_png
+from mnist_seq_gui.gui.state.session import Session
 
-from .conftest import png_file, shown_pixels, wait_for_latest
+from .conftest import answer_next_dialog, png_file, shown_pixels, wait_for_latest
 
 
 def _chunk(kind: bytes, data: bytes) -> bytes:
@@ -58,6 +61,48 @@ def test_hostile_pngs_are_refused_with_a_dialog(qtbot, window, tmp_path):
         dialog.close()
     assert window.model.session() == session
     assert np.array_equal(shown_pixels(window), before)
+
+
+def test_a_png_cut_to_half_its_bytes_opens_with_a_warning_saying_what(qtbot, window, tmp_path):
+    window.panel.sequence_edit.setText("31415926")
+    window.panel.seed_spin.setValue(11)
+    wait_for_latest(qtbot, window)
+    good = tmp_path / "good.png"
+    assert window.document.save_to(good)
+    saved, pixels = window.model.session(), shown_pixels(window)
+    data = good.read_bytes()
+    cut = tmp_path / "cut.png"
+    cut.write_bytes(data[: len(data) // 2])
+    window.model.reset(Session())
+    wait_for_latest(qtbot, window)
+    assert window.open_file(cut)
+    dialog = window.error_dialog()
+    assert dialog.isVisible() and dialog.windowTitle() == "The image was damaged"
+    assert dialog.text().startswith(f"{cut}: its image data is damaged (image file is truncated")
+    assert "the recipe was read from its text chunks" in dialog.text()
+    assert window.status.text() == dialog.text()
+    wait_for_latest(qtbot, window)
+    assert window.model.session().replace(indices=None) == saved  # drawn from the recipe
+    assert np.array_equal(shown_pixels(window), pixels)
+    assert window.isWindowModified()  # the file does not hold the image shown
+    dialog.close()
+    replace = QMessageBox.StandardButton.Yes
+    asked = answer_next_dialog(lambda box: box.button(replace).click())
+    assert window.document.save()  # written whole again
+    assert asked == ["cut.png holds a different image."]
+    assert np.array_equal(png_file(cut)[0], pixels) and not window.isWindowModified()
+
+
+def test_a_png_cut_inside_its_recipe_is_refused(qtbot, window, tmp_path):
+    good = tmp_path / "good.png"
+    assert window.document.save_to(good)
+    cut = tmp_path / "cut.png"
+    cut.write_bytes(good.read_bytes()[:200])
+    before = window.model.session()
+    assert not window.open_file(cut)
+    assert window.error_dialog().text().startswith(f"cannot open {cut}: ")
+    assert window.model.session() == before
+    window.error_dialog().close()
 
 
 def _saved_with(window, folder: Path, **changes: str) -> Path:

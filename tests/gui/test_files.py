@@ -180,11 +180,14 @@ def test_open_uses_the_digit_source_the_file_records(qtbot, window, tmp_path, wr
     bank = bundled_bank()  # in reverse order: the same index shows another image
     folder = tmp_path / "other"
     write_idx_pair(folder, "other", bank.images[::-1], bank.labels[::-1])
+    load = QMessageBox.StandardButton.Yes  # a source never chosen here is confirmed once
+    asked = answer_next_dialog(lambda box: box.button(load).click())
     for seed in range(2):
         target = tmp_path / f"other-{seed}.png"
         argv = ["2024", "0", "10", "142", "--seed", str(seed), "--source", str(folder)]
         assert cli_main([*argv, "-o", str(target)]) == 0
         assert window.open_file(target)
+        assert len(asked) == 1 and f"draws its digits from {folder}/" in asked[0], asked
         wait_for_latest(qtbot, window)
         source = window.model.session().source
         assert source is not None and Path(source).parent == folder

@@ -131,7 +131,10 @@ def test_hovering_a_sample_names_it_and_its_mnist_indices(qtbot, window):
     expected = export_items(window, 16)
     qtbot.mouseMove(canvas, canvas.widget_point_of(3))
     indices = ", ".join(map(str, expected["mnist_indices"][3].tolist()))
-    said = f"Sample 3: {expected['label'][3]}, MNIST test indices {indices} \u2014 click to show it"
+    said = (
+        f"Sample 3: {expected['label'][3]}, MNIST test indices {indices} "
+        "\u2014 click or press Enter to show it"
+    )
     qtbot.waitUntil(lambda: window.status.text() == said, timeout=TIMEOUT_MS)
 
 

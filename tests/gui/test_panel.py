@@ -154,7 +154,13 @@ def test_editing_a_row_changes_the_session_and_the_window_draws_it(qtbot, window
     wait_for_latest(qtbot, window)
     session = window.model.session()
     assert session.get(name) == value
-    assert window.problem_text() == ""
+    assert window.model.problem() is None
+    # A spacing or placement that moves the width says so (the width asked for was 156).
+    if name in ("spacing", "placement"):
+        moved = f"The width moved from 156 to {session.recipe.width} px"
+        assert window.problem_text().startswith(moved)
+    else:
+        assert window.problem_text() == ""
     pixels = shown_pixels(window)
     assert np.array_equal(pixels, session_pixels(session))
     assert pixels.shape != plain.shape or not np.array_equal(pixels, plain)

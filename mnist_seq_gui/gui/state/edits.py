@@ -7,7 +7,8 @@ refused with a note, and the controls show the session again.
 - spacing and every other range: the end the user did not move follows the one they did.
 - spacing: the width returns to the valid width nearest the one the user asked for (so
   a narrow range on the way does not lose it); rule: the width stays inside its range.
-- width: taken as typed; a width the digits cannot fill is explained, never reverted.
+- width: taken as typed; a width the digits cannot fill is explained, never reverted; a
+  width moved by a spacing, rule or placement is explained with a way back (width_moved).
 - height: the jitter follows into the new canvas; jitter: its top is kept inside it.
 - seed, pool, source: new draws, so picked images go.
 """
@@ -58,6 +59,17 @@ class Problem:
     message: str
     widths: tuple[int, ...] = ()  # nearest valid widths to offer
     random_fits: bool = False  # the random rule would take this width
+
+
+@dataclass(frozen=True)
+class WidthNotice:
+    """A width the rules moved from the one the user asked for: why, and a way back (the
+    session with the asked-for width, and the offer's words), if one exists."""
+
+    message: str
+    width: int  # the width the rules chose
+    offer: str = ""
+    back: Session | None = None
 
 
 def width_range(session: Session) -> Sequence[int] | None:
@@ -195,6 +207,36 @@ def settle(session: Session) -> Session:
     if widths is None or width is None or width in widths:
         return session
     return session.replace(width=_nearest(width, widths))
+
+
+def width_moved(session: Session, wanted: int) -> WidthNotice | None:
+    """Why the width is not the one the user asked for (`wanted`), when a spacing, rule or
+    placement moved it; the way back keeps the new spacing and places the digits freely,
+    or draws their gaps with the random rule, whichever takes the wanted width."""
+    width, n = session.recipe.width, len(session.sequence)
+    widths = width_range(session)
+    if not wanted or width in (None, wanted) or widths is None or wanted in widths:
+        return None
+    recipe = session.recipe
+    lo, hi = recipe.spacing
+    if recipe.placement == "free":
+        reason = f"the narrowest that holds {n} freely placed digits with spacing {lo}..{hi} px"
+    else:
+        reason = f"the nearest {n} digits fill with spacing {lo}..{hi} px ({recipe.rule} rule)"
+    message = f"The width moved from {wanted:,} to {width:,} px: {reason}."
+    for name, value, words in (
+        ("placement", "free", "placed freely"),
+        ("rule", "random", "random rule"),
+    ):
+        if recipe.get(name) == value:
+            continue
+        back = session.replace(**{name: value})
+        other = width_range(back)
+        if other is not None and wanted in other:
+            back = back.replace(width=wanted)
+            if problem(back) is None:
+                return WidthNotice(message, width, f"Width {wanted:,}, {words}", back)
+    return WidthNotice(message, width)
 
 
 def problem(session: Session) -> Problem | None:

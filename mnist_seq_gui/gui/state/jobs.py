@@ -3,7 +3,8 @@
 `compose_session` gives the main image: item `session.item` of the seed with the typed
 digits (and MNIST images picked by hand, if any). `gallery_batch` gives items 0..K-1 of
 the data set the export dialog would write with the same recipe and seed.
-`export_defaults` prefills that dialog from the session.
+`export_defaults` prefills that dialog from the session; `copied_command` is the command
+line (and Python) that writes it.
 """
 
 from __future__ import annotations
@@ -47,6 +48,16 @@ def compose_session(bank: DigitBank, session: Session) -> Composition:
         item=session.item,
         indices=session.indices,
     )
+
+
+def picked_by_hand(bank: DigitBank, session: Session, indices: tuple[int, ...]) -> bool:
+    """True when the digits' MNIST images (`indices`, as drawn) are not the seed's own: a
+    digit drawn again by a click, or a file saved after one. A file saved without one
+    holds the seed's own images, which were not picked by hand."""
+    if session.indices is None:
+        return False
+    own = compose(bank, session.recipe, session.digits(), session.seed, item=session.item)
+    return own.indices != tuple(indices)
 
 
 def gallery_config(session: Session, count: int) -> DatasetConfig:
@@ -94,6 +105,18 @@ def export_defaults(session: Session, count: int = 10_000) -> dict[str, Any]:
         "source": session.source,
         "recipe": session.recipe,
     }
+
+
+def copied_command(session: Session, out: str = "mnist-seq-export") -> str:
+    """Edit > Copy as Command: the shell command, then Python, that write the export the
+    dialog starts with (its first items are the gallery's samples)."""
+    from ...dataset import DatasetConfig
+    from ...dataset.command import command_line, python_code
+
+    config = DatasetConfig(**export_defaults(session))
+    return (
+        f"{command_line(config, out)}\n\n# The same export from Python:\n{python_code(config, out)}"
+    )
 
 
 def describe_config(config: DatasetConfig) -> str:

@@ -71,8 +71,13 @@ class Session:
 
 def index_name(session: Session, plural: bool = False) -> str:
     """How the explorer names an MNIST image's number: 'MNIST test index' for the bundled
-    test set, 'index' for another source."""
-    return ("MNIST test ind" if session.source is None else "ind") + ("ices" if plural else "ex")
+    test set, 'index' for another source; from a pool, the pool it is in ('train pool
+    \u00b7 index'), not the name of the source's own split, which would read as a leak."""
+    word = "indices" if plural else "index"
+    pool = session.recipe.pool
+    if pool != "all":
+        return f"{pool} pool \u00b7 {word}"
+    return f"MNIST test {word}" if session.source is None else word
 
 
 def worded(exc: InputError) -> str:

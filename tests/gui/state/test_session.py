@@ -159,7 +159,12 @@ def test_an_error_is_worded_by_the_tables_labels_as_a_sentence():
 def test_mnist_images_are_named_by_the_source_they_come_from():
     assert index_name(Session()) == "MNIST test index"
     assert index_name(Session(), plural=True) == "MNIST test indices"
-    assert index_name(VARIED) == "index" and index_name(VARIED, plural=True) == "indices"
+    other = VARIED.replace(pool="all")
+    assert index_name(other) == "index" and index_name(other, plural=True) == "indices"
+    # From a pool, the pool is named, not the bundled set's own split ("test").
+    assert index_name(VARIED) == "train pool \u00b7 index"
+    assert index_name(Session().replace(pool="train"), plural=True) == "train pool \u00b7 indices"
+    assert "test" not in index_name(Session().replace(pool="train"))
 
 
 STATE_WITHOUT_QT = """
