@@ -21,11 +21,9 @@ import argparse
 import os
 import platform
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import numpy as np
@@ -35,7 +33,7 @@ sys.path[:0] = [str(REPO_ROOT), str(Path(__file__).resolve().parent)]
 
 from original import OriginalAPI  # noqa: E402
 from PIL import Image  # noqa: E402
-from report import load_note, print_targets  # noqa: E402
+from report import interleaved, load_note, print_targets  # noqa: E402
 
 from mnist_seq_gui.core import bundled_bank  # noqa: E402
 from mnist_seq_gui.dataset import SequenceDataset, export  # noqa: E402
@@ -82,19 +80,8 @@ def original_png(folder: Path, count: int) -> None:
 
 
 def timed(scratch: Path, runs: int, **works) -> dict[str, float]:
-    """Median seconds of each work(folder), `runs` rounds, interleaved so that each sees
-    the same state of the machine; every call gets a fresh folder after os.sync()."""
-    times: dict[str, list[float]] = {name: [] for name in works}
-    for _ in range(runs):
-        for name, work in works.items():
-            folder = scratch / name
-            folder.mkdir()
-            os.sync()
-            start = time.perf_counter()
-            work(folder)
-            times[name].append(time.perf_counter() - start)
-            shutil.rmtree(folder)
-    return {name: statistics.median(values) for name, values in times.items()}
+    """Median seconds of each work(folder), interleaved (report.interleaved)."""
+    return interleaved(scratch, runs, works)
 
 
 _RSS_CHILD = """
