@@ -14,7 +14,6 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtGui import (
-    QAction,
     QBrush,
     QColor,
     QImage,
@@ -31,7 +30,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QScrollArea,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -285,16 +283,6 @@ class PreviewView(QScrollArea):
 
 
 HINT = "Hover a digit to see its MNIST index; click it to draw another sample of it"
-
-
-def corner_toggle(action: QAction, name: str) -> QToolButton:
-    """A button for a checkable window action, for the tab bar's corner (both views)."""
-    button = QToolButton()
-    button.setObjectName(name)
-    button.setDefaultAction(action)
-    button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-    button.setAutoRaise(True)
-    return button
 
 
 class ImagePage(QWidget):
