@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -32,6 +33,15 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 # plugin describing itself, not a problem in our code, so it must not fail a test
 # under qt_log_level_fail = WARNING.
 _PLATFORM_NOISE = "This plugin does not support propagateSizeHints"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Started as a background job of a shell without job control, this process (and
+    each xdist worker) inherits an ignored SIGINT, which every command a test starts
+    keeps, as the commands should; the stop tests need Ctrl+C delivered, so the suite
+    takes Python's own handler back."""
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
